@@ -1,0 +1,25 @@
+"""Test wiring shared by every app: regions loaded once per session, imports written under a temp dir."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from jaring.regions.services import regions_load
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        regions_load(actor=None)
+
+
+@pytest.fixture(autouse=True)
+def _import_dir(tmp_path, settings):  # type: ignore[no-untyped-def]
+    settings.JARING = {**settings.JARING, "IMPORT_DIR": tmp_path / "imports"}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def pytest_report_header(config):  # type: ignore[no-untyped-def]
+    return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}"

@@ -1,0 +1,1 @@
+"""Jaring: social security for Indonesia's vulnerable informal workers."""

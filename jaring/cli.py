@@ -1,0 +1,324 @@
+"""`jaring`: the one entry for every batch job and admin task.
+
+Every command that reports takes --json and then prints one JSON document on stdout. Exit status: 0 success,
+1 rejected input (the reasons are in the output), 2 usage error. Progress goes to stderr."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
+    import django  # noqa: PLC0415 (Django must be configured before anything else loads)
+
+    django.setup()
+
+
+def _default(o: object) -> object:
+    if dataclasses.is_dataclass(o) and not isinstance(o, type):
+        return dataclasses.asdict(o)
+    if isinstance(o, dt.date | dt.datetime):
+        return o.isoformat()
+    return str(o)
+
+
+def _emit(args: argparse.Namespace, data: dict[str, Any], human: Callable[[dict[str, Any]], str]) -> None:
+    if args.json:
+        print(json.dumps(data, default=_default, ensure_ascii=False))
+    else:
+        print(human(data))
+
+
+def _progress(phase: str, done: int, total: int) -> None:
+    if total:
+        print(f"\r{phase}: {done:,}/{total:,} ({100 * done // total}%)", end="", file=sys.stderr, flush=True)
+    else:
+        print(f"\r{phase}: {done:,} baris", end="", file=sys.stderr, flush=True)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from django.core.management import call_command  # noqa: PLC0415
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0 if args.json else 1)
+    _emit(
+        args,
+        {"migrated": True, "seconds": round(time.perf_counter() - started, 2)},
+        lambda d: "Migrasi selesai.",
+    )
+    return EXIT_OK
+
+
+def cmd_regions_load(args: argparse.Namespace) -> int:
+    from jaring.regions.services import regions_load  # noqa: PLC0415
+
+    result = regions_load(actor=None)
+    _emit(
+        args,
+        dataclasses.asdict(result),
+        lambda d: (
+            f"{d['regions']:,} kode wilayah, {d['nik_prefixes']:,} prefiks NIK, "
+            f"{d['branch_offices']} kantor cabang dimuat dalam {d['seconds']} detik."
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from jaring.registry.demo import demo_load  # noqa: PLC0415
+
+    result = demo_load(
+        workers=args.workers,
+        seed=args.seed,
+        out_dir=Path(args.out_dir),
+        progress=None if args.json else _progress,
+    )
+    if not args.json:
+        print(file=sys.stderr)
+    _emit(
+        args,
+        result,
+        lambda d: (
+            f"{d['workers_created']:,} pekerja dibuat dari {len(d['lists'])} daftar; berkas di {d['out_dir']}.\n"
+            + "\n".join(f"  login {u['username']} / {u['password']}  ({u['role']})" for u in d["users"])
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from jaring.core.errors import JaringError  # noqa: PLC0415
+    from jaring.core.selectors import SYSTEM, viewer_for  # noqa: PLC0415
+    from jaring.imports.models import BatchStatus, ImportIssue  # noqa: PLC0415
+    from jaring.imports.services import import_commit, import_stage, import_upload  # noqa: PLC0415
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"jaring import: berkas tidak ada: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    viewer, actor = SYSTEM, None
+    if args.user:
+        from django.contrib.auth import get_user_model  # noqa: PLC0415
+
+        actor = get_user_model().objects.filter(username=args.user).first()
+        found = viewer_for(actor)
+        if found is None:
+            print(f"jaring import: pengguna '{args.user}' tidak ada atau tanpa peran", file=sys.stderr)
+            return EXIT_USAGE
+        viewer = found
+    out: dict[str, Any] = {"batch_id": None, "rows": 0, "accepted": 0, "warnings": 0, "rejected": 0,
+                           "duplicates_in_file": 0, "existing_workers": 0, "committed": False, "errors": []}  # fmt: skip
+    started = time.perf_counter()
+    try:
+        with open(path, "rb") as fh:
+            upload = import_upload(
+                stream=fh, file_name=path.name, source=args.source, default_village_code=args.village,
+                viewer=viewer, actor=actor,
+            )  # fmt: skip
+        batch = upload.batch
+        out["batch_id"] = batch.pk
+        out["already_uploaded"] = not upload.created
+        batch = import_stage(batch_id=batch.pk, progress=None if args.json else _progress)
+        if batch.status == BatchStatus.FAILED:
+            out["errors"] = [
+                {
+                    "sheet": "",
+                    "row": 0,
+                    "column": "",
+                    "code": batch.error_code,
+                    "message": batch.error_message,
+                }
+            ]
+            out["status"] = batch.status
+            _emit(args, out, lambda d: f"Berkas ditolak: {batch.error_message} [{batch.error_code}]")
+            return EXIT_REJECTED
+        if args.commit:
+            batch = import_commit(batch_id=batch.pk, viewer=viewer, actor=actor)
+    except JaringError as exc:
+        out["errors"] = [{"sheet": "", "row": 0, "column": "", "code": exc.code, "message": exc.message}]
+        text = f"Ditolak: {exc.message} [{exc.code}]"
+        _emit(args, out, lambda d: text)
+        return EXIT_REJECTED
+    if not args.json:
+        print(file=sys.stderr)
+    out.update(
+        rows=batch.rows, accepted=batch.accepted, warnings=batch.warnings, rejected=batch.rejected,
+        duplicates_in_file=batch.duplicates_in_file, existing_workers=batch.existing_workers,
+        committed=batch.status == BatchStatus.COMMITTED, created_workers=batch.created_workers,
+        status=batch.status, seconds=round(time.perf_counter() - started, 2),
+        errors=[
+            {"sheet": i.sheet, "row": i.row, "column": i.column, "code": i.code, "message": i.message}
+            for i in ImportIssue.objects.filter(batch_id=batch.pk, severity="error").order_by("row", "id")
+        ],
+    )  # fmt: skip
+
+    def human(d: dict[str, Any]) -> str:
+        lines = [
+            f"Batch #{d['batch_id']}{' (berkas ini sudah pernah diunggah)' if d['already_uploaded'] else ''}: "
+            f"{d['rows']:,} baris, {d['accepted']:,} diterima ({d['warnings']:,} dengan peringatan), "
+            f"{d['rejected']:,} ditolak, {d['duplicates_in_file']:,} NIK ganda dalam berkas, "
+            f"{d['existing_workers']:,} sudah terdaftar.",
+            "Tersimpan ke registri." if d["committed"] else "Belum disimpan: jalankan lagi dengan --commit.",
+        ]
+        lines += [
+            f"  {e['sheet']}!{e['row']} [{e['column']}] {e['code']}: {e['message']}" for e in d["errors"][:20]
+        ]
+        if len(d["errors"]) > 20:
+            lines.append(f"  ... dan {len(d['errors']) - 20:,} kesalahan lain (gunakan --json)")
+        return "\n".join(lines)
+
+    _emit(args, out, human)
+    return EXIT_OK
+
+
+def cmd_worker_show(args: argparse.Namespace) -> int:
+    from jaring.core.errors import NotFound  # noqa: PLC0415
+    from jaring.core.selectors import SYSTEM  # noqa: PLC0415
+    from jaring.registry.models import Worker  # noqa: PLC0415
+    from jaring.registry.rules import nik_clean  # noqa: PLC0415
+    from jaring.registry.selectors import worker_get, worker_history  # noqa: PLC0415
+
+    key = nik_clean(args.worker)
+    worker_id = None
+    if len(key) == 16 and key.isdigit():
+        worker_id = Worker.objects.filter(nik=key).values_list("id", flat=True).first()
+    elif key.isdigit():
+        worker_id = int(key)
+    try:
+        if worker_id is None:
+            raise NotFound("Pekerja tidak ditemukan.")
+        detail = worker_get(viewer=SYSTEM, worker_id=worker_id)
+        history = worker_history(viewer=SYSTEM, worker_id=worker_id)
+    except NotFound as exc:
+        text = f"{exc.message} [{exc.code}]"
+        _emit(args, {"error": exc.as_dict()}, lambda d: text)
+        return EXIT_REJECTED
+    data = dataclasses.asdict(detail)
+    data["memberships"] = [
+        {"kpj": m.kpj, "status": m.status, "registered_at": m.registered_at} for m in detail.memberships
+    ]
+    data["history"] = [dataclasses.asdict(h) for h in history]
+
+    def human(d: dict[str, Any]) -> str:
+        r = d["row"]
+        return "\n".join(
+            [
+                f"{r['full_name']} (id {r['id']}, NIK {r['nik'] or '-'}, KPJ {r['kpj'] or '-'})",
+                f"  lahir {d['birth_place']} {r['birth_date']}, {r['sex']}, {r['occupation_label']}",
+                f"  {r['village_name']}, {d['district_name']}, {d['regency_name']}, {d['province_name']}",
+                *[
+                    f"  {h['at']:%Y-%m-%d %H:%M} {h['actor']} {h['action']} {h['changes']}"
+                    for h in history_raw
+                ],
+            ]
+        )
+
+    history_raw = [dataclasses.asdict(h) for h in history]
+    _emit(args, data, human)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import subprocess  # noqa: PLC0415
+
+    from django.core.management import call_command  # noqa: PLC0415
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("jaring serve: listens on loopback only (127.0.0.1)", file=sys.stderr)
+        return EXIT_USAGE
+    os.environ["JARING_SERVE_STATIC"] = "1"
+    worker = subprocess.Popen([sys.executable, "-m", "jaring.cli", "tasks-worker"])
+    try:
+        call_command("runserver", f"{args.host}:{args.port}", use_reloader=False, use_threading=True)
+    finally:
+        worker.terminate()
+    return EXIT_OK
+
+
+def cmd_tasks_worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command  # noqa: PLC0415
+
+    call_command("db_worker", interval=0.5, verbosity=0)
+    return EXIT_OK
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line  # noqa: PLC0415
+
+    execute_from_command_line(["jaring manage", *args.rest])
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="jaring", description="Jaring: perlindungan jaminan sosial pekerja rentan."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def add(
+        name: str, fn: Callable[[argparse.Namespace], int], help_text: str, parent: Any = sub
+    ) -> argparse.ArgumentParser:
+        sp = parent.add_parser(name, help=help_text, description=help_text)
+        sp.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+        sp.set_defaults(func=fn)
+        return sp
+
+    add("migrate", cmd_migrate, "create or update the database tables")
+    regions = sub.add_parser("regions", help="Kemendagri region codes").add_subparsers(
+        dest="sub", required=True
+    )
+    add(
+        "load",
+        cmd_regions_load,
+        "load the shipped 2025 region codes, NIK prefixes and branch offices",
+        regions,
+    )
+    demo = add(
+        "demo-data", cmd_demo_data, "generate realistic synthetic workers and worker lists, and import them"
+    )
+    demo.add_argument("--workers", type=int, default=5000)
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--out-dir", default=str(Path("var") / "demo"))
+    imp = add("import", cmd_import, "stage a worker list (.xlsx, .xls, .csv); with --commit also register it")
+    imp.add_argument("file")
+    imp.add_argument(
+        "--source", required=True, help="where the list comes from, e.g. 'Desa Cangkudu Juni 2026'"
+    )
+    imp.add_argument("--village", default="", help="village code for rows without one")
+    imp.add_argument("--commit", action="store_true")
+    imp.add_argument("--user", default="", help="act as this user (default: system administrator)")
+    worker = sub.add_parser("worker", help="workers").add_subparsers(dest="sub", required=True)
+    show = add(
+        "show", cmd_worker_show, "show one worker (by NIK or id) with the history of every change", worker
+    )
+    show.add_argument("worker")
+    serve = add("serve", cmd_serve, "serve the web app on 127.0.0.1 with a background task worker")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    add("tasks-worker", cmd_tasks_worker, "run background tasks (imports) from the database queue")
+    manage = sub.add_parser("manage", help="any Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage, json=False)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _setup()
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

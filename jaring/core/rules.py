@@ -1,0 +1,68 @@
+"""Roles, what each may see and do, and the masking of personal data (UU 27/2022 Pelindungan Data Pribadi).
+Pure: imports no Django."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # BPJS administrator: everything, everywhere
+    BRANCH = "branch"  # kantor cabang clerk: the regencies of one branch office
+    REGION = "region"  # provincial or regency government officer (budget, coverage)
+    VILLAGE = "village"  # village secretary / operator: one village
+    AGENT = "agent"  # PERISAI agent: the area they work in
+    SPONSOR = "sponsor"  # CSR manager or donor: only the workers they fund
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administrator BPJS",
+    Role.BRANCH: "Petugas Kantor Cabang",
+    Role.REGION: "Petugas Pemerintah Daerah",
+    Role.VILLAGE: "Operator Desa",
+    Role.AGENT: "Agen PERISAI",
+    Role.SPONSOR: "Sponsor / CSR",
+}
+
+# Roles that must identify a person (register, verify, correct) see NIK, birth date and mother's name in full.
+# A budget officer or a sponsor needs counts and names, not identity documents: they see them masked.
+_SEES_PERSONAL_DATA = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
+_MAY_IMPORT = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
+_MAY_EDIT_WORKERS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE}
+
+
+def sees_personal_data(role: Role) -> bool:
+    return role in _SEES_PERSONAL_DATA
+
+
+def may_import(role: Role) -> bool:
+    return role in _MAY_IMPORT
+
+
+def may_edit_workers(role: Role) -> bool:
+    return role in _MAY_EDIT_WORKERS
+
+
+def mask_nik(nik: str | None) -> str:
+    """Keep the region prefix (6) and the last 2 digits: enough to tell records apart, not to reuse the NIK."""
+    if not nik:
+        return ""
+    if len(nik) <= 8:
+        return "*" * len(nik)
+    return nik[:6] + "*" * (len(nik) - 8) + nik[-2:]
+
+
+def mask_date(value: dt.date | None) -> str:
+    return f"**-**-{value.year}" if value else ""
+
+
+def mask_name(name: str | None) -> str:
+    if not name:
+        return ""
+    return " ".join(part[0] + "*" * (len(part) - 1) for part in name.split())
+
+
+def region_level_of(code: str) -> int:
+    """Kemendagri code `PP.KK.CC.DDDD`: the level is the number of dotted parts (1 province ... 4 village)."""
+    return code.count(".") + 1

@@ -1,0 +1,71 @@
+"""Who is looking: the viewer's role and the regions they may see. Region scoping is decided here, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+
+from jaring.core.models import UserProfile
+from jaring.core.rules import Role, region_level_of, sees_personal_data
+from jaring.regions.selectors import branch_regency_codes
+
+_LEVEL_COLUMNS = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_code"}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int | None
+    username: str
+    role: Role
+    all_regions: bool = False
+    region_codes: tuple[str, ...] = ()
+    sponsor_ref: str = ""
+    branch_code: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return sees_personal_data(self.role)
+
+    def region_q(self, prefix: str = "") -> Q:
+        """A filter on a model that carries province_code, regency_code, district_code and village_code."""
+        if self.all_regions:
+            return Q()
+        if not self.region_codes:
+            return Q(pk__in=[])
+        q = Q()
+        for code in self.region_codes:
+            q |= Q(**{f"{prefix}{_LEVEL_COLUMNS[region_level_of(code)]}": code})
+        return q
+
+    def may_see_region(self, code: str) -> bool:
+        if self.all_regions:
+            return True
+        return any(code == c or code.startswith(c + ".") for c in self.region_codes)
+
+
+SYSTEM = Viewer(user_id=None, username="system", role=Role.ADMIN, all_regions=True)
+
+
+def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer | None:
+    """None for a user without a Jaring role: they see nothing. Superusers act as administrators."""
+    if user is None or not user.is_authenticated:
+        return None
+    profile = UserProfile.objects.filter(user_id=user.pk).first()
+    if profile is None:
+        if getattr(user, "is_superuser", False):
+            return Viewer(user_id=user.pk, username=user.get_username(), role=Role.ADMIN, all_regions=True)
+        return None
+    role = Role(profile.role)
+    base = {"user_id": user.pk, "username": user.get_username(), "role": role}
+    if role == Role.ADMIN:
+        return Viewer(**base, all_regions=True)
+    if role == Role.BRANCH:
+        codes = branch_regency_codes(branch_code=profile.branch_code)
+        return Viewer(**base, region_codes=tuple(codes), branch_code=profile.branch_code)
+    if role == Role.SPONSOR:
+        # Sponsors see only the workers they fund; funding arrives with the sponsors issue (#5).
+        return Viewer(**base, sponsor_ref=profile.sponsor_ref)
+    return Viewer(**base, region_codes=(profile.region_code,) if profile.region_code else ())

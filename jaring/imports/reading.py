@@ -1,0 +1,161 @@
+"""Reading uploaded lists (.xlsx, .xls, .csv) into sheets of rows, in chunks, with one clear error for a file
+that cannot be used. Cells keep their type (text, number, date) so that a NIK stored as a number is caught."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import python_calamine as pc
+
+from jaring.core.errors import FileRejected
+from jaring.imports.rules import HeaderMatch, header_find
+
+CHUNK_ROWS = 50_000
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+@dataclass
+class Sheet:
+    name: str
+    header: HeaderMatch
+    first_row_number: int  # the spreadsheet row number of the first data row
+    chunks: Iterator[list[list[object]]]
+
+
+def _reject(code: str, message: str, hint: str = "") -> FileRejected:
+    return FileRejected(message, code=code, hint=hint)
+
+
+NO_HEADER = (
+    "Baris judul kolom tidak ditemukan. Baris judul harus berada di 20 baris pertama dan memuat setidaknya "
+    "kolom 'Nama Lengkap' dan 'NIK' atau 'Tanggal Lahir'. Gunakan templat unggahan."
+)
+
+
+def file_kind(path: Path, file_name: str) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if not head.strip():
+        raise _reject("FILE_EMPTY", "Berkas kosong.")
+    if head.startswith(_ZIP):
+        return "xlsx"
+    if head.startswith(_OLE):
+        with open(path, "rb") as fh:
+            if _ENCRYPTED in fh.read(min(path.stat().st_size, 4 * 1024 * 1024)):
+                raise _reject(
+                    "FILE_PASSWORD_PROTECTED",
+                    "Berkas dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu unggah lagi.",
+                )
+        return "xls"
+    if b"\x00" in head or head.startswith(b"%PDF"):
+        raise _reject(
+            "FILE_NOT_SPREADSHEET",
+            f"'{file_name}' bukan lembar kerja. Unggah berkas .xlsx, .xls atau .csv.",
+        )
+    return "csv"
+
+
+def read_sheets(path: Path, file_name: str) -> list[Sheet]:
+    kind = file_kind(path, file_name)
+    sheets = _read_csv(path) if kind == "csv" else _read_excel(path)
+    if not sheets:
+        raise _reject("FILE_NO_HEADER", NO_HEADER)
+    return sheets
+
+
+def _read_excel(path: Path) -> list[Sheet]:
+    try:
+        workbook = pc.CalamineWorkbook.from_path(str(path))
+    except pc.PasswordError as exc:
+        raise _reject(
+            "FILE_PASSWORD_PROTECTED",
+            "Berkas dilindungi kata sandi. Buka di Excel, hapus kata sandinya, simpan, lalu unggah lagi.",
+        ) from exc
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
+        raise _reject(
+            "FILE_CORRUPT",
+            "Berkas rusak atau bukan Excel yang sah. Buka di Excel, simpan ulang, lalu unggah lagi.",
+        ) from exc
+    sheets: list[Sheet] = []
+    any_rows = False
+    for name in workbook.sheet_names:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+            rows = sheet.iter_rows()
+            head = list(itertools.islice(rows, 20))
+        except (pc.CalamineError, pc.XmlError, ValueError) as exc:
+            raise _reject("FILE_CORRUPT", f"Lembar '{name}' rusak dan tidak dapat dibaca.") from exc
+        if any(any(c not in ("", None) for c in r) for r in head):
+            any_rows = True
+        match = header_find(head)
+        if match is None:
+            continue
+        rest = head[match.row_index + 1 :]
+
+        def chunks(it: Iterator[list[Any]]) -> Iterator[list[list[object]]]:
+            while batch := list(itertools.islice(it, CHUNK_ROWS)):
+                yield batch
+
+        # calamine yields rows from the sheet's first row: index + 1 is the row number Excel shows.
+        sheets.append(Sheet(name, match, match.row_index + 2, chunks(itertools.chain(rest, rows))))
+    if not any_rows:
+        raise _reject("FILE_EMPTY", "Berkas tidak berisi data.")
+    return sheets
+
+
+def _decode(raw: bytes) -> bytes:
+    """Polars reads UTF-8: a BOM is dropped, Windows-1252 (Excel's "CSV" on Windows) is converted."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        raw.decode("utf-8")
+        return raw
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace").encode("utf-8")
+
+
+def _read_csv(path: Path) -> list[Sheet]:
+    data = _decode(path.read_bytes())
+    head_text = data[:65536].decode("utf-8", errors="ignore")
+    head_lines = head_text.splitlines()[:20]
+    if not any(line.strip() for line in head_lines):
+        raise _reject("FILE_EMPTY", "Berkas tidak berisi data.")
+    sample = "\n".join(head_lines)
+    separator = max((";", ",", "\t", "|"), key=sample.count)
+    head_rows = list(csv.reader(io.StringIO(sample), delimiter=separator))
+    match = header_find(head_rows)
+    if match is None:
+        return []
+    width = max(len(head_rows[match.row_index]), max(match.columns.values()) + 1)
+    try:
+        frame = pl.read_csv(
+            data,
+            separator=separator,
+            has_header=False,
+            skip_rows=match.row_index + 1,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            quote_char='"',
+            new_columns=[f"c{i}" for i in range(width)],
+            schema_overrides={f"c{i}": pl.String for i in range(width)},
+        )
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise _reject(
+            "FILE_CORRUPT",
+            f"Berkas CSV tidak dapat dibaca ({type(exc).__name__}). Simpan ulang sebagai CSV UTF-8.",
+        ) from exc
+
+    def chunks() -> Iterator[list[list[object]]]:
+        for part in frame.iter_slices(CHUNK_ROWS):
+            yield [list(r) for r in part.rows()]
+
+    return [Sheet("CSV", match, match.row_index + 2, chunks())]

@@ -1,0 +1,438 @@
+"""Staged bulk intake: upload (file kept, hash recognised), stage (every row validated, nothing written to the
+registry), commit (accepted rows in one transaction). A file that cannot be read fails whole and leaves only
+its batch record with the reason."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from jaring.core.bulk import insert_rows
+from jaring.core.config import setting_int, setting_path
+from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.rules import may_import
+from jaring.core.selectors import Viewer, viewer_for
+from jaring.core.services import Actor, audit_record
+from jaring.imports import rules
+from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
+from jaring.imports.reading import read_sheets
+from jaring.regions.selectors import region_get, village_codes
+from jaring.registry.models import ContactChangeProposal
+from jaring.registry.selectors import row_context, workers_by_nik
+from jaring.registry.services import worker_row, workers_bulk_create
+
+Progress = Callable[[str, int, int], None]
+ALLOWED_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt"}
+
+
+def batch_dir(batch: ImportBatch) -> Path:
+    return setting_path("IMPORT_DIR") / f"batch-{batch.pk}"
+
+
+def staged_path(batch: ImportBatch) -> Path:
+    return batch_dir(batch) / "staged.parquet"
+
+
+def original_path(batch: ImportBatch) -> Path:
+    return batch_dir(batch) / ("original" + Path(batch.file_name).suffix.lower())
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    batch: ImportBatch
+    created: bool  # False: the same file was uploaded before; nothing changed
+
+
+def import_upload(
+    *,
+    stream: IO[bytes],
+    file_name: str,
+    source: str,
+    default_village_code: str = "",
+    viewer: Viewer,
+    actor: Actor,
+) -> UploadResult:
+    """Keep the file and open a batch for it. The same bytes uploaded again return the earlier batch."""
+    if not may_import(viewer.role):
+        raise PermissionDenied("Peran Anda tidak boleh mengunggah daftar pekerja.")
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise FileRejected(
+            f"Jenis berkas '{suffix or file_name}' tidak didukung. Unggah berkas .xlsx, .xls atau .csv.",
+            code="FILE_TYPE_UNSUPPORTED",
+            field="file",
+        )
+    source = " ".join(source.split())
+    if not source:
+        raise ValidationFailed(
+            "Isi sumber daftar (misalnya 'Desa Cangkudu, Juni 2026').", code="SOURCE_MISSING", field="source"
+        )
+    default_village_code = rules.village_code_normalise(default_village_code) if default_village_code else ""
+    if not default_village_code and viewer.region_codes and viewer.region_codes[0].count(".") == 3:
+        default_village_code = viewer.region_codes[0]  # a village operator's own village
+    if default_village_code:
+        region = region_get(code=default_village_code)
+        if region is None or region.level != 4:
+            raise ValidationFailed(
+                f"Kode desa '{default_village_code}' tidak dikenal.",
+                code="VILLAGE_UNKNOWN",
+                field="default_village_code",
+            )
+        if not viewer.may_see_region(default_village_code):
+            raise PermissionDenied("Desa ini di luar wilayah kerja Anda.", field="default_village_code")
+
+    max_bytes = setting_int("IMPORT_MAX_BYTES")
+    tmp_dir = setting_path("IMPORT_DIR") / "incoming"
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_dir / f"upload-{time.time_ns()}{suffix}"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(tmp, "wb") as out:
+            while chunk := stream.read(1024 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FileRejected(
+                        f"Berkas lebih besar dari {max_bytes // (1024 * 1024)} MB. Bagi daftar menjadi beberapa berkas.",
+                        code="FILE_TOO_LARGE",
+                        field="file",
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise FileRejected("Berkas kosong.", code="FILE_EMPTY", field="file")
+        sha = digest.hexdigest()
+        existing = ImportBatch.objects.filter(file_sha256=sha).first()
+        if existing is not None:
+            if not _may_see_batch(viewer, existing):
+                raise Conflict(
+                    "Berkas yang sama sudah diunggah oleh pengguna lain.", code="FILE_ALREADY_UPLOADED"
+                )
+            return UploadResult(existing, created=False)
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                file_name=Path(file_name).name[:255],
+                file_sha256=sha,
+                file_size=size,
+                source=source[:200],
+                default_village_code=default_village_code,
+                region_code=default_village_code or (viewer.region_codes[0] if viewer.region_codes else ""),
+                created_by_id=viewer.user_id,
+            )
+            target = original_path(batch)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(tmp), target)
+            audit_record(
+                actor=actor,
+                action="import.upload",
+                entity_type="import_batch",
+                entity_id=batch.pk,
+                batch_ref=f"import-{batch.pk}",
+                changes={"file_name": batch.file_name, "sha256": sha, "size": size, "source": batch.source},
+            )
+        return UploadResult(batch, created=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _may_see_batch(viewer: Viewer, batch: ImportBatch) -> bool:
+    return (
+        viewer.all_regions
+        or batch.created_by_id == viewer.user_id
+        or bool(batch.region_code and viewer.may_see_region(batch.region_code))
+    )
+
+
+def _set_progress(batch_id: int, phase: str, done: int, total: int) -> None:
+    ImportBatch.objects.filter(pk=batch_id).update(
+        progress_phase=phase, progress_done=done, progress_total=total
+    )
+
+
+STAGED_SCHEMA = {
+    "sheet": pl.String, "row": pl.Int64, "status": pl.String, "problems": pl.String,
+    "nik": pl.String, "full_name": pl.String, "sex": pl.String, "birth_place": pl.String, "birth_date": pl.Date,
+    "mother_name": pl.String, "address": pl.String, "village_code": pl.String, "phone": pl.String,
+    "occupation": pl.String, "occupation_text": pl.String, "ecosystem": pl.String, "sector": pl.String,
+    "income_tier": pl.Int64, "poverty_decile": pl.Int64,
+    **{f"raw_{f}": pl.String for f in rules.TEMPLATE_FIELDS},
+}  # fmt: skip
+VALUE_FIELDS = [
+    c for c in STAGED_SCHEMA if c not in ("sheet", "row", "status", "problems") and not c.startswith("raw_")
+]
+
+
+def _raw_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def import_stage(*, batch_id: int, progress: Progress | None = None) -> ImportBatch:
+    """Validate every row of a batch's file into staged.parquet and the issue list. Writes nothing to the
+    registry. A file that cannot be used marks the batch failed with one clear reason."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status not in (BatchStatus.QUEUED, BatchStatus.STAGING):
+        return batch
+    ImportBatch.objects.filter(pk=batch_id).update(status=BatchStatus.STAGING)
+    started = time.perf_counter()
+
+    def report(phase: str, done: int, total: int) -> None:
+        _set_progress(batch_id, phase, done, total)
+        if progress:
+            progress(phase, done, total)
+
+    try:
+        frames, issues = _validate_file(batch, report)
+    except FileRejected as exc:
+        ImportIssue.objects.filter(batch_id=batch_id).delete()
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=BatchStatus.FAILED, error_code=exc.code, error_message=exc.message, progress_phase=""
+        )
+        batch.refresh_from_db()
+        return batch
+    t_read = time.perf_counter()
+    staged = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=STAGED_SCHEMA)
+    staged, dup_issues = _mark_duplicates_in_file(staged)
+    issues.extend(dup_issues)
+    report("registry", 0, staged.height)
+    accepted_niks = staged.filter((pl.col("status") != "rejected") & pl.col("nik").is_not_null())[
+        "nik"
+    ].to_list()
+    existing = workers_by_nik(niks=accepted_niks)
+    staged = staged.with_columns(
+        pl.col("nik")
+        .replace_strict({k: v[0] for k, v in existing.items()}, default=None, return_dtype=pl.Int64)
+        .alias("existing_worker_id")
+    )
+    path = staged_path(batch)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_parquet(path, compression="zstd")
+    counts = staged.group_by("status").len()
+    by_status = dict(zip(counts["status"].to_list(), counts["len"].to_list(), strict=True))
+    with transaction.atomic():
+        ImportIssue.objects.filter(batch_id=batch_id).delete()
+        insert_rows(
+            ImportIssue._meta.db_table,
+            ("batch_id", "sheet", "row", "column", "code", "severity", "message"),
+            ((batch_id, *i) for i in issues),
+        )
+        ImportBatch.objects.filter(pk=batch_id).update(
+            status=BatchStatus.STAGED,
+            rows=staged.height,
+            accepted=by_status.get("accepted", 0) + by_status.get("warning", 0),
+            warnings=by_status.get("warning", 0),
+            rejected=by_status.get("rejected", 0),
+            duplicates_in_file=len(dup_issues),
+            existing_workers=len(existing),
+            staged_at=timezone.now(),
+            progress_phase="",
+            progress_done=staged.height,
+            progress_total=staged.height,
+            timings={
+                "read_validate_s": round(t_read - started, 2),
+                "stage_s": round(time.perf_counter() - started, 2),
+            },
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFrame], list[tuple]]:
+    sheets = read_sheets(original_path(batch), batch.file_name)
+    ctx = row_context(
+        today=timezone.localdate(), village_codes=village_codes(), default_village=batch.default_village_code
+    )
+    scope = _batch_scope(batch)
+    max_rows = setting_int("IMPORT_MAX_ROWS")
+    frames: list[pl.DataFrame] = []
+    issues: list[tuple] = []
+    done = 0
+    for sheet in sheets:
+        fields = [(f, sheet.header.columns[f]) for f in rules.FIELDS if f in sheet.header.columns]
+        raw_fields = [f for f in rules.TEMPLATE_FIELDS]
+        row_number = sheet.first_row_number - 1
+        for chunk in sheet.chunks:
+            cols: dict[str, list[object]] = {c: [] for c in STAGED_SCHEMA}
+            for cells_list in chunk:
+                row_number += 1
+                width = len(cells_list)
+                cells = {f: (cells_list[j] if j < width else None) for f, j in fields}
+                if all(v is None or v == "" for v in cells.values()):
+                    continue
+                done += 1
+                if done > max_rows:
+                    raise FileRejected(
+                        f"Berkas berisi lebih dari {max_rows:,} baris. Bagi daftar menjadi beberapa berkas.".replace(
+                            ",", "."
+                        ),
+                        code="FILE_TOO_LARGE",
+                    )
+                result = rules.row_validate(cells, ctx)
+                village = str(result.values["village_code"] or "")
+                if (
+                    scope is not None
+                    and village
+                    and not any(village == s or village.startswith(s + ".") for s in scope)
+                ):
+                    result.issues.append(
+                        rules.RowIssue(
+                            "village_code", "VILLAGE_OUT_OF_SCOPE",
+                            f"Desa {village} di luar wilayah kerja pengunggah; daftar ini hanya untuk wilayah "
+                            f"{', '.join(scope)}.", rules.ERROR,
+                        )
+                    )  # fmt: skip
+                status = result.status
+                problems = []
+                for i in result.issues:
+                    label = sheet.header.label(i.field)
+                    issues.append((sheet.name, row_number, label, i.code, i.severity, i.message))
+                    problems.append(f"{label}: {i.message}")
+                cols["sheet"].append(sheet.name)
+                cols["row"].append(row_number)
+                cols["status"].append(status)
+                cols["problems"].append(" | ".join(problems))
+                for f in VALUE_FIELDS:
+                    cols[f].append(result.values.get(f))
+                for f in raw_fields:
+                    source = "birth_place_date" if f == "birth_date" and "birth_date" not in cells else f
+                    cols[f"raw_{f}"].append(_raw_text(cells.get(source)))
+            frames.append(pl.DataFrame(cols, schema=STAGED_SCHEMA))
+            report("validate", done, 0)
+    return frames, issues
+
+
+def _batch_scope(batch: ImportBatch) -> tuple[str, ...] | None:
+    """Rows must lie in the uploader's regions; an administrator's (all-region) batch has no limit."""
+    viewer = viewer_for(batch.created_by) if batch.created_by_id else None
+    if viewer is None or viewer.all_regions:
+        return None
+    return viewer.region_codes
+
+
+def _mark_duplicates_in_file(staged: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple]]:
+    """A NIK seen twice in one file: the first row stands, every later row is rejected, naming the first."""
+    with_nik = staged.with_row_index("_i").filter(pl.col("nik").is_not_null())
+    first = with_nik.group_by("nik").agg(
+        pl.col("_i").min().alias("_first_i"),
+        pl.col("row").first().alias("_fr"),
+        pl.col("sheet").first().alias("_fs"),
+    )
+    dups = with_nik.join(first, on="nik").filter(pl.col("_i") != pl.col("_first_i"))
+    if dups.height == 0:
+        return staged, []
+    issues = []
+    dup_index: dict[int, str] = {}
+    for i, sheet, row, first_row, first_sheet in dups.select("_i", "sheet", "row", "_fr", "_fs").iter_rows():
+        where = f"baris {first_row}" if first_sheet == sheet else f"lembar {first_sheet} baris {first_row}"
+        message = f"NIK sama dengan {where} di berkas ini: satu orang hanya boleh muncul sekali."
+        issues.append((sheet, row, "NIK", "NIK_DUPLICATE_IN_FILE", "error", message))
+        dup_index[i] = f"NIK: {message}"
+    idx = pl.Series("_i", list(dup_index.keys()), dtype=pl.UInt32)
+    msg = pl.Series("_m", list(dup_index.values()), dtype=pl.String)
+    marks = pl.DataFrame([idx, msg])
+    staged = (
+        staged.with_row_index("_i")
+        .join(marks, on="_i", how="left")
+        .with_columns(
+            pl.when(pl.col("_m").is_not_null())
+            .then(pl.lit("rejected"))
+            .otherwise(pl.col("status"))
+            .alias("status"),
+            pl.when(pl.col("_m").is_null())
+            .then(pl.col("problems"))
+            .when(pl.col("problems") == "")
+            .then(pl.col("_m"))
+            .otherwise(pl.col("problems") + " | " + pl.col("_m"))
+            .alias("problems"),
+        )
+        .sort("_i")
+        .drop("_i", "_m")
+    )
+    return staged, issues
+
+
+CONTACT_FIELDS = ("phone", "address")
+
+
+def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch:
+    """Register the accepted rows in one transaction: new workers are created, rows whose NIK is registered
+    link to that worker and propose their changed contact details. Committing twice changes nothing."""
+    if not may_import(viewer.role):
+        raise PermissionDenied("Peran Anda tidak boleh menyimpan daftar pekerja.")
+    started = time.perf_counter()
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
+        if batch is None or not _may_see_batch(viewer, batch):
+            raise NotFound("Batch impor tidak ditemukan.")
+        if batch.status == BatchStatus.COMMITTED:
+            return batch
+        if batch.status not in (BatchStatus.STAGED, BatchStatus.COMMITTING):
+            raise Conflict(
+                f"Batch berstatus '{batch.get_status_display()}': hanya batch yang siap ditinjau dapat disimpan.",
+                code="BATCH_NOT_STAGED",
+            )
+        staged = pl.read_parquet(staged_path(batch)).filter(pl.col("status") != "rejected")
+        # The registry may have moved since staging: look the NIKs up again inside this transaction.
+        existing = workers_by_nik(niks=staged.filter(pl.col("nik").is_not_null())["nik"].to_list())
+        known = pl.Series(list(existing.keys()), dtype=pl.String)
+        new_rows = staged.filter(pl.col("nik").is_null() | ~pl.col("nik").is_in(known.implode()))
+        now = timezone.now()
+        created = workers_bulk_create(
+            rows=(
+                worker_row(r, now=now, batch_id=batch.pk, actor_id=viewer.user_id)
+                for r in new_rows.select(VALUE_FIELDS).iter_rows(named=True)
+            ),
+        )
+        proposals = []
+        for r in (
+            staged.filter(pl.col("nik").is_in(known.implode()))
+            .select("nik", *CONTACT_FIELDS)
+            .iter_rows(named=True)
+        ):
+            worker_id, *current = existing[r["nik"]]
+            for field, old in zip(CONTACT_FIELDS, current, strict=True):
+                new = r[field] or ""
+                if new and new != old:
+                    proposals.append((worker_id, field, old, new, batch.pk, "open"))
+        insert_rows(
+            ContactChangeProposal._meta.db_table,
+            ("worker_id", "field_name", "current_value", "proposed_value", "batch_id", "status"),
+            proposals,
+        )
+        batch.status = BatchStatus.COMMITTED
+        batch.created_workers = created
+        batch.existing_workers = len(existing)
+        batch.proposals = len(proposals)
+        batch.committed_at = now
+        batch.committed_by_id = viewer.user_id
+        batch.timings = {**batch.timings, "commit_s": round(time.perf_counter() - started, 2)}
+        batch.save()
+        audit_record(
+            actor=actor,
+            action="import.commit",
+            entity_type="import_batch",
+            entity_id=batch.pk,
+            batch_ref=f"import-{batch.pk}",
+            changes={
+                "file_name": batch.file_name,
+                "created_workers": created,
+                "linked_existing": len(existing),
+                "proposals": len(proposals),
+                "rejected_rows": batch.rejected,
+            },
+        )
+    return batch

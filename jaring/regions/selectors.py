@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jaring.regions.models import BranchOffice, NikPrefix, Region
+
+
+def branch_regency_codes(*, branch_code: str) -> list[str]:
+    return list(
+        Region.objects.filter(branch_offices__code=branch_code)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def branch_list() -> list[BranchOffice]:
+    return list(BranchOffice.objects.prefetch_related("regencies").order_by("code"))
+
+
+def region_get(*, code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
+
+
+def region_children(*, code: str | None) -> list[Region]:
+    qs = Region.objects.filter(parent_id=code) if code else Region.objects.filter(level=1)
+    return list(qs.order_by("code"))
+
+
+def region_names(*, codes: set[str]) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def village_codes() -> set[str]:
+    """All village codes (83,762): small enough to check a whole import against in memory."""
+    return set(Region.objects.filter(level=4).values_list("code", flat=True))
+
+
+@lru_cache(maxsize=1)
+def _nik_prefixes_cached(_count: int) -> frozenset[str]:
+    return frozenset(NikPrefix.objects.values_list("digits", flat=True))
+
+
+def nik_prefixes() -> frozenset[str]:
+    """Every 4- and 6-digit prefix a NIK may carry (regencies and districts of 2016-2025)."""
+    return _nik_prefixes_cached(NikPrefix.objects.count())

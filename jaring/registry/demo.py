@@ -1,0 +1,109 @@
+"""The demo data set: synthetic lists taken through the real intake, cards for most workers, one login per
+role. Running it again with the same seed changes nothing."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from jaring.core.rules import ROLE_LABELS, Role
+from jaring.core.selectors import SYSTEM
+from jaring.core.services import user_profile_set
+from jaring.imports.models import BatchStatus
+from jaring.imports.services import import_commit, import_stage, import_upload
+from jaring.regions.models import NikPrefix, Region
+from jaring.regions.services import regions_load
+from jaring.registry.models import Worker
+from jaring.registry.services import memberships_register
+from jaring.registry.synthetic import SEED_REGIONS, PeopleFactory, generate_lists
+
+DEMO_PASSWORD = "jaring-demo-2026"
+
+Progress = Callable[[str, int, int], None]
+
+
+def _seed_villages() -> list[str]:
+    codes: list[str] = []
+    for prefix in SEED_REGIONS:
+        codes += Region.objects.filter(level=4, code__startswith=prefix + ".").values_list("code", flat=True)
+    return codes
+
+
+def demo_users(*, first_village: str) -> list[dict[str, str]]:
+    """One login per role, scoped to the seed regions."""
+    User = get_user_model()
+    specs = [
+        ("admin", Role.ADMIN, "", ""),
+        ("cabang", Role.BRANCH, "", "KC-TGR-CKP"),
+        ("pemda", Role.REGION, "36.03", ""),
+        ("desa", Role.VILLAGE, first_village, ""),
+        ("agen", Role.AGENT, first_village[:8], ""),
+        ("sponsor", Role.SPONSOR, "", ""),
+    ]
+    out = []
+    with transaction.atomic():
+        for username, role, region, branch in specs:
+            user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": role == Role.ADMIN})
+            if role == Role.ADMIN:
+                user.is_superuser = True
+                user.is_staff = True
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user_profile_set(user=user, role=role, region_code=region, branch_code=branch, actor=None)
+            out.append({"username": username, "password": DEMO_PASSWORD, "role": ROLE_LABELS[role],
+                        "scope": region or branch or "semua"})  # fmt: skip
+    return out
+
+
+def demo_load(
+    *, workers: int, seed: int, out_dir: Path, progress: Progress | None = None
+) -> dict[str, object]:
+    if not Region.objects.filter(level=4).exists():
+        regions_load(actor=None)
+    villages = _seed_villages()
+    known = list(NikPrefix.objects.filter(digits__regex=r"^\d{6}$").values_list("digits", flat=True))
+    factory = PeopleFactory(seed=seed, villages=villages, known_districts=known, today=timezone.localdate())
+    _, lists = generate_lists(factory=factory, workers=workers, out_dir=out_dir)
+    report = []
+    created = 0
+    batch_ids = []
+    for i, generated in enumerate(lists):
+        if progress:
+            progress("daftar", i, len(lists))
+        with open(generated.path, "rb") as fh:
+            upload = import_upload(
+                stream=fh, file_name=generated.path.name, source=generated.source, viewer=SYSTEM, actor=None
+            )
+        batch = import_stage(batch_id=upload.batch.pk)
+        if batch.status == BatchStatus.STAGED:
+            batch = import_commit(batch_id=batch.pk, viewer=SYSTEM, actor=None)
+        created += batch.created_workers if upload.created else 0
+        batch_ids.append(batch.pk)
+        report.append({"file": str(generated.path), "batch_id": batch.pk, "rows": batch.rows, "accepted": batch.accepted,
+                       "rejected": batch.rejected, "status": batch.status, "new": upload.created})  # fmt: skip
+    if progress:
+        progress("daftar", len(lists), len(lists))
+    rng = random.Random(seed)
+    ids = list(
+        Worker.objects.filter(created_batch_id__in=batch_ids).order_by("id").values_list("id", flat=True)
+    )
+    cards = memberships_register(worker_ids=[w for w in ids if rng.random() < 0.85], actor=None)
+    first_village = (
+        Worker.objects.filter(created_batch_id__in=batch_ids)
+        .order_by("id")
+        .values_list("village_id", flat=True)
+        .first()
+    )
+    users = demo_users(first_village=first_village or villages[0])
+    return {
+        "workers_created": created,
+        "cards_issued": cards,
+        "lists": report,
+        "users": users,
+        "out_dir": str(out_dir),
+    }

@@ -1,0 +1,239 @@
+"""Every read of the registry an interface needs. Scoped by the viewer; personal data masked by role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Container, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from jaring.core.config import setting_int
+from jaring.core.errors import NotFound
+from jaring.core.models import AuditEvent
+from jaring.core.rules import mask_date, mask_name, mask_nik
+from jaring.core.selectors import Viewer
+from jaring.imports.rules import RowContext
+from jaring.regions.selectors import nik_prefixes, region_names
+from jaring.registry.models import ContactChangeProposal, Membership, Worker
+from jaring.registry.rules import ECOSYSTEM_LABELS, OCCUPATION_BY_CODE, Ecosystem, name_key, nik_clean
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class WorkerFilters:
+    q: str = ""
+    region_code: str = ""
+    occupation: str = ""
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    id: int
+    nik: str
+    full_name: str
+    sex: str
+    birth_date: str
+    village_code: str
+    village_name: str
+    occupation: str
+    occupation_label: str
+    kpj: str
+
+
+@dataclass(frozen=True)
+class WorkerPage:
+    rows: list[WorkerRow]
+    next_after: int | None  # keyset cursor: the id to continue after; no COUNT of the whole table
+
+
+def _region_filter(code: str) -> Q:
+    column = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}[code.count(".") + 1]
+    return Q(**{column: code})
+
+
+def _search_q(q: str) -> Q:
+    q = q.strip()
+    digits = nik_clean(q)
+    if digits.isdigit() and len(digits) >= 6:
+        if len(digits) == 16:
+            return Q(nik=digits)
+        # A NIK prefix: an indexed range, never a LIKE.
+        return Q(nik__gte=digits, nik__lt=digits + ":")
+    key = name_key(q)
+    if not key:
+        return Q()
+    # Word-start match on the normalised name: "siti" finds "Siti Aminah", "aminah" finds it too.
+    return Q(name_key__startswith=key) | Q(name_key__contains=" " + key)
+
+
+def worker_list(
+    *, viewer: Viewer, filters: WorkerFilters, after: int | None = None, limit: int = PAGE_SIZE
+) -> WorkerPage:
+    qs = Worker.objects.filter(viewer.region_q())
+    if filters.region_code and re.fullmatch(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?", filters.region_code):
+        qs = qs.filter(_region_filter(filters.region_code))
+    if filters.occupation:
+        qs = qs.filter(occupation=filters.occupation)
+    if filters.q:
+        qs = qs.filter(_search_q(filters.q))
+    if after is not None:
+        qs = qs.filter(id__lt=after)
+    workers = list(
+        qs.select_related("village")
+        .order_by("-id")[: limit + 1]
+        .only("id", "nik", "full_name", "sex", "birth_date", "village__name", "village_id", "occupation")
+    )
+    more = len(workers) > limit
+    workers = workers[:limit]
+    kpj = _kpj_of(w.id for w in workers)
+    rows = [_row(w, viewer, kpj.get(w.id, "")) for w in workers]
+    return WorkerPage(rows=rows, next_after=workers[-1].id if more and workers else None)
+
+
+def _kpj_of(ids: Iterable[int]) -> dict[int, str]:
+    return dict(
+        Membership.objects.filter(worker_id__in=list(ids), status="active").values_list("worker_id", "kpj")
+    )
+
+
+def _row(w: Worker, viewer: Viewer, kpj: str) -> WorkerRow:
+    full = viewer.sees_personal_data
+    occupation = OCCUPATION_BY_CODE.get(w.occupation)
+    return WorkerRow(
+        id=w.id,
+        nik=(w.nik or "") if full else mask_nik(w.nik),
+        full_name=w.full_name,
+        sex=w.sex,
+        birth_date=(f"{w.birth_date:%d-%m-%Y}" if w.birth_date else "") if full else mask_date(w.birth_date),
+        village_code=w.village_id,
+        village_name=w.village.name,
+        occupation=w.occupation,
+        occupation_label=occupation.label if occupation else w.occupation,
+        kpj=kpj,
+    )
+
+
+@dataclass(frozen=True)
+class WorkerDetail:
+    row: WorkerRow
+    birth_place: str
+    mother_name: str
+    address: str
+    phone: str
+    district_name: str
+    regency_name: str
+    province_name: str
+    ecosystem_label: str
+    sector: str
+    income_tier: int
+    poverty_decile: int | None
+    occupation_text: str
+    created_at: dt.datetime
+    created_batch_id: int | None
+    memberships: list[Membership]
+
+
+def _scoped_worker(viewer: Viewer, worker_id: int) -> Worker:
+    worker = Worker.objects.filter(viewer.region_q(), pk=worker_id).select_related("village").first()
+    if worker is None:
+        raise NotFound("Pekerja tidak ditemukan atau di luar wilayah Anda.")
+    return worker
+
+
+def worker_get(*, viewer: Viewer, worker_id: int) -> WorkerDetail:
+    w = _scoped_worker(viewer, worker_id)
+    memberships = list(w.memberships.order_by("-registered_at"))
+    active = next((m.kpj for m in memberships if m.status == "active"), "")
+    names = region_names(codes={w.district_code, w.regency_code, w.province_code})
+    full = viewer.sees_personal_data
+    return WorkerDetail(
+        row=_row(w, viewer, active),
+        birth_place=w.birth_place,
+        mother_name=w.mother_name if full else mask_name(w.mother_name),
+        address=w.address,
+        phone=w.phone if full else (w.phone[:4] + "****" + w.phone[-2:] if w.phone else ""),
+        district_name=names.get(w.district_code, ""),
+        regency_name=names.get(w.regency_code, ""),
+        province_name=names.get(w.province_code, ""),
+        ecosystem_label=ECOSYSTEM_LABELS.get(Ecosystem(w.ecosystem), w.ecosystem),
+        sector=w.sector,
+        income_tier=w.income_tier,
+        poverty_decile=w.poverty_decile,
+        occupation_text=w.occupation_text,
+        created_at=w.created_at,
+        created_batch_id=w.created_batch_id,
+        memberships=memberships,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    changes: dict[str, object]
+    batch_ref: str
+
+
+_PERSONAL_FIELDS = {"nik", "birth_date", "mother_name", "phone"}
+
+
+def worker_history(*, viewer: Viewer, worker_id: int) -> list[HistoryEntry]:
+    """Every change of one worker, newest first; the list that brought them in is the first entry."""
+    w = _scoped_worker(viewer, worker_id)
+    events = list(AuditEvent.objects.filter(entity_type="worker", entity_id=str(w.pk)).order_by("-at", "-id"))
+    if w.created_batch_id:
+        events += list(
+            AuditEvent.objects.filter(
+                entity_type="import_batch", entity_id=str(w.created_batch_id), action="import.commit"
+            )
+        )
+    out = []
+    for e in events:
+        changes = dict(e.changes)
+        if not viewer.sees_personal_data:
+            changes = {k: (["***", "***"] if k in _PERSONAL_FIELDS else v) for k, v in changes.items()}
+        out.append(HistoryEntry(e.at, e.actor_label, e.action, changes, e.batch_ref))
+    return out
+
+
+def workers_by_nik(*, niks: Iterable[str], chunk: int = 5000) -> dict[str, tuple[int, str, str]]:
+    """For intake: nik -> (worker id, phone, address) of the workers already registered."""
+    found: dict[str, tuple[int, str, str]] = {}
+    niks = list(niks)
+    for i in range(0, len(niks), chunk):
+        part = niks[i : i + chunk]
+        for nik, wid, phone, address in Worker.objects.filter(nik__in=part).values_list(
+            "nik", "id", "phone", "address"
+        ):
+            if nik is not None:
+                found[nik] = (wid, phone, address)
+    return found
+
+
+def proposals_open(*, viewer: Viewer, worker_id: int | None = None) -> list[ContactChangeProposal]:
+    qs = ContactChangeProposal.objects.filter(
+        status="open", worker__in=Worker.objects.filter(viewer.region_q())
+    )
+    if worker_id is not None:
+        qs = qs.filter(worker_id=worker_id)
+    return list(qs.select_related("worker").order_by("id")[:500])
+
+
+def row_context(*, today: dt.date, village_codes: Container[str], default_village: str = "") -> RowContext:
+    """What every intake path (list, form, API) validates a worker row against: the shipped NIK prefixes,
+    the village codes and the registry settings."""
+    return RowContext(
+        today=today,
+        known_prefixes=nik_prefixes(),
+        village_codes=village_codes,
+        default_village=default_village,
+        age_min=setting_int("REGISTRATION_AGE_MIN"),
+        age_max=setting_int("REGISTRATION_AGE_MAX"),
+        income_min=setting_int("INCOME_MIN"),
+        income_max=setting_int("INCOME_MAX"),
+        default_income=setting_int("DEFAULT_INCOME_TIER"),
+    )

@@ -1,0 +1,119 @@
+"""Django settings. Everything that differs between a laptop and production comes from the environment."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("JARING_VAR_DIR", BASE_DIR / "var"))
+
+SECRET_KEY = os.environ.get("JARING_SECRET_KEY", "dev-only-not-secret-change-me-in-production-0123456789")
+DEBUG = os.environ.get("JARING_DEBUG", "0") == "1"
+ALLOWED_HOSTS = os.environ.get("JARING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "jaring.core",
+    "jaring.regions",
+    "jaring.registry",
+    "jaring.imports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jaring.core.middleware.RequestIdMiddleware",
+]
+
+ROOT_URLCONF = "jaring.urls"
+WSGI_APPLICATION = "jaring.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "jaring" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jaring.core.context_processors.viewer",
+            ],
+        },
+    },
+]
+
+DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'jaring.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets the web app read while a background import writes.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("JARING_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "jaring" / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Registry rules that regulations or policy may change: settings, not literals.
+JARING: dict[str, Any] = {
+    "REGISTRATION_AGE_MIN": int(os.environ.get("JARING_REGISTRATION_AGE_MIN", "18")),
+    "REGISTRATION_AGE_MAX": int(os.environ.get("JARING_REGISTRATION_AGE_MAX", "65")),
+    "DEFAULT_INCOME_TIER": 1_000_000,
+    "INCOME_MIN": 1_000_000,
+    "INCOME_MAX": 20_700_000,
+    "IMPORT_MAX_BYTES": int(os.environ.get("JARING_IMPORT_MAX_BYTES", str(400 * 1024 * 1024))),
+    "IMPORT_MAX_ROWS": int(os.environ.get("JARING_IMPORT_MAX_ROWS", "2000000")),
+    "IMPORT_DIR": VAR_DIR / "imports",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("JARING_LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
