@@ -23,3 +23,14 @@ def _import_dir(tmp_path, settings):  # type: ignore[no-untyped-def]
 
 def pytest_report_header(config):  # type: ignore[no-untyped-def]
     return f"database: {os.environ.get('DATABASE_URL', 'sqlite (default)')}"
+
+
+@pytest.fixture
+def jobs(django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
+    """Run what a request hands to the background worker once the request is over (tests run inside one
+    transaction, so on_commit would otherwise never fire): `with jobs(): client.post(...)`."""
+
+    def run():  # type: ignore[no-untyped-def]
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run

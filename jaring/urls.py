@@ -1,6 +1,26 @@
+import os
+
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+
+from jaring.core.api import api
+from jaring.core.views import home
 
 urlpatterns = [
+    path("", home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("pekerja/", include("jaring.registry.urls")),
+    path("impor/", include("jaring.imports.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+if os.environ.get("JARING_SERVE_STATIC") == "1" or settings.DEBUG:
+    # `jaring serve` (one laptop, one village office) serves its own static files; production uses a web server.
+    from django.contrib.staticfiles.views import serve as static_serve
+
+    urlpatterns += [re_path(r"^static/(?P<path>.*)$", static_serve, {"insecure": True})]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from jaring.core.rules import Role
 from jaring.core.selectors import Viewer, viewer_for
@@ -15,19 +15,15 @@ _seq = itertools.count(1)
 PASSWORD = "test-pass-123"
 
 
-def make_user(
-    role: Role, *, region_code: str = "", branch_code: str = "", username: str = ""
-) -> AbstractBaseUser:
-    user = get_user_model().objects.create_user(
+def make_user(role: Role, *, region_code: str = "", branch_code: str = "", username: str = "") -> User:
+    user: User = get_user_model().objects.create_user(
         username=username or f"{role.value}{next(_seq)}", password=PASSWORD
     )
     user_profile_set(user=user, role=role, region_code=region_code, branch_code=branch_code, actor=None)
     return user
 
 
-def make_viewer(
-    role: Role, *, region_code: str = "", branch_code: str = ""
-) -> tuple[AbstractBaseUser, Viewer]:
+def make_viewer(role: Role, *, region_code: str = "", branch_code: str = "") -> tuple[User, Viewer]:
     user = make_user(role, region_code=region_code, branch_code=branch_code)
     viewer = viewer_for(user)
     assert viewer is not None

@@ -11,7 +11,7 @@ from jaring.core.models import UserProfile
 from jaring.core.rules import Role, region_level_of, sees_personal_data
 from jaring.regions.selectors import branch_regency_codes
 
-_LEVEL_COLUMNS = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_code"}
+_LEVEL_COLUMNS = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Viewer:
         return sees_personal_data(self.role)
 
     def region_q(self, prefix: str = "") -> Q:
-        """A filter on a model that carries province_code, regency_code, district_code and village_code."""
+        """A filter on a model that carries province_code, regency_code, district_code and a village FK."""
         if self.all_regions:
             return Q()
         if not self.region_codes:

@@ -43,3 +43,13 @@ def _nik_prefixes_cached(_count: int) -> frozenset[str]:
 def nik_prefixes() -> frozenset[str]:
     """Every 4- and 6-digit prefix a NIK may carry (regencies and districts of 2016-2025)."""
     return _nik_prefixes_cached(NikPrefix.objects.count())
+
+
+def region_choices(*, codes: tuple[str, ...], all_regions: bool) -> list[tuple[str, str]]:
+    """Regions a viewer can filter by: every regency for a nationwide viewer, else their regions and the
+    level below them."""
+    if all_regions:
+        qs = Region.objects.filter(level__lte=2)
+    else:
+        qs = Region.objects.filter(code__in=codes) | Region.objects.filter(parent_id__in=codes)
+    return [(r.code, f"{r.code} {r.name}") for r in qs.order_by("code")]

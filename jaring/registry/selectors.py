@@ -237,3 +237,9 @@ def row_context(*, today: dt.date, village_codes: Container[str], default_villag
         income_max=setting_int("INCOME_MAX"),
         default_income=setting_int("DEFAULT_INCOME_TIER"),
     )
+
+
+def registry_counts(*, viewer: Viewer) -> tuple[int, int]:
+    """Workers and card holders in the viewer's regions (dashboard figures, not for every list page)."""
+    workers = Worker.objects.filter(viewer.region_q())
+    return workers.count(), Membership.objects.filter(status="active", worker__in=workers).count()

@@ -111,14 +111,14 @@ def _typo(rng: random.Random, word: str) -> str:
     return word[:i] + word[i] + word[i:]
 
 
-def name_variant(rng: random.Random, name: str) -> str:
+def name_variant(rng: random.Random, name: str, sex: str = "L") -> str:
     """The same person written by another office: a spelling variant, a title, bin/binti, or a typo."""
     parts = name.split()
     r = rng.random()
     if r < 0.45 and any(p in VARIANTS for p in parts):
         parts = [rng.choice(VARIANTS[p]) if p in VARIANTS else p for p in parts]
     elif r < 0.6:
-        parts = [rng.choice(["H.", "Hj."]) if rng.random() < 0.5 else "H.", *parts]
+        parts = ["Hj." if sex == "P" else "H.", *parts]
     elif r < 0.7:
         parts = [*parts, rng.choice(["S.Pd.", "S.E.", "A.Md."])]
     elif r < 0.8 and len(parts) > 1:
@@ -205,9 +205,9 @@ def list_row(
     rng: random.Random, p: Person, rates: MistakeRates, *, variant: bool = False
 ) -> dict[str, object]:
     """One row of a list as an office would type it; values are text unless Excel would hold a number."""
-    name = name_variant(rng, p.full_name) if variant else p.full_name
+    name = name_variant(rng, p.full_name, p.sex) if variant else p.full_name
     if not variant and rng.random() < rates.name_typo:
-        name = name_variant(rng, name)
+        name = name_variant(rng, name, p.sex)
     birth = p.birth_date
     date_text = f"{birth:%d-%m-%Y}"
     if rng.random() < rates.swapped_date:

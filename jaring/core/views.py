@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from jaring.core.rules import ROLE_LABELS
+from jaring.core.selectors import viewer_for
+from jaring.imports.selectors import batch_list
+from jaring.regions.selectors import region_names
+from jaring.registry.selectors import registry_counts
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if viewer is None:
+        return render(request, "core/no_role.html", status=403)
+    names = region_names(codes=set(viewer.region_codes))
+    scope = "semua" if viewer.all_regions else ", ".join(names.get(c, c) for c in viewer.region_codes) or "-"
+    workers, members = registry_counts(viewer=viewer)
+    batches = batch_list(viewer=viewer, limit=10)
+    return render(
+        request,
+        "home.html",
+        {
+            "scope_label": scope,
+            "worker_count": workers,
+            "member_count": members,
+            "batch_count": len(batches),
+            "batches": batches,
+            "role_label": ROLE_LABELS[viewer.role],
+        },
+    )

@@ -1,0 +1,145 @@
+"""Pages of the intake: upload, progress, preview with errors, confirm, download what was rejected."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jaring.core.errors import JaringError, NotFound
+from jaring.core.rules import may_import
+from jaring.core.selectors import viewer_for
+from jaring.core.views_util import forbidden
+from jaring.imports.exports import template_xlsx
+from jaring.imports.models import BatchStatus
+from jaring.imports.selectors import (
+    batch_get,
+    batch_issue_summary,
+    batch_issues,
+    batch_list,
+    batch_preview,
+    batch_rejected_xlsx,
+)
+from jaring.imports.services import import_upload
+from jaring.imports.tasks import enqueue_commit, enqueue_stage
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE = 50
+
+
+def _xlsx(name: str, data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def batch_list_view(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if viewer is None:
+        return forbidden(request)
+    context: dict[str, object] = {
+        "batches": batch_list(viewer=viewer),
+        "may_import": may_import(viewer.role),
+        "form": {},
+    }
+    if request.method == "POST":
+        if not may_import(viewer.role):
+            return render(request, "core/no_role.html", status=403)
+        upload = request.FILES.get("file")
+        form = {k: request.POST.get(k, "") for k in ("source", "default_village_code")}
+        context["form"] = form
+        if upload is None:
+            context["error"] = "Pilih berkas daftar pekerja (.xlsx, .xls atau .csv). [FILE_MISSING]"
+            return render(request, "imports/batch_list.html", context, status=400)
+        try:
+            result = import_upload(stream=upload, file_name=upload.name or "daftar", source=form["source"],
+                                   default_village_code=form["default_village_code"], viewer=viewer, actor=request.user)  # fmt: skip
+        except JaringError as exc:
+            context["error"] = f"{exc.message} [{exc.code}]"
+            return render(request, "imports/batch_list.html", context, status=exc.http_status)
+        if result.created:
+            enqueue_stage(batch=result.batch)
+        else:
+            messages.info(
+                request, "Berkas ini sudah pernah diunggah: tidak ada yang berubah. Berikut hasilnya."
+            )
+        return redirect("imports:batch_detail", batch_id=result.batch.pk)
+    return render(request, "imports/batch_list.html", context)
+
+
+@login_required
+def batch_detail_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if viewer is None:
+        return forbidden(request)
+    try:
+        batch = batch_get(viewer=viewer, batch_id=batch_id)
+    except NotFound:
+        return render(request, "core/not_found.html", status=404)
+    status = request.GET.get("tab", "rejected" if batch.rejected else "accepted")
+    status = status if status in ("accepted", "warning", "rejected") else "accepted"
+    page = max(int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1, 1)
+    context = {
+        "batch": batch,
+        "tab": status,
+        "page": page,
+        "rows": batch_preview(
+            viewer=viewer, batch_id=batch_id, status=status, offset=(page - 1) * PAGE, limit=PAGE
+        ),
+        "summary": batch_issue_summary(viewer=viewer, batch_id=batch_id),
+        "may_import": may_import(viewer.role),
+        "working": batch.status in (BatchStatus.QUEUED, BatchStatus.STAGING, BatchStatus.COMMITTING),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "imports/_batch_status.html", context)
+    return render(request, "imports/batch_detail.html", context)
+
+
+@login_required
+@require_POST
+def batch_commit_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if viewer is None:
+        return forbidden(request)
+    try:
+        enqueue_commit(batch_id=batch_id, viewer=viewer, actor=request.user)
+    except JaringError as exc:
+        if exc.http_status in (403, 404):
+            return render(request, "core/not_found.html", status=exc.http_status)
+        messages.error(request, f"{exc.message} [{exc.code}]")
+    return redirect("imports:batch_detail", batch_id=batch_id)
+
+
+@login_required
+def batch_issues_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if viewer is None:
+        return forbidden(request)
+    after = int(request.GET["after"]) if request.GET.get("after", "").isdigit() else 0
+    try:
+        issues = batch_issues(
+            viewer=viewer, batch_id=batch_id, severity=request.GET.get("severity", ""), after_row=after
+        )
+    except NotFound:
+        return render(request, "core/not_found.html", status=404)
+    return render(request, "imports/_issues.html", {"issues": issues, "batch_id": batch_id})
+
+
+@login_required
+def batch_rejected_view(request: HttpRequest, batch_id: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if viewer is None:
+        return forbidden(request)
+    try:
+        name, data = batch_rejected_xlsx(viewer=viewer, batch_id=batch_id)
+    except NotFound:
+        return render(request, "core/not_found.html", status=404)
+    return _xlsx(name, data)
+
+
+@login_required
+def template_view(request: HttpRequest) -> HttpResponse:
+    return _xlsx("templat-daftar-pekerja-jaring.xlsx", template_xlsx())

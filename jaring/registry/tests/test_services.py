@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.factories import make_viewer
+from jaring.core.models import AuditEvent
+from jaring.core.rules import Role
+from jaring.core.selectors import SYSTEM
+from jaring.registry import rules
+from jaring.registry.factories import OTHER_REGENCY_VILLAGE, VILLAGE, nik_for, worker_cells
+from jaring.registry.models import Membership, Worker
+from jaring.registry.services import memberships_register, worker_register, worker_update
+from jaring.registry.tests.helpers import add_worker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_one_worker_by_the_rules_of_a_list_row() -> None:
+    worker = add_worker(full_name="SITI AMINAH", sex="P", nik=nik_for(sex="P"))
+    assert worker.full_name == "Siti Aminah" and worker.name_key == "siti aminah"
+    assert (worker.village_id, worker.district_code, worker.regency_code, worker.province_code) == (
+        VILLAGE, "36.03.01", "36.03", "36",
+    )  # fmt: skip
+    assert AuditEvent.objects.filter(action="worker.register", entity_id=str(worker.pk)).exists()
+
+
+def test_register_refuses_a_bad_row_with_the_field() -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        worker_register(data=worker_cells(nik="123"), viewer=SYSTEM, actor=None)
+    assert (exc.value.code, exc.value.field) == ("NIK_LENGTH", "nik")
+    assert Worker.objects.count() == 0
+
+
+def test_one_nik_one_worker() -> None:
+    nik = nik_for()
+    add_worker(nik=nik)
+    with pytest.raises(Conflict) as exc:
+        add_worker(nik=nik, full_name="Orang Lain")
+    assert exc.value.code == "NIK_ALREADY_REGISTERED"
+
+
+def test_workers_without_nik_may_be_many() -> None:
+    add_worker(nik="", sex="L")
+    add_worker(nik="", sex="L", full_name="Joko")
+    assert Worker.objects.filter(nik__isnull=True).count() == 2
+
+
+def test_village_operator_cannot_register_outside_their_village() -> None:
+    _, viewer = make_viewer(Role.VILLAGE, region_code=VILLAGE)
+    with pytest.raises(PermissionDenied):
+        worker_register(data=worker_cells(village_code=OTHER_REGENCY_VILLAGE), viewer=viewer, actor=None)
+
+
+def test_update_keeps_old_values_in_the_audit_trail() -> None:
+    worker = add_worker(phone="081111111111")
+    user, viewer = make_viewer(Role.BRANCH, branch_code="KC-TGR-CKP")
+    worker_update(
+        worker_id=worker.pk,
+        changes={"phone": "082222222222", "address": "Jl. Baru"},
+        viewer=viewer,
+        actor=user,
+    )
+    worker.refresh_from_db()
+    assert worker.phone == "082222222222"
+    event = AuditEvent.objects.get(action="worker.update")
+    assert event.changes["phone"] == ["081111111111", "082222222222"]
+    assert event.actor_id == user.pk
+
+
+def test_update_validates_the_changed_field() -> None:
+    worker = add_worker()
+    with pytest.raises(ValidationFailed) as exc:
+        worker_update(worker_id=worker.pk, changes={"income_tier": 500_000}, viewer=SYSTEM, actor=None)
+    assert exc.value.code == "INCOME_OUT_OF_RANGE"
+    with pytest.raises(ValidationFailed):
+        worker_update(worker_id=worker.pk, changes={"nik": "1"}, viewer=SYSTEM, actor=None)
+
+
+def test_update_outside_scope_is_not_found_and_roles_without_edit_right_are_refused() -> None:
+    worker = add_worker()
+    _, gresik = make_viewer(Role.BRANCH, branch_code="KC-GRS")
+    with pytest.raises(NotFound):
+        worker_update(worker_id=worker.pk, changes={"phone": "082222222222"}, viewer=gresik, actor=None)
+    _, sponsor = make_viewer(Role.SPONSOR)
+    with pytest.raises(PermissionDenied):
+        worker_update(worker_id=worker.pk, changes={"phone": "082222222222"}, viewer=sponsor, actor=None)
+
+
+def test_moving_a_worker_updates_the_region_columns() -> None:
+    worker = add_worker()
+    worker_update(
+        worker_id=worker.pk, changes={"village_code": OTHER_REGENCY_VILLAGE}, viewer=SYSTEM, actor=None
+    )
+    worker.refresh_from_db()
+    assert (worker.regency_code, worker.province_code) == ("35.25", "35")
+
+
+def test_cards_are_unique_valid_and_issued_once() -> None:
+    workers = [add_worker(), add_worker(), add_worker()]
+    ids = [w.pk for w in workers]
+    assert memberships_register(worker_ids=ids, actor=None) == 3
+    assert memberships_register(worker_ids=ids, actor=None) == 0
+    kpjs = list(Membership.objects.values_list("kpj", flat=True))
+    assert len(set(kpjs)) == 3 and all(rules.kpj_valid(k) for k in kpjs)
+
+
+def test_birth_date_change_is_checked_against_the_age_window() -> None:
+    worker = add_worker()
+    with pytest.raises(ValidationFailed) as exc:
+        worker_update(
+            worker_id=worker.pk, changes={"birth_date": dt.date(2015, 1, 1)}, viewer=SYSTEM, actor=None
+        )
+    assert exc.value.code == "AGE_OUT_OF_RANGE"

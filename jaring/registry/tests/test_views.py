@@ -1,0 +1,96 @@
+"""Worker pages: success, bad input, permission; NIKs travel only in POST bodies."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from jaring.core.factories import make_user
+from jaring.core.rules import Role
+from jaring.imports.models import ImportBatch
+from jaring.registry.factories import OTHER_REGENCY_VILLAGE, nik_for
+from jaring.registry.models import ContactChangeProposal, Worker
+from jaring.registry.tests.helpers import add_worker
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clerk(client: Client) -> Client:
+    client.force_login(make_user(Role.BRANCH, branch_code="KC-TGR-CKP"))
+    return client
+
+
+def test_list_shows_workers_in_scope_only(clerk: Client) -> None:
+    add_worker(full_name="Budi Tangerang")
+    add_worker(full_name="Joko Gresik", village_code=OTHER_REGENCY_VILLAGE, nik=nik_for(district="352501"))
+    html = clerk.get("/pekerja/").content.decode()
+    assert "Budi Tangerang" in html and "Joko Gresik" not in html
+
+
+def test_search_by_nik_is_a_post_and_returns_the_partial(clerk: Client) -> None:
+    worker = add_worker(full_name="Budi Santoso")
+    add_worker(full_name="Lain")
+    response = clerk.post("/pekerja/", {"q": worker.nik}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Budi Santoso" in body and "Lain" not in body
+    assert "<html" not in body  # a fragment for htmx
+
+
+def test_bad_filter_values_are_ignored_not_errors(clerk: Client) -> None:
+    add_worker(full_name="Budi")
+    response = clerk.get("/pekerja/", {"region": "'; drop table", "occupation": "x" * 500})
+    assert response.status_code == 200
+
+
+def test_detail_and_out_of_scope(clerk: Client) -> None:
+    worker = add_worker(full_name="Budi Santoso")
+    other = add_worker(full_name="Joko", village_code=OTHER_REGENCY_VILLAGE, nik=nik_for(district="352501"))
+    assert "Budi Santoso" in clerk.get(f"/pekerja/{worker.pk}/").content.decode()
+    assert clerk.get(f"/pekerja/{other.pk}/").status_code == 404
+    assert clerk.get("/pekerja/999999/").status_code == 404
+
+
+def test_region_officer_sees_masked_nik(client: Client) -> None:
+    worker = add_worker()
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    html = client.get(f"/pekerja/{worker.pk}/").content.decode()
+    nik = str(worker.nik)
+    assert nik not in html and nik[:6] + "********" in html
+
+
+def test_anonymous_goes_to_login_and_roleless_is_refused(client: Client) -> None:
+    assert client.get("/pekerja/").status_code == 302
+    client.force_login(get_user_model().objects.create_user(username="tamu", password="x-123456789"))
+    assert client.get("/pekerja/").status_code == 403
+
+
+def _proposal() -> ContactChangeProposal:
+    worker = add_worker(phone="081111111111")
+    batch = ImportBatch.objects.create(file_name="x.xlsx", file_sha256="a" * 64, file_size=1, source="x")
+    return ContactChangeProposal.objects.create(worker=worker, field_name="phone", current_value="081111111111",
+                                                proposed_value="082222222222", batch=batch)  # fmt: skip
+
+
+def test_accepting_a_proposal_changes_the_record(clerk: Client) -> None:
+    p = _proposal()
+    response = clerk.post(f"/pekerja/{p.worker_id}/usulan/{p.pk}/", {"decision": "accept"})
+    assert response.status_code == 302
+    assert Worker.objects.get(pk=p.worker_id).phone == "082222222222"
+    p.refresh_from_db()
+    assert p.status == "accepted"
+
+
+def test_proposal_decisions_need_the_right_role(client: Client) -> None:
+    p = _proposal()
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    response = client.post(f"/pekerja/{p.worker_id}/usulan/{p.pk}/", {"decision": "accept"})
+    assert response.status_code == 403
+    p.refresh_from_db()
+    assert p.status == "open"
+
+
+def test_proposal_decision_is_post_only(clerk: Client) -> None:
+    p = _proposal()
+    assert clerk.get(f"/pekerja/{p.worker_id}/usulan/{p.pk}/").status_code == 405

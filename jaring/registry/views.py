@@ -1,0 +1,85 @@
+"""Worker pages. Searches travel in POST bodies: a NIK never appears in a URL (UU 27/2022)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jaring.core.errors import JaringError, NotFound
+from jaring.core.selectors import Viewer, viewer_for
+from jaring.core.views_util import forbidden
+from jaring.regions.selectors import region_choices
+from jaring.registry.rules import OCCUPATIONS
+from jaring.registry.selectors import WorkerFilters, proposals_open, worker_get, worker_history, worker_list
+from jaring.registry.services import proposal_decide
+
+
+def _filters(data: dict[str, str]) -> WorkerFilters:
+    return WorkerFilters(
+        q=data.get("q", "")[:100],
+        region_code=data.get("region", "")[:13],
+        occupation=data.get("occupation", "")[:32],
+    )
+
+
+def _after(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+def worker_list_view(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if viewer is None:
+        return forbidden(request)
+    data = request.POST if request.method == "POST" else request.GET
+    filters = _filters({k: data.get(k, "") for k in ("q", "region", "occupation")})
+    page = worker_list(viewer=viewer, filters=filters, after=_after(data.get("after", "")))
+    context = {"page": page, "filters": filters, "viewer": viewer}
+    if request.headers.get("HX-Request") and request.method == "POST":
+        template = "registry/_worker_rows.html" if data.get("after") else "registry/_worker_table.html"
+        return render(request, template, context)
+    context.update(
+        regions=region_choices(codes=viewer.region_codes, all_regions=viewer.all_regions),
+        occupations=OCCUPATIONS,
+    )
+    return render(request, "registry/worker_list.html", context)
+
+
+def _detail(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpResponse:
+    try:
+        detail = worker_get(viewer=viewer, worker_id=worker_id)
+    except NotFound:
+        return render(request, "core/not_found.html", status=404)
+    history = worker_history(viewer=viewer, worker_id=worker_id)
+    proposals = proposals_open(viewer=viewer, worker_id=worker_id)
+    return render(
+        request, "registry/worker_detail.html", {"w": detail, "history": history, "proposals": proposals}
+    )
+
+
+@login_required
+def worker_detail_view(request: HttpRequest, worker_id: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if viewer is None:
+        return forbidden(request)
+    return _detail(request, viewer, worker_id)
+
+
+@login_required
+@require_POST
+def proposal_decide_view(request: HttpRequest, worker_id: int, proposal_id: int) -> HttpResponse:
+    viewer = viewer_for(request.user)
+    if viewer is None:
+        return forbidden(request)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        proposal_decide(proposal_id=proposal_id, accept=accept, viewer=viewer, actor=request.user)
+        messages.success(request, "Usulan perubahan diterima." if accept else "Usulan perubahan ditolak.")
+    except JaringError as exc:
+        messages.error(request, exc.message)
+        if exc.http_status in (403, 404):
+            return render(request, "core/not_found.html", status=exc.http_status)
+    return redirect("registry:worker_detail", worker_id=worker_id)
