@@ -225,6 +225,8 @@ def village_code_normalise(raw: str) -> str:
 
 
 def _text(value: object) -> str:
+    if value.__class__ is str:
+        return value.strip()  # type: ignore[attr-defined]
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -232,166 +234,216 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+_Issue = tuple[str, str, str, str]  # field, code, message, severity
+
+
+class RowValidator:
+    """Validates rows against one context. Fields with few distinct values (dates, villages, occupations,
+    income, ...) are parsed once per distinct value: a million-row list has a few thousand of each."""
+
+    def __init__(self, ctx: RowContext) -> None:
+        self.ctx = ctx
+        self._dates: dict[object, tuple[dt.date | None, Problem | None]] = {}
+        self._sex: dict[str, str | None] = {}
+        self._village: dict[str, tuple[str, _Issue | None]] = {}
+        self._occupation: dict[str, tuple[reg.Occupation, str, _Issue | None]] = {}
+        self._ecosystem: dict[tuple[str, str], tuple[str, _Issue | None]] = {}
+        self._sector: dict[tuple[str, str], tuple[str, _Issue | None]] = {}
+        self._income: dict[str, tuple[int, _Issue | None]] = {}
+        self._decile: dict[str, tuple[int | None, _Issue | None]] = {}
+
+    def _date(self, value: object) -> tuple[dt.date | None, Problem | None]:
+        key = value if isinstance(value, str | int | float | dt.date) else repr(value)
+        hit = self._dates.get(key)
+        if hit is None:
+            hit = self._dates[key] = date_parse(value, today=self.ctx.today)
+        return hit
+
+    def _village_of(self, raw: str) -> tuple[str, _Issue | None]:
+        hit = self._village.get(raw)
+        if hit is None:
+            village = village_code_normalise(raw) if raw else self.ctx.default_village
+            issue: _Issue | None = None
+            if not village:
+                issue = ("village_code", "VILLAGE_MISSING", "Kode desa/kelurahan wajib diisi (contoh 36.03.01.2003).", ERROR)
+            elif village not in self.ctx.village_codes:
+                issue = ("village_code", "VILLAGE_UNKNOWN", f"Kode desa '{raw or village}' tidak ada di kode wilayah "
+                         "Kemendagri 2025 (format PP.KK.CC.DDDD, contoh 36.03.01.2003).", ERROR)  # fmt: skip
+            hit = self._village[raw] = (village, issue)
+        return hit
+
+    def _occupation_of(self, raw: str) -> tuple[reg.Occupation, str, _Issue | None]:
+        hit = self._occupation.get(raw)
+        if hit is None:
+            occupation = reg.occupation_parse(raw) if raw else None
+            if occupation is not None:
+                hit = (occupation, "", None)
+            elif raw:
+                msg = f"Pekerjaan '{raw}' tidak ada di daftar: dicatat sebagai Lainnya."
+                hit = (reg.OCCUPATION_BY_CODE["lainnya"], raw[:100], ("occupation", "OCCUPATION_UNKNOWN", msg, WARNING))
+            else:
+                msg = "Pekerjaan kosong: dicatat sebagai Lainnya."
+                hit = (reg.OCCUPATION_BY_CODE["lainnya"], "", ("occupation", "OCCUPATION_MISSING", msg, WARNING))
+            self._occupation[raw] = hit
+        return hit
+
+    def _ecosystem_of(self, raw: str, occupation: reg.Occupation) -> tuple[str, _Issue | None]:
+        key = (raw, occupation.code)
+        hit = self._ecosystem.get(key)
+        if hit is None:
+            eco = reg.ecosystem_parse(raw) if raw else occupation.ecosystem
+            issue: _Issue | None = None
+            if eco is None:
+                issue = ("ecosystem", "ECOSYSTEM_UNKNOWN", f"Ekosistem '{raw}' tidak dikenal (Desa, Pasar, UMKM, "
+                         "Rentan): diambil dari pekerjaan.", WARNING)  # fmt: skip
+                eco = occupation.ecosystem
+            hit = self._ecosystem[key] = (eco.value, issue)
+        return hit
+
+    def _sector_of(self, raw: str, occupation: reg.Occupation) -> tuple[str, _Issue | None]:
+        key = (raw, occupation.code)
+        hit = self._sector.get(key)
+        if hit is None:
+            sector = reg.sector_parse(raw) if raw else occupation.sector
+            issue: _Issue | None = None
+            if sector is None:
+                issue = ("sector", "SECTOR_INVALID", f"Sektor '{raw}' tidak dikenal: isi Transportasi atau Lainnya.", ERROR)
+                sector = occupation.sector
+            hit = self._sector[key] = (sector.value, issue)
+        return hit
+
+    def _income_of(self, raw: str) -> tuple[int, _Issue | None]:
+        hit = self._income.get(raw)
+        if hit is None:
+            ctx = self.ctx
+            income = reg.rupiah_parse(raw) if raw else ctx.default_income
+            issue: _Issue | None = None
+            if income is None:
+                issue = ("income", "INCOME_INVALID", f"Penghasilan '{raw}' bukan angka rupiah (contoh 1000000).", ERROR)
+                income = ctx.default_income
+            else:
+                problem = reg.income_problem(income, minimum=ctx.income_min, maximum=ctx.income_max)
+                if problem:
+                    issue = ("income", problem.code, problem.message, problem.severity)
+            hit = self._income[raw] = (income, issue)
+        return hit
+
+    def _decile_of(self, raw: str) -> tuple[int | None, _Issue | None]:
+        hit = self._decile.get(raw)
+        if hit is None:
+            decile = int(raw) if raw.isdigit() else None
+            issue: _Issue | None = None
+            if raw and (decile is None or not 1 <= decile <= 10):
+                issue = ("poverty_decile", "DECILE_INVALID", f"Desil '{raw}' harus 1 sampai 10; tidak disimpan.", WARNING)
+                decile = None
+            hit = self._decile[raw] = (decile, issue)
+        return hit
+
+    def validate(self, cells: dict[str, object]) -> RowResult:
+        """Validate one row (cells by field; a cell is text, a number, a date or None)."""
+        ctx = self.ctx
+        issues: list[RowIssue] = []
+
+        def add(fld: str, code: str, message: str, severity: str) -> None:
+            issues.append(RowIssue(fld, code, message, severity))
+
+        values: dict[str, object] = {}
+        full_name = reg.name_clean(_text(cells.get("full_name")))
+        if not full_name:
+            add("full_name", "NAME_MISSING", "Nama lengkap wajib diisi.", ERROR)
+        elif len(full_name) > 150:
+            add("full_name", "NAME_TOO_LONG", "Nama lengkap paling panjang 150 huruf.", ERROR)
+        values["full_name"] = full_name
+
+        birth_place = _text(cells.get("birth_place"))
+        birth_raw: object = cells.get("birth_date")
+        combined = _text(cells.get("birth_place_date"))
+        if combined and birth_raw in (None, ""):
+            place, _, when = combined.rpartition(",")
+            birth_place = birth_place or place.strip()
+            birth_raw = when.strip() or combined
+        values["birth_place"] = birth_place[:100]
+        birth_date, date_problem = self._date(birth_raw)
+        if date_problem:
+            add("birth_date", date_problem.code, date_problem.message, date_problem.severity)
+        elif birth_date and birth_date > ctx.today:
+            add("birth_date", "DATE_IN_FUTURE", f"Tanggal lahir {birth_date:%d-%m-%Y} ada di masa depan.", ERROR)
+            birth_date = None
+
+        sex_raw = _text(cells.get("sex"))
+        sex: str | None = None
+        if sex_raw:
+            if sex_raw not in self._sex:
+                self._sex[sex_raw] = reg.sex_parse(sex_raw)
+            sex = self._sex[sex_raw]
+            if sex is None:
+                add("sex", "SEX_INVALID", f"Jenis kelamin '{sex_raw}' tidak dikenal: isi L (laki-laki) atau P (perempuan).", ERROR)
+
+        nik_cell = cells.get("nik")
+        nik: str | None = None
+        if isinstance(nik_cell, float | int) and not isinstance(nik_cell, bool):
+            add("nik", "NIK_NUMERIC_CELL", NIK_NUMBER_MESSAGE, ERROR)
+        else:
+            nik_raw = _text(nik_cell)
+            if _SCIENTIFIC.match(nik_raw):
+                add("nik", "NIK_NUMERIC_CELL", NIK_NUMBER_MESSAGE, ERROR)
+            elif not nik_raw or nik_raw in ("-", "0"):
+                add("nik", "NIK_MISSING", "NIK kosong: peserta dicatat tanpa NIK dan harus dilengkapi.", WARNING)
+            else:
+                check = reg.nik_check(nik_raw, today=ctx.today, known_prefixes=ctx.known_prefixes, birth_date=birth_date, sex=sex)
+                for p in check.problems:
+                    add("nik", p.code, p.message, p.severity)
+                if check.facts is not None:
+                    nik = check.nik
+                    if birth_date is None and not date_problem:
+                        birth_date = check.facts.birth_date
+                        add("birth_date", "BIRTH_DATE_FROM_NIK", "Tanggal lahir kosong: diambil dari NIK.", WARNING)
+                    if sex is None and not sex_raw:
+                        sex = check.facts.sex
+        values["nik"] = nik
+        if sex is None and not sex_raw:
+            add("sex", "SEX_MISSING", "Jenis kelamin wajib diisi (L atau P) bila NIK tidak ada.", ERROR)
+        values["sex"] = sex or ""
+
+        if birth_date is None and not date_problem and not any(i.field == "birth_date" for i in issues):
+            add("birth_date", "BIRTH_DATE_MISSING", f"Tanggal lahir wajib diisi bila NIK tidak ada. {DATE_HINT}", ERROR)
+        if birth_date is not None:
+            age_problem = reg.registration_age_problem(birth_date, today=ctx.today, minimum=ctx.age_min, maximum=ctx.age_max)
+            if age_problem:
+                add("birth_date", age_problem.code, age_problem.message, age_problem.severity)
+        values["birth_date"] = birth_date
+
+        values["mother_name"] = reg.name_clean(_text(cells.get("mother_name")))[:150]
+        values["address"] = " ".join(_text(cells.get("address")).split())[:255]
+
+        village, village_issue = self._village_of(_text(cells.get("village_code")))
+        if village_issue:
+            add(*village_issue)
+        values["village_code"] = village
+
+        phone_raw = _text(cells.get("phone"))
+        phone = reg.phone_parse(phone_raw) if phone_raw else None
+        if phone_raw and phone is None:
+            add("phone", "PHONE_INVALID", f"Nomor HP '{phone_raw}' tidak dikenali (contoh 081234567890); tidak disimpan.", WARNING)
+        values["phone"] = phone or ""
+
+        occupation, occupation_text, occupation_issue = self._occupation_of(_text(cells.get("occupation")))
+        if occupation_issue:
+            add(*occupation_issue)
+        values["occupation"] = occupation.code
+        values["occupation_text"] = occupation_text
+        for fld, (value, issue) in (
+            ("ecosystem", self._ecosystem_of(_text(cells.get("ecosystem")), occupation)),
+            ("sector", self._sector_of(_text(cells.get("sector")), occupation)),
+            ("income_tier", self._income_of(_text(cells.get("income")))),
+            ("poverty_decile", self._decile_of(_text(cells.get("poverty_decile")))),
+        ):
+            values[fld] = value
+            if issue:
+                add(*issue)
+        return RowResult(values, issues)
+
+
 def row_validate(cells: dict[str, object], ctx: RowContext) -> RowResult:
-    """Validate one row (cells by field; a cell is text, a number, a date or None)."""
-    issues: list[RowIssue] = []
-
-    def add(fld: str, problem: Problem) -> None:
-        issues.append(RowIssue(fld, problem.code, problem.message, problem.severity))
-
-    def err(fld: str, code: str, message: str) -> None:
-        issues.append(RowIssue(fld, code, message, ERROR))
-
-    def warn(fld: str, code: str, message: str) -> None:
-        issues.append(RowIssue(fld, code, message, WARNING))
-
-    values: dict[str, object] = {}
-
-    full_name = reg.name_clean(_text(cells.get("full_name")))
-    if not full_name:
-        err("full_name", "NAME_MISSING", "Nama lengkap wajib diisi.")
-    elif len(full_name) > 150:
-        err("full_name", "NAME_TOO_LONG", "Nama lengkap paling panjang 150 huruf.")
-    values["full_name"] = full_name
-
-    birth_place = _text(cells.get("birth_place"))
-    birth_raw: object = cells.get("birth_date")
-    combined = _text(cells.get("birth_place_date"))
-    if combined and birth_raw in (None, ""):
-        place, _, when = combined.rpartition(",")
-        birth_place = birth_place or place.strip()
-        birth_raw = when.strip() or combined
-    values["birth_place"] = birth_place[:100]
-    birth_date, date_problem = date_parse(birth_raw, today=ctx.today)
-    if date_problem:
-        add("birth_date", date_problem)
-    elif birth_date and birth_date > ctx.today:
-        err("birth_date", "DATE_IN_FUTURE", f"Tanggal lahir {birth_date:%d-%m-%Y} ada di masa depan.")
-        birth_date = None
-
-    sex_raw = _text(cells.get("sex"))
-    sex = reg.sex_parse(sex_raw) if sex_raw else None
-    if sex_raw and sex is None:
-        err(
-            "sex",
-            "SEX_INVALID",
-            f"Jenis kelamin '{sex_raw}' tidak dikenal: isi L (laki-laki) atau P (perempuan).",
-        )
-
-    nik_cell = cells.get("nik")
-    nik: str | None = None
-    if isinstance(nik_cell, float | int) and not isinstance(nik_cell, bool):
-        err("nik", "NIK_NUMERIC_CELL", NIK_NUMBER_MESSAGE)
-    else:
-        nik_raw = _text(nik_cell)
-        if _SCIENTIFIC.match(nik_raw):
-            err("nik", "NIK_NUMERIC_CELL", NIK_NUMBER_MESSAGE)
-        elif not nik_raw or nik_raw in ("-", "0"):
-            warn("nik", "NIK_MISSING", "NIK kosong: peserta dicatat tanpa NIK dan harus dilengkapi.")
-        else:
-            check = reg.nik_check(
-                nik_raw, today=ctx.today, known_prefixes=ctx.known_prefixes, birth_date=birth_date, sex=sex
-            )
-            for p in check.problems:
-                add("nik", p)
-            if check.facts is not None:
-                nik = check.nik
-                if birth_date is None and not date_problem:
-                    birth_date = check.facts.birth_date
-                    warn("birth_date", "BIRTH_DATE_FROM_NIK", "Tanggal lahir kosong: diambil dari NIK.")
-                if sex is None and not sex_raw:
-                    sex = check.facts.sex
-    values["nik"] = nik
-    if sex is None and not sex_raw:
-        err("sex", "SEX_MISSING", "Jenis kelamin wajib diisi (L atau P) bila NIK tidak ada.")
-    values["sex"] = sex or ""
-
-    if birth_date is None and not date_problem and not any(i.field == "birth_date" for i in issues):
-        err("birth_date", "BIRTH_DATE_MISSING", f"Tanggal lahir wajib diisi bila NIK tidak ada. {DATE_HINT}")
-    if birth_date is not None:
-        age_problem = reg.registration_age_problem(
-            birth_date, today=ctx.today, minimum=ctx.age_min, maximum=ctx.age_max
-        )
-        if age_problem:
-            add("birth_date", age_problem)
-    values["birth_date"] = birth_date
-
-    values["mother_name"] = reg.name_clean(_text(cells.get("mother_name")))[:150]
-    values["address"] = " ".join(_text(cells.get("address")).split())[:255]
-
-    village_raw = _text(cells.get("village_code"))
-    village = village_code_normalise(village_raw) if village_raw else ctx.default_village
-    if not village:
-        err("village_code", "VILLAGE_MISSING", "Kode desa/kelurahan wajib diisi (contoh 36.03.01.2003).")
-    elif village not in ctx.village_codes:
-        err(
-            "village_code",
-            "VILLAGE_UNKNOWN",
-            f"Kode desa '{village_raw or village}' tidak ada di kode wilayah Kemendagri 2025 "
-            "(format PP.KK.CC.DDDD, contoh 36.03.01.2003).",
-        )
-    values["village_code"] = village
-
-    phone_raw = _text(cells.get("phone"))
-    phone = reg.phone_parse(phone_raw) if phone_raw else None
-    if phone_raw and phone is None:
-        warn(
-            "phone",
-            "PHONE_INVALID",
-            f"Nomor HP '{phone_raw}' tidak dikenali (contoh 081234567890); tidak disimpan.",
-        )
-    values["phone"] = phone or ""
-
-    occ_raw = _text(cells.get("occupation"))
-    occupation = reg.occupation_parse(occ_raw) if occ_raw else None
-    values["occupation_text"] = ""
-    if occupation is None:
-        occupation = reg.OCCUPATION_BY_CODE["lainnya"]
-        if occ_raw:
-            warn(
-                "occupation",
-                "OCCUPATION_UNKNOWN",
-                f"Pekerjaan '{occ_raw}' tidak ada di daftar: dicatat sebagai Lainnya.",
-            )
-            values["occupation_text"] = occ_raw[:100]
-        else:
-            warn("occupation", "OCCUPATION_MISSING", "Pekerjaan kosong: dicatat sebagai Lainnya.")
-    values["occupation"] = occupation.code
-
-    eco_raw = _text(cells.get("ecosystem"))
-    ecosystem = reg.ecosystem_parse(eco_raw) if eco_raw else occupation.ecosystem
-    if ecosystem is None:
-        warn(
-            "ecosystem",
-            "ECOSYSTEM_UNKNOWN",
-            f"Ekosistem '{eco_raw}' tidak dikenal (Desa, Pasar, UMKM, Rentan): diambil dari pekerjaan.",
-        )
-        ecosystem = occupation.ecosystem
-    values["ecosystem"] = ecosystem.value
-
-    sector_raw = _text(cells.get("sector"))
-    sector = reg.sector_parse(sector_raw) if sector_raw else occupation.sector
-    if sector is None:
-        err(
-            "sector", "SECTOR_INVALID", f"Sektor '{sector_raw}' tidak dikenal: isi Transportasi atau Lainnya."
-        )
-        sector = occupation.sector
-    values["sector"] = sector.value
-
-    income_raw = _text(cells.get("income"))
-    income = reg.rupiah_parse(income_raw) if income_raw else ctx.default_income
-    if income is None:
-        err("income", "INCOME_INVALID", f"Penghasilan '{income_raw}' bukan angka rupiah (contoh 1000000).")
-    else:
-        income_problem = reg.income_problem(income, minimum=ctx.income_min, maximum=ctx.income_max)
-        if income_problem:
-            add("income", income_problem)
-    values["income_tier"] = income if income is not None else ctx.default_income
-
-    decile_raw = _text(cells.get("poverty_decile"))
-    decile = int(decile_raw) if decile_raw.isdigit() else None
-    if decile_raw and (decile is None or not 1 <= decile <= 10):
-        warn("poverty_decile", "DECILE_INVALID", f"Desil '{decile_raw}' harus 1 sampai 10; tidak disimpan.")
-        decile = None
-    values["poverty_decile"] = decile
-    return RowResult(values, issues)
+    """Validate one row; for many rows make one RowValidator and call validate() on each."""
+    return RowValidator(ctx).validate(cells)

@@ -256,6 +256,7 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
     ctx = row_context(
         today=timezone.localdate(), village_codes=village_codes(), default_village=batch.default_village_code
     )
+    validator = rules.RowValidator(ctx)
     scope = _batch_scope(batch)
     max_rows = setting_int("IMPORT_MAX_ROWS")
     frames: list[pl.DataFrame] = []
@@ -263,10 +264,12 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
     done = 0
     for sheet in sheets:
         fields = [(f, sheet.header.columns[f]) for f in rules.FIELDS if f in sheet.header.columns]
-        raw_fields = [f for f in rules.TEMPLATE_FIELDS]
         row_number = sheet.first_row_number - 1
         for chunk in sheet.chunks:
             cols: dict[str, list[object]] = {c: [] for c in STAGED_SCHEMA}
+            value_cols = [(f, cols[f]) for f in VALUE_FIELDS]
+            raw_cols = [(f, cols[f"raw_{f}"]) for f in rules.TEMPLATE_FIELDS]
+            sheet_col, row_col, status_col, problems_col = cols["sheet"], cols["row"], cols["status"], cols["problems"]
             for cells_list in chunk:
                 row_number += 1
                 width = len(cells_list)
@@ -276,18 +279,12 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
                 done += 1
                 if done > max_rows:
                     raise FileRejected(
-                        f"Berkas berisi lebih dari {max_rows:,} baris. Bagi daftar menjadi beberapa berkas.".replace(
-                            ",", "."
-                        ),
+                        f"Berkas berisi lebih dari {max_rows:,} baris. Bagi daftar menjadi beberapa berkas.".replace(",", "."),
                         code="FILE_TOO_LARGE",
                     )
-                result = rules.row_validate(cells, ctx)
+                result = validator.validate(cells)
                 village = str(result.values["village_code"] or "")
-                if (
-                    scope is not None
-                    and village
-                    and not any(village == s or village.startswith(s + ".") for s in scope)
-                ):
+                if scope is not None and village and not any(village == s or village.startswith(s + ".") for s in scope):
                     result.issues.append(
                         rules.RowIssue(
                             "village_code", "VILLAGE_OUT_OF_SCOPE",
@@ -295,21 +292,29 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
                             f"{', '.join(scope)}.", rules.ERROR,
                         )
                     )  # fmt: skip
-                status = result.status
+                sheet_col.append(sheet.name)
+                row_col.append(row_number)
+                values = result.values
+                for f, col in value_cols:
+                    col.append(values[f])
+                if not result.issues:
+                    status_col.append("accepted")
+                    problems_col.append("")
+                    for _, col in raw_cols:
+                        col.append(None)
+                    continue
                 problems = []
-                for i in result.issues:
-                    label = sheet.header.label(i.field)
-                    issues.append((sheet.name, row_number, label, i.code, i.severity, i.message))
-                    problems.append(f"{label}: {i.message}")
-                cols["sheet"].append(sheet.name)
-                cols["row"].append(row_number)
-                cols["status"].append(status)
-                cols["problems"].append(" | ".join(problems))
-                for f in VALUE_FIELDS:
-                    cols[f].append(result.values.get(f))
-                for f in raw_fields:
+                for issue in result.issues:
+                    label = sheet.header.label(issue.field)
+                    issues.append((sheet.name, row_number, label, issue.code, issue.severity, issue.message))
+                    problems.append(f"{label}: {issue.message}")
+                status = result.status
+                status_col.append(status)
+                problems_col.append(" | ".join(problems))
+                # The cells as written are kept for rejected rows: they go back to the village to be fixed.
+                for f, col in raw_cols:
                     source = "birth_place_date" if f == "birth_date" and "birth_date" not in cells else f
-                    cols[f"raw_{f}"].append(_raw_text(cells.get(source)))
+                    col.append(_raw_text(cells.get(source)) if status == "rejected" else None)
             frames.append(pl.DataFrame(cols, schema=STAGED_SCHEMA))
             report("validate", done, 0)
     return frames, issues

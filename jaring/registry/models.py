@@ -18,7 +18,8 @@ class Worker(models.Model):
     birth_date = models.DateField(null=True, blank=True)
     mother_name = models.CharField(max_length=150, blank=True, default="")
     address = models.CharField(max_length=255, blank=True, default="")
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, db_column="village_code")
+    # Indexed by the (village, -id) index below; no second single-column index.
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, db_column="village_code", db_index=False)
     # Denormalised ancestors of the village: region scoping is an indexed equality, never a LIKE.
     district_code = models.CharField(max_length=8)
     regency_code = models.CharField(max_length=5)
@@ -38,7 +39,7 @@ class Worker(models.Model):
         "imports.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     class Meta:
@@ -52,7 +53,6 @@ class Worker(models.Model):
             models.Index(fields=["district_code", "-id"]),
             models.Index(fields=["village", "-id"]),
             models.Index(fields=["province_code", "-id"]),
-            models.Index(fields=["occupation", "-id"]),
         ]
 
     def __str__(self) -> str:
