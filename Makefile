@@ -29,11 +29,11 @@ demo: demo-data
 test: setup lint typecheck test-sqlite test-pg test-browser
 
 lint:
-	$(BIN)/ruff check jaring tests bench
-	$(BIN)/ruff format --check jaring tests bench
+	$(BIN)/ruff check jaring tests bench scripts conftest.py
+	$(BIN)/ruff format --check jaring tests bench scripts conftest.py
 
 typecheck:
-	$(BIN)/mypy jaring
+	$(BIN)/mypy jaring tests
 
 test-sqlite:
 	$(BIN)/pytest -m "not browser"

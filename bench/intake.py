@@ -76,7 +76,9 @@ def generate(rows: int, seed: int, fmt: str) -> Path:
 def _region_lines() -> list[str]:
     import gzip
 
-    with gzip.open(ROOT / "jaring/regions/data/wilayah_kepmendagri_2025.csv.gz", "rt", encoding="utf-8") as fh:
+    with gzip.open(
+        ROOT / "jaring/regions/data/wilayah_kepmendagri_2025.csv.gz", "rt", encoding="utf-8"
+    ) as fh:
         lines = fh.read().splitlines()[1:]
     seeds = ("36.03.", "35.25.", "35.10.", "61.")
     return [line for line in lines if line.startswith(seeds)]
@@ -150,7 +152,10 @@ def child_baseline(db_url: str, file: Path, rows: int) -> dict[str, object]:
 
 def machine() -> dict[str, object]:
     mem = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        "?",
+    )
     return {"cpu": cpu, "cores": os.cpu_count(), "mem_gb": round(int(mem) / 1024 / 1024, 1),
             "python": platform.python_version(), "date": dt.date.today().isoformat()}  # fmt: skip
 
@@ -189,14 +194,18 @@ def main() -> None:
     for db in args.dbs.split(","):
         base = run_child("--child", "baseline", "--db", fresh_database(db), "--file", str(baseline_file),
                          "--baseline-rows", str(args.baseline_rows))  # fmt: skip
-        print(f"{db:8} baseline row-by-row save(): {base['rows']:>9,} rows in {base['total_s']:>7} s = {base['rows_per_s']:>7,} rows/s")
+        print(
+            f"{db:8} baseline row-by-row save(): {base['rows']:>9,} rows in {base['total_s']:>7} s = {base['rows_per_s']:>7,} rows/s"
+        )
         for fmt, file in files.items():
             r = run_child("--child", "intake", "--db", fresh_database(db), "--file", str(file))
             ratio = round(float(r["rows_per_s"]) / float(base["rows_per_s"]), 1)  # type: ignore[arg-type]
             print(f"{db:8} {fmt:4} intake: {r['rows']:>9,} rows in {r['total_s']:>7} s "
                   f"(upload {r['upload_s']}, stage {r['stage_s']}, commit {r['commit_s']}) = {r['rows_per_s']:>7,} rows/s, "
                   f"peak {r['peak_rss_mb']} MB, {ratio}x baseline")  # fmt: skip
-            results.append({"db": db, "format": fmt, **r, "baseline_rows_per_s": base["rows_per_s"], "ratio": ratio})
+            results.append(
+                {"db": db, "format": fmt, **r, "baseline_rows_per_s": base["rows_per_s"], "ratio": ratio}
+            )
     with open(HERE / "results.jsonl", "a", encoding="utf-8") as fh:
         fh.write(json.dumps({"machine": info, "rows": args.rows, "results": results}) + "\n")
 

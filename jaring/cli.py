@@ -21,7 +21,7 @@ EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
-    import django  # noqa: PLC0415 (Django must be configured before anything else loads)
+    import django
 
     django.setup()
 
@@ -49,7 +49,7 @@ def _progress(phase: str, done: int, total: int) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from django.core.management import call_command  # noqa: PLC0415
+    from django.core.management import call_command
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0 if args.json else 1)
@@ -62,7 +62,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_regions_load(args: argparse.Namespace) -> int:
-    from jaring.regions.services import regions_load  # noqa: PLC0415
+    from jaring.regions.services import regions_load
 
     result = regions_load(actor=None)
     _emit(
@@ -77,7 +77,7 @@ def cmd_regions_load(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from jaring.registry.demo import demo_load  # noqa: PLC0415
+    from jaring.registry.demo import demo_load
 
     result = demo_load(
         workers=args.workers,
@@ -99,10 +99,10 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from jaring.core.errors import JaringError  # noqa: PLC0415
-    from jaring.core.selectors import SYSTEM, viewer_for  # noqa: PLC0415
-    from jaring.imports.models import BatchStatus, ImportIssue  # noqa: PLC0415
-    from jaring.imports.services import import_commit, import_stage, import_upload  # noqa: PLC0415
+    from jaring.core.errors import JaringError
+    from jaring.core.selectors import SYSTEM, viewer_for
+    from jaring.imports.models import BatchStatus, ImportIssue
+    from jaring.imports.services import import_commit, import_stage, import_upload
 
     path = Path(args.file)
     if not path.is_file():
@@ -110,7 +110,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     viewer, actor = SYSTEM, None
     if args.user:
-        from django.contrib.auth import get_user_model  # noqa: PLC0415
+        from django.contrib.auth import get_user_model
 
         actor = get_user_model().objects.filter(username=args.user).first()
         found = viewer_for(actor)
@@ -184,11 +184,11 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_worker_show(args: argparse.Namespace) -> int:
-    from jaring.core.errors import NotFound  # noqa: PLC0415
-    from jaring.core.selectors import SYSTEM  # noqa: PLC0415
-    from jaring.registry.models import Worker  # noqa: PLC0415
-    from jaring.registry.rules import nik_clean  # noqa: PLC0415
-    from jaring.registry.selectors import worker_get, worker_history  # noqa: PLC0415
+    from jaring.core.errors import NotFound
+    from jaring.core.selectors import SYSTEM
+    from jaring.registry.models import Worker
+    from jaring.registry.rules import nik_clean
+    from jaring.registry.selectors import worker_get, worker_history
 
     key = nik_clean(args.worker)
     worker_id = None
@@ -231,9 +231,9 @@ def cmd_worker_show(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import subprocess  # noqa: PLC0415
+    import subprocess
 
-    from django.core.management import call_command  # noqa: PLC0415
+    from django.core.management import call_command
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print("jaring serve: listens on loopback only (127.0.0.1)", file=sys.stderr)
@@ -248,14 +248,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_tasks_worker(args: argparse.Namespace) -> int:
-    from django.core.management import call_command  # noqa: PLC0415
+    from django.core.management import call_command
 
     call_command("db_worker", interval=0.5, verbosity=0)
     return EXIT_OK
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.management import execute_from_command_line
 
     execute_from_command_line(["jaring manage", *args.rest])
     return EXIT_OK

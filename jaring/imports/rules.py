@@ -226,7 +226,7 @@ def village_code_normalise(raw: str) -> str:
 
 def _text(value: object) -> str:
     if value.__class__ is str:
-        return value.strip()  # type: ignore[attr-defined]
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -265,7 +265,12 @@ class RowValidator:
             village = village_code_normalise(raw) if raw else self.ctx.default_village
             issue: _Issue | None = None
             if not village:
-                issue = ("village_code", "VILLAGE_MISSING", "Kode desa/kelurahan wajib diisi (contoh 36.03.01.2003).", ERROR)
+                issue = (
+                    "village_code",
+                    "VILLAGE_MISSING",
+                    "Kode desa/kelurahan wajib diisi (contoh 36.03.01.2003).",
+                    ERROR,
+                )
             elif village not in self.ctx.village_codes:
                 issue = ("village_code", "VILLAGE_UNKNOWN", f"Kode desa '{raw or village}' tidak ada di kode wilayah "
                          "Kemendagri 2025 (format PP.KK.CC.DDDD, contoh 36.03.01.2003).", ERROR)  # fmt: skip
@@ -280,10 +285,18 @@ class RowValidator:
                 hit = (occupation, "", None)
             elif raw:
                 msg = f"Pekerjaan '{raw}' tidak ada di daftar: dicatat sebagai Lainnya."
-                hit = (reg.OCCUPATION_BY_CODE["lainnya"], raw[:100], ("occupation", "OCCUPATION_UNKNOWN", msg, WARNING))
+                hit = (
+                    reg.OCCUPATION_BY_CODE["lainnya"],
+                    raw[:100],
+                    ("occupation", "OCCUPATION_UNKNOWN", msg, WARNING),
+                )
             else:
                 msg = "Pekerjaan kosong: dicatat sebagai Lainnya."
-                hit = (reg.OCCUPATION_BY_CODE["lainnya"], "", ("occupation", "OCCUPATION_MISSING", msg, WARNING))
+                hit = (
+                    reg.OCCUPATION_BY_CODE["lainnya"],
+                    "",
+                    ("occupation", "OCCUPATION_MISSING", msg, WARNING),
+                )
             self._occupation[raw] = hit
         return hit
 
@@ -307,7 +320,12 @@ class RowValidator:
             sector = reg.sector_parse(raw) if raw else occupation.sector
             issue: _Issue | None = None
             if sector is None:
-                issue = ("sector", "SECTOR_INVALID", f"Sektor '{raw}' tidak dikenal: isi Transportasi atau Lainnya.", ERROR)
+                issue = (
+                    "sector",
+                    "SECTOR_INVALID",
+                    f"Sektor '{raw}' tidak dikenal: isi Transportasi atau Lainnya.",
+                    ERROR,
+                )
                 sector = occupation.sector
             hit = self._sector[key] = (sector.value, issue)
         return hit
@@ -319,7 +337,12 @@ class RowValidator:
             income = reg.rupiah_parse(raw) if raw else ctx.default_income
             issue: _Issue | None = None
             if income is None:
-                issue = ("income", "INCOME_INVALID", f"Penghasilan '{raw}' bukan angka rupiah (contoh 1000000).", ERROR)
+                issue = (
+                    "income",
+                    "INCOME_INVALID",
+                    f"Penghasilan '{raw}' bukan angka rupiah (contoh 1000000).",
+                    ERROR,
+                )
                 income = ctx.default_income
             else:
                 problem = reg.income_problem(income, minimum=ctx.income_min, maximum=ctx.income_max)
@@ -334,7 +357,12 @@ class RowValidator:
             decile = int(raw) if raw.isdigit() else None
             issue: _Issue | None = None
             if raw and (decile is None or not 1 <= decile <= 10):
-                issue = ("poverty_decile", "DECILE_INVALID", f"Desil '{raw}' harus 1 sampai 10; tidak disimpan.", WARNING)
+                issue = (
+                    "poverty_decile",
+                    "DECILE_INVALID",
+                    f"Desil '{raw}' harus 1 sampai 10; tidak disimpan.",
+                    WARNING,
+                )
                 decile = None
             hit = self._decile[raw] = (decile, issue)
         return hit
@@ -367,7 +395,12 @@ class RowValidator:
         if date_problem:
             add("birth_date", date_problem.code, date_problem.message, date_problem.severity)
         elif birth_date and birth_date > ctx.today:
-            add("birth_date", "DATE_IN_FUTURE", f"Tanggal lahir {birth_date:%d-%m-%Y} ada di masa depan.", ERROR)
+            add(
+                "birth_date",
+                "DATE_IN_FUTURE",
+                f"Tanggal lahir {birth_date:%d-%m-%Y} ada di masa depan.",
+                ERROR,
+            )
             birth_date = None
 
         sex_raw = _text(cells.get("sex"))
@@ -377,7 +410,12 @@ class RowValidator:
                 self._sex[sex_raw] = reg.sex_parse(sex_raw)
             sex = self._sex[sex_raw]
             if sex is None:
-                add("sex", "SEX_INVALID", f"Jenis kelamin '{sex_raw}' tidak dikenal: isi L (laki-laki) atau P (perempuan).", ERROR)
+                add(
+                    "sex",
+                    "SEX_INVALID",
+                    f"Jenis kelamin '{sex_raw}' tidak dikenal: isi L (laki-laki) atau P (perempuan).",
+                    ERROR,
+                )
 
         nik_cell = cells.get("nik")
         nik: str | None = None
@@ -388,16 +426,32 @@ class RowValidator:
             if _SCIENTIFIC.match(nik_raw):
                 add("nik", "NIK_NUMERIC_CELL", NIK_NUMBER_MESSAGE, ERROR)
             elif not nik_raw or nik_raw in ("-", "0"):
-                add("nik", "NIK_MISSING", "NIK kosong: peserta dicatat tanpa NIK dan harus dilengkapi.", WARNING)
+                add(
+                    "nik",
+                    "NIK_MISSING",
+                    "NIK kosong: peserta dicatat tanpa NIK dan harus dilengkapi.",
+                    WARNING,
+                )
             else:
-                check = reg.nik_check(nik_raw, today=ctx.today, known_prefixes=ctx.known_prefixes, birth_date=birth_date, sex=sex)
+                check = reg.nik_check(
+                    nik_raw,
+                    today=ctx.today,
+                    known_prefixes=ctx.known_prefixes,
+                    birth_date=birth_date,
+                    sex=sex,
+                )
                 for p in check.problems:
                     add("nik", p.code, p.message, p.severity)
                 if check.facts is not None:
                     nik = check.nik
                     if birth_date is None and not date_problem:
                         birth_date = check.facts.birth_date
-                        add("birth_date", "BIRTH_DATE_FROM_NIK", "Tanggal lahir kosong: diambil dari NIK.", WARNING)
+                        add(
+                            "birth_date",
+                            "BIRTH_DATE_FROM_NIK",
+                            "Tanggal lahir kosong: diambil dari NIK.",
+                            WARNING,
+                        )
                     if sex is None and not sex_raw:
                         sex = check.facts.sex
         values["nik"] = nik
@@ -406,9 +460,16 @@ class RowValidator:
         values["sex"] = sex or ""
 
         if birth_date is None and not date_problem and not any(i.field == "birth_date" for i in issues):
-            add("birth_date", "BIRTH_DATE_MISSING", f"Tanggal lahir wajib diisi bila NIK tidak ada. {DATE_HINT}", ERROR)
+            add(
+                "birth_date",
+                "BIRTH_DATE_MISSING",
+                f"Tanggal lahir wajib diisi bila NIK tidak ada. {DATE_HINT}",
+                ERROR,
+            )
         if birth_date is not None:
-            age_problem = reg.registration_age_problem(birth_date, today=ctx.today, minimum=ctx.age_min, maximum=ctx.age_max)
+            age_problem = reg.registration_age_problem(
+                birth_date, today=ctx.today, minimum=ctx.age_min, maximum=ctx.age_max
+            )
             if age_problem:
                 add("birth_date", age_problem.code, age_problem.message, age_problem.severity)
         values["birth_date"] = birth_date
@@ -424,7 +485,12 @@ class RowValidator:
         phone_raw = _text(cells.get("phone"))
         phone = reg.phone_parse(phone_raw) if phone_raw else None
         if phone_raw and phone is None:
-            add("phone", "PHONE_INVALID", f"Nomor HP '{phone_raw}' tidak dikenali (contoh 081234567890); tidak disimpan.", WARNING)
+            add(
+                "phone",
+                "PHONE_INVALID",
+                f"Nomor HP '{phone_raw}' tidak dikenali (contoh 081234567890); tidak disimpan.",
+                WARNING,
+            )
         values["phone"] = phone or ""
 
         occupation, occupation_text, occupation_issue = self._occupation_of(_text(cells.get("occupation")))

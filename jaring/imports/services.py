@@ -269,7 +269,12 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
             cols: dict[str, list[object]] = {c: [] for c in STAGED_SCHEMA}
             value_cols = [(f, cols[f]) for f in VALUE_FIELDS]
             raw_cols = [(f, cols[f"raw_{f}"]) for f in rules.TEMPLATE_FIELDS]
-            sheet_col, row_col, status_col, problems_col = cols["sheet"], cols["row"], cols["status"], cols["problems"]
+            sheet_col, row_col, status_col, problems_col = (
+                cols["sheet"],
+                cols["row"],
+                cols["status"],
+                cols["problems"],
+            )
             for cells_list in chunk:
                 row_number += 1
                 width = len(cells_list)
@@ -279,12 +284,18 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
                 done += 1
                 if done > max_rows:
                     raise FileRejected(
-                        f"Berkas berisi lebih dari {max_rows:,} baris. Bagi daftar menjadi beberapa berkas.".replace(",", "."),
+                        f"Berkas berisi lebih dari {max_rows:,} baris. Bagi daftar menjadi beberapa berkas.".replace(
+                            ",", "."
+                        ),
                         code="FILE_TOO_LARGE",
                     )
                 result = validator.validate(cells)
                 village = str(result.values["village_code"] or "")
-                if scope is not None and village and not any(village == s or village.startswith(s + ".") for s in scope):
+                if (
+                    scope is not None
+                    and village
+                    and not any(village == s or village.startswith(s + ".") for s in scope)
+                ):
                     result.issues.append(
                         rules.RowIssue(
                             "village_code", "VILLAGE_OUT_OF_SCOPE",

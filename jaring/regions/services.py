@@ -29,9 +29,17 @@ def _read(name: str) -> pl.DataFrame:
         return pl.read_csv(fh.read(), infer_schema=False)
 
 
-def regions_load(*, actor: Actor) -> RegionLoadResult:
+def regions_load(*, actor: Actor, only: tuple[str, ...] = ()) -> RegionLoadResult:
+    """Load (or refresh) every region; `only` limits it to some provinces or regencies and their ancestors
+    (tests that must reload the table quickly)."""
     started = time.perf_counter()
     wilayah = _read("wilayah_kepmendagri_2025")
+    if only:
+        ancestors = {c[:2] for c in only} | {c[:5] for c in only}
+        wilayah = wilayah.filter(
+            pl.col("kode").is_in(list(ancestors))
+            | pl.any_horizontal(pl.col("kode").str.starts_with(c + ".") for c in only)
+        )
     people = _read("wilayah_prov_kabkota_penduduk_luas_2025").select("kode", "penduduk_total", "luas_km2")
     wilayah = wilayah.join(people, on="kode", how="left").sort("level", "kode")
     prefixes = _read("nik_prefix_codes_2016_2025")
@@ -74,11 +82,14 @@ def regions_load(*, actor: Actor) -> RegionLoadResult:
             unique_fields=["digits"],
             update_fields=["code", "name", "first_seen", "last_seen"],
         )
+        loaded = set(wilayah.filter(pl.col("level") == "2")["kode"].to_list())
         for row in branches.iter_rows(named=True):
-            office, _ = BranchOffice.objects.update_or_create(
-                code=row["code"], defaults={"name": row["name"]}
-            )
-            office.regencies.set(row["regencies"].split(";"))
+            regencies = [r for r in row["regencies"].split(";") if r in loaded]
+            if regencies:
+                office, _ = BranchOffice.objects.update_or_create(
+                    code=row["code"], defaults={"name": row["name"]}
+                )
+                office.regencies.set(regencies)
         result = RegionLoadResult(
             regions=Region.objects.count(),
             nik_prefixes=NikPrefix.objects.count(),

@@ -19,7 +19,9 @@ class Worker(models.Model):
     mother_name = models.CharField(max_length=150, blank=True, default="")
     address = models.CharField(max_length=255, blank=True, default="")
     # Indexed by the (village, -id) index below; no second single-column index.
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, db_column="village_code", db_index=False)
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, db_column="village_code", db_index=False
+    )
     # Denormalised ancestors of the village: region scoping is an indexed equality, never a LIKE.
     district_code = models.CharField(max_length=8)
     regency_code = models.CharField(max_length=5)
@@ -39,7 +41,12 @@ class Worker(models.Model):
         "imports.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:
