@@ -4,6 +4,7 @@ that cannot be used. Cells keep their type (text, number, date) so that a NIK st
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import itertools
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ import polars as pl
 import python_calamine as pc
 
 from jaring.core.errors import FileRejected
-from jaring.imports.rules import HeaderMatch, header_find
+from jaring.imports.rules import FIELDS, HeaderMatch, header_find
 
 CHUNK_ROWS = 50_000
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -24,11 +25,63 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
 @dataclass
+class Chunk:
+    """Up to CHUNK_ROWS non-empty data rows: `frame` has "row" (the row number the spreadsheet shows),
+    "nik_number" (the NIK cell held a number) and one String column per recognised field with the cell's
+    text. `originals` keeps the typed cells of each frame row where text is not the whole truth (Excel)."""
+
+    frame: pl.DataFrame
+    originals: list[dict[str, object]] | None
+
+    def cells(self, positions: list[int]) -> list[dict[str, object]]:
+        """The typed cells of some frame rows, by position."""
+        if self.originals is not None:
+            return [self.originals[i] for i in positions]
+        return self.frame[positions].drop("row", "nik_number").rows(named=True)
+
+
+@dataclass
 class Sheet:
     name: str
     header: HeaderMatch
-    first_row_number: int  # the spreadsheet row number of the first data row
-    chunks: Iterator[list[list[object]]]
+    chunks: Iterator[Chunk]
+
+    @property
+    def fields(self) -> list[tuple[str, int]]:
+        return [(f, self.header.columns[f]) for f in FIELDS if f in self.header.columns]
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text for the vectorised checks; dates as dd-mm-yyyy (the rules read them back the same)."""
+    if value.__class__ is str:
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d-%m-%Y}"
+    if isinstance(value, dt.date):
+        return f"{value:%d-%m-%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _excel_chunk(rows: list[list[Any]], fields: list[tuple[str, int]], first_row: int) -> Chunk:
+    kept: list[int] = []
+    originals: list[dict[str, object]] = []
+    for k, r in enumerate(rows):
+        width = len(r)
+        cells = {f: (r[j] if j < width else None) for f, j in fields}
+        if any(v is not None and v != "" for v in cells.values()):
+            kept.append(first_row + k)
+            originals.append(cells)
+    data: dict[str, Any] = {"row": kept}
+    nik_cells = [c.get("nik") for c in originals]
+    data["nik_number"] = [isinstance(v, int | float) and not isinstance(v, bool) for v in nik_cells]
+    for f, _ in fields:
+        data[f] = [_cell_text(c[f]) for c in originals]
+    schema = {"row": pl.Int64, "nik_number": pl.Boolean, **{f: pl.String for f, _ in fields}}
+    return Chunk(pl.DataFrame(data, schema=schema), originals)
 
 
 def _reject(code: str, message: str, hint: str = "") -> FileRejected:
@@ -101,12 +154,15 @@ def _read_excel(path: Path) -> list[Sheet]:
             continue
         rest = head[match.row_index + 1 :]
 
-        def chunks(it: Iterator[list[Any]]) -> Iterator[list[list[object]]]:
+        fields = [(f, match.columns[f]) for f in FIELDS if f in match.columns]
+
+        def chunks(it: Iterator[list[Any]], fields: list[tuple[str, int]], first: int) -> Iterator[Chunk]:
             while batch := list(itertools.islice(it, CHUNK_ROWS)):
-                yield batch
+                yield _excel_chunk(batch, fields, first)
+                first += len(batch)
 
         # calamine yields rows from the sheet's first row: index + 1 is the row number Excel shows.
-        sheets.append(Sheet(name, match, match.row_index + 2, chunks(itertools.chain(rest, rows))))
+        sheets.append(Sheet(name, match, chunks(itertools.chain(rest, rows), fields, match.row_index + 2)))
     if not any_rows:
         raise _reject("FILE_EMPTY", "Berkas tidak berisi data.")
     return sheets
@@ -154,8 +210,16 @@ def _read_csv(path: Path) -> list[Sheet]:
             f"Berkas CSV tidak dapat dibaca ({type(exc).__name__}). Simpan ulang sebagai CSV UTF-8.",
         ) from exc
 
-    def chunks() -> Iterator[list[list[object]]]:
-        for part in frame.iter_slices(CHUNK_ROWS):
-            yield [list(r) for r in part.rows()]
+    fields = [(f, match.columns[f]) for f in FIELDS if f in match.columns]
+    frame = frame.with_row_index("row", offset=match.row_index + 2).select(
+        pl.col("row").cast(pl.Int64),
+        pl.lit(False).alias("nik_number"),
+        *[pl.col(f"c{j}").fill_null("").alias(f) for f, j in fields],
+    )
+    frame = frame.filter(pl.any_horizontal(pl.col(f) != "" for f, _ in fields))
 
-    return [Sheet("CSV", match, match.row_index + 2, chunks())]
+    def chunks() -> Iterator[Chunk]:
+        for part in frame.iter_slices(CHUNK_ROWS):
+            yield Chunk(part, None)
+
+    return [Sheet("CSV", match, chunks())]

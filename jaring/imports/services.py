@@ -23,12 +23,13 @@ from jaring.core.rules import may_import
 from jaring.core.selectors import Viewer, viewer_for
 from jaring.core.services import Actor, audit_record
 from jaring.imports import rules
+from jaring.imports.fastpath import fast_validate
 from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
-from jaring.imports.reading import read_sheets
+from jaring.imports.reading import Sheet, read_sheets
 from jaring.regions.selectors import region_get, village_codes
 from jaring.registry.models import ContactChangeProposal
 from jaring.registry.selectors import row_context, workers_by_nik
-from jaring.registry.services import worker_row, workers_bulk_create
+from jaring.registry.services import workers_bulk_create
 
 Progress = Callable[[str, int, int], None]
 ALLOWED_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt"}
@@ -205,7 +206,11 @@ def import_stage(*, batch_id: int, progress: Progress | None = None) -> ImportBa
         batch.refresh_from_db()
         return batch
     t_read = time.perf_counter()
-    staged = pl.concat(frames, how="vertical") if frames else pl.DataFrame(schema=STAGED_SCHEMA)
+    staged = (
+        pl.concat(frames, how="vertical").sort("_sheet_order", "row").drop("_sheet_order")
+        if frames
+        else pl.DataFrame(schema=STAGED_SCHEMA)
+    )
     staged, dup_issues = _mark_duplicates_in_file(staged)
     issues.extend(dup_issues)
     report("registry", 0, staged.height)
@@ -262,73 +267,75 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
     frames: list[pl.DataFrame] = []
     issues: list[tuple] = []
     done = 0
-    for sheet in sheets:
-        fields = [(f, sheet.header.columns[f]) for f in rules.FIELDS if f in sheet.header.columns]
-        row_number = sheet.first_row_number - 1
+    for order, sheet in enumerate(sheets):
         for chunk in sheet.chunks:
-            cols: dict[str, list[object]] = {c: [] for c in STAGED_SCHEMA}
-            value_cols = [(f, cols[f]) for f in VALUE_FIELDS]
-            raw_cols = [(f, cols[f"raw_{f}"]) for f in rules.TEMPLATE_FIELDS]
-            sheet_col, row_col, status_col, problems_col = (
-                cols["sheet"],
-                cols["row"],
-                cols["status"],
-                cols["problems"],
-            )
-            for cells_list in chunk:
-                row_number += 1
-                width = len(cells_list)
-                cells = {f: (cells_list[j] if j < width else None) for f, j in fields}
-                if all(v is None or v == "" for v in cells.values()):
-                    continue
-                done += 1
-                if done > max_rows:
-                    raise FileRejected(
-                        f"Berkas berisi lebih dari {max_rows:,} baris. Bagi daftar menjadi beberapa berkas.".replace(
-                            ",", "."
-                        ),
-                        code="FILE_TOO_LARGE",
-                    )
-                result = validator.validate(cells)
-                village = str(result.values["village_code"] or "")
-                if (
-                    scope is not None
-                    and village
-                    and not any(village == s or village.startswith(s + ".") for s in scope)
-                ):
-                    result.issues.append(
-                        rules.RowIssue(
-                            "village_code", "VILLAGE_OUT_OF_SCOPE",
-                            f"Desa {village} di luar wilayah kerja pengunggah; daftar ini hanya untuk wilayah "
-                            f"{', '.join(scope)}.", rules.ERROR,
-                        )
-                    )  # fmt: skip
-                sheet_col.append(sheet.name)
-                row_col.append(row_number)
-                values = result.values
-                for f, col in value_cols:
-                    col.append(values[f])
-                if not result.issues:
-                    status_col.append("accepted")
-                    problems_col.append("")
-                    for _, col in raw_cols:
-                        col.append(None)
-                    continue
-                problems = []
-                for issue in result.issues:
-                    label = sheet.header.label(issue.field)
-                    issues.append((sheet.name, row_number, label, issue.code, issue.severity, issue.message))
-                    problems.append(f"{label}: {issue.message}")
-                status = result.status
-                status_col.append(status)
-                problems_col.append(" | ".join(problems))
-                # The cells as written are kept for rejected rows: they go back to the village to be fixed.
-                for f, col in raw_cols:
-                    source = "birth_place_date" if f == "birth_date" and "birth_date" not in cells else f
-                    col.append(_raw_text(cells.get(source)) if status == "rejected" else None)
-            frames.append(pl.DataFrame(cols, schema=STAGED_SCHEMA))
+            done += chunk.frame.height
+            if done > max_rows:
+                raise FileRejected(
+                    f"Berkas berisi lebih dari {max_rows:,} baris. Bagi daftar menjadi beberapa berkas.".replace(
+                        ",", "."
+                    ),
+                    code="FILE_TOO_LARGE",
+                )
+            clean, slow = fast_validate(chunk.frame, validator, scope)
+            if clean.height:
+                frames.append(
+                    clean.with_columns(
+                        pl.lit(sheet.name).alias("sheet"), pl.lit("accepted").alias("status"), pl.lit("").alias("problems"),
+                        *[pl.lit(None, dtype=pl.String).alias(f"raw_{f}") for f in rules.TEMPLATE_FIELDS],
+                        pl.lit(order).alias("_sheet_order"),
+                    ).select(*STAGED_SCHEMA, "_sheet_order")
+                )  # fmt: skip
+            if slow:
+                row_numbers = chunk.frame["row"].gather(slow).to_list()
+                part = _validate_rows(sheet, chunk.cells(slow), row_numbers, validator, scope, issues)
+                frames.append(part.with_columns(pl.lit(order).alias("_sheet_order")))
             report("validate", done, 0)
     return frames, issues
+
+
+def _validate_rows(
+    sheet: Sheet,
+    rows: list[dict[str, object]],
+    row_numbers: list[int],
+    validator: rules.RowValidator,
+    scope: tuple[str, ...] | None,
+    issues: list[tuple],
+) -> pl.DataFrame:
+    """RowValidator on the rows the fast path did not settle: every problem with sheet, row and column."""
+    cols: dict[str, list[object]] = {c: [] for c in STAGED_SCHEMA}
+    for cells, row_number in zip(rows, row_numbers, strict=True):
+        result = validator.validate(cells)
+        village = str(result.values["village_code"] or "")
+        if (
+            scope is not None
+            and village
+            and not any(village == s or village.startswith(s + ".") for s in scope)
+        ):
+            result.issues.append(
+                rules.RowIssue(
+                    "village_code", "VILLAGE_OUT_OF_SCOPE",
+                    f"Desa {village} di luar wilayah kerja pengunggah; daftar ini hanya untuk wilayah "
+                    f"{', '.join(scope)}.", rules.ERROR,
+                )
+            )  # fmt: skip
+        cols["sheet"].append(sheet.name)
+        cols["row"].append(row_number)
+        for f in VALUE_FIELDS:
+            cols[f].append(result.values[f])
+        status = result.status
+        problems = []
+        for issue in result.issues:
+            label = sheet.header.label(issue.field)
+            issues.append((sheet.name, row_number, label, issue.code, issue.severity, issue.message))
+            problems.append(f"{label}: {issue.message}")
+        cols["status"].append(status)
+        cols["problems"].append(" | ".join(problems))
+        # The cells as written are kept for rejected rows: they go back to the village to be fixed.
+        for f in rules.TEMPLATE_FIELDS:
+            source = "birth_place_date" if f == "birth_date" and "birth_date" not in cells else f
+            cols[f"raw_{f}"].append(_raw_text(cells.get(source)) if status == "rejected" else None)
+    return pl.DataFrame(cols, schema=STAGED_SCHEMA)
 
 
 def _batch_scope(batch: ImportBatch) -> tuple[str, ...] | None:
@@ -407,12 +414,7 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
         known = pl.Series(list(existing.keys()), dtype=pl.String)
         new_rows = staged.filter(pl.col("nik").is_null() | ~pl.col("nik").is_in(known.implode()))
         now = timezone.now()
-        created = workers_bulk_create(
-            rows=(
-                worker_row(r, now=now, batch_id=batch.pk, actor_id=viewer.user_id)
-                for r in new_rows.select(VALUE_FIELDS).iter_rows(named=True)
-            ),
-        )
+        created = workers_bulk_create(rows=new_rows, batch_id=batch.pk, actor_id=viewer.user_id)
         proposals = []
         for r in (
             staged.filter(pl.col("nik").is_in(known.implode()))

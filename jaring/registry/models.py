@@ -12,7 +12,7 @@ class Worker(models.Model):
 
     nik = models.CharField(max_length=16, null=True, blank=True)
     full_name = models.CharField(max_length=150)
-    name_key = models.CharField(max_length=150, db_index=True)
+    name_key = models.CharField(max_length=150)  # searched by word (LIKE), which no b-tree index serves
     sex = models.CharField(max_length=1, choices=[("L", "Laki-laki"), ("P", "Perempuan")])
     birth_place = models.CharField(max_length=100, blank=True, default="")
     birth_date = models.DateField(null=True, blank=True)
@@ -59,7 +59,6 @@ class Worker(models.Model):
             models.Index(fields=["regency_code", "-id"]),
             models.Index(fields=["district_code", "-id"]),
             models.Index(fields=["village", "-id"]),
-            models.Index(fields=["province_code", "-id"]),
         ]
 
     def __str__(self) -> str:

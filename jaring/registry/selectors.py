@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 
 from jaring.core.config import setting_int
@@ -200,16 +202,21 @@ def worker_history(*, viewer: Viewer, worker_id: int) -> list[HistoryEntry]:
     return out
 
 
-def workers_by_nik(*, niks: Iterable[str], chunk: int = 5000) -> dict[str, tuple[int, str, str]]:
-    """For intake: nik -> (worker id, phone, address) of the workers already registered."""
+def workers_by_nik(*, niks: Iterable[str], chunk: int = 100_000) -> dict[str, tuple[int, str, str]]:
+    """For intake: nik -> (worker id, phone, address) of the workers already registered. One array
+    parameter per chunk (ANY on PostgreSQL, json_each on SQLite) instead of thousands of placeholders."""
+    table = connection.ops.quote_name(Worker._meta.db_table)
+    if connection.vendor == "postgresql":
+        sql = f"SELECT nik, id, phone, address FROM {table} WHERE nik = ANY(%s)"
+    else:
+        sql = f"SELECT nik, id, phone, address FROM {table} WHERE nik IN (SELECT value FROM json_each(%s))"
     found: dict[str, tuple[int, str, str]] = {}
     niks = list(niks)
-    for i in range(0, len(niks), chunk):
-        part = niks[i : i + chunk]
-        for nik, wid, phone, address in Worker.objects.filter(nik__in=part).values_list(
-            "nik", "id", "phone", "address"
-        ):
-            if nik is not None:
+    with connection.cursor() as cursor:
+        for i in range(0, len(niks), chunk):
+            part = niks[i : i + chunk]
+            cursor.execute(sql, [part if connection.vendor == "postgresql" else json.dumps(part)])
+            for nik, wid, phone, address in cursor.fetchall():
                 found[nik] = (wid, phone, address)
     return found
 

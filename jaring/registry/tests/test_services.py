@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
 import pytest
 
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -12,7 +13,7 @@ from jaring.core.selectors import SYSTEM
 from jaring.registry import rules
 from jaring.registry.factories import OTHER_REGENCY_VILLAGE, VILLAGE, nik_for, worker_cells
 from jaring.registry.models import Membership, Worker
-from jaring.registry.services import memberships_register, worker_register, worker_update
+from jaring.registry.services import memberships_register, name_key_expr, worker_register, worker_update
 from jaring.registry.tests.helpers import add_worker
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +115,21 @@ def test_birth_date_change_is_checked_against_the_age_window() -> None:
             worker_id=worker.pk, changes={"birth_date": dt.date(2015, 1, 1)}, viewer=SYSTEM, actor=None
         )
     assert exc.value.code == "AGE_OUT_OF_RANGE"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "H. Moh. Yusuf, S.Pd.",
+        "  SITI   AMINAH ",
+        "Nur'aini",
+        "Ẓulaikha binti Ahmad",
+        "İsmail",
+        "O'Neil-Putra",
+        "",
+        "Ⅻ Budi",
+    ],
+)
+def test_the_column_name_key_equals_the_scalar_one(name: str) -> None:
+    column = pl.DataFrame({"n": [name]}).select(name_key_expr(pl.col("n")))["n"][0]
+    assert column == rules.name_key(name)
