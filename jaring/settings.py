@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves its own Swagger UI files (no CDN)
     "jaring.core",
     "jaring.regions",
     "jaring.registry",

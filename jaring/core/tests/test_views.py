@@ -1,0 +1,43 @@
+"""The shell every page shares: home, language, login."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from jaring.core.factories import make_user
+from jaring.core.rules import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_the_viewers_scope(client: Client) -> None:
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    html = client.get("/").content.decode()
+    assert "Kabupaten Tangerang" in html and "Beranda" in html
+
+
+def test_indonesian_by_default_english_on_request(client: Client) -> None:
+    client.force_login(make_user(Role.ADMIN))
+    assert "Pekerja" in client.get("/pekerja/").content.decode()
+    english = client.get("/pekerja/", headers={"Accept-Language": "en"}).content.decode()
+    assert "Workers" in english and "Name or NIK" in english
+
+
+def test_login_page_and_bad_password(client: Client) -> None:
+    make_user(Role.ADMIN, username="petugas")
+    assert client.get("/login/").status_code == 200
+    response = client.post("/login/", {"username": "petugas", "password": "salah"})
+    assert response.status_code == 200 and "kata sandi salah" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_a_user_without_role_is_told_so(client: Client) -> None:
+    client.force_login(get_user_model().objects.create_user(username="tamu", password="x-123456789"))
+    response = client.get("/")
+    assert response.status_code == 403 and "belum memiliki peran" in response.content.decode()
+
+
+def test_api_docs_are_served_without_a_cdn(client: Client) -> None:
+    client.force_login(make_user(Role.ADMIN))
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()
