@@ -45,6 +45,7 @@ class Sheet:
     name: str
     header: HeaderMatch
     chunks: Iterator[Chunk]
+    rows_estimate: int = 0  # data rows below the header, blank ones included (for progress)
 
     @property
     def fields(self) -> list[tuple[str, int]]:
@@ -162,7 +163,8 @@ def _read_excel(path: Path) -> list[Sheet]:
                 first += len(batch)
 
         # calamine yields rows from the sheet's first row: index + 1 is the row number Excel shows.
-        sheets.append(Sheet(name, match, chunks(itertools.chain(rest, rows), fields, match.row_index + 2)))
+        estimate = max(sheet.end[0] + 1 - (match.row_index + 1), 0) if sheet.end else 0
+        sheets.append(Sheet(name, match, chunks(itertools.chain(rest, rows), fields, match.row_index + 2), estimate))
     if not any_rows:
         raise _reject("FILE_EMPTY", "Berkas tidak berisi data.")
     return sheets
@@ -222,4 +224,4 @@ def _read_csv(path: Path) -> list[Sheet]:
         for part in frame.iter_slices(CHUNK_ROWS):
             yield Chunk(part, None)
 
-    return [Sheet("CSV", match, chunks())]
+    return [Sheet("CSV", match, chunks(), frame.height)]

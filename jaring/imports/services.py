@@ -267,6 +267,7 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
     frames: list[pl.DataFrame] = []
     issues: list[tuple] = []
     done = 0
+    total = sum(sheet.rows_estimate for sheet in sheets)
     for order, sheet in enumerate(sheets):
         for chunk in sheet.chunks:
             done += chunk.frame.height
@@ -290,7 +291,7 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
                 row_numbers = chunk.frame["row"].gather(slow).to_list()
                 part = _validate_rows(sheet, chunk.cells(slow), row_numbers, validator, scope, issues)
                 frames.append(part.with_columns(pl.lit(order).alias("_sheet_order")))
-            report("validate", done, 0)
+            report("validate", done, max(total, done))
     return frames, issues
 
 

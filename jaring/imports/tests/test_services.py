@@ -298,3 +298,15 @@ def test_every_sheet_with_a_header_is_read() -> None:
     batch = stage(buf.getvalue())
     assert batch.rows == 2 and batch.duplicates_in_file == 0  # different NIKs across sheets
     assert set(pl.read_parquet(services.staged_path(batch))["sheet"]) == {"Dusun Krajan", "Dusun Baru"}
+
+
+def test_progress_is_reported_with_a_total() -> None:
+    calls: list[tuple[str, int, int]] = []
+    upload = services.import_upload(
+        stream=io.BytesIO(xlsx_bytes([row_of(worker_cells()) for _ in range(5)])), file_name="d.xlsx", source="x",
+        viewer=SYSTEM, actor=None,
+    )  # fmt: skip
+    batch = services.import_stage(batch_id=upload.batch.pk, progress=lambda *a: calls.append(a))
+    validate = [c for c in calls if c[0] == "validate"]
+    assert validate and validate[-1] == ("validate", 5, 5)
+    assert (batch.progress_done, batch.progress_total) == (5, 5)
