@@ -164,7 +164,9 @@ def _read_excel(path: Path) -> list[Sheet]:
 
         # calamine yields rows from the sheet's first row: index + 1 is the row number Excel shows.
         estimate = max(sheet.end[0] + 1 - (match.row_index + 1), 0) if sheet.end else 0
-        sheets.append(Sheet(name, match, chunks(itertools.chain(rest, rows), fields, match.row_index + 2), estimate))
+        sheets.append(
+            Sheet(name, match, chunks(itertools.chain(rest, rows), fields, match.row_index + 2), estimate)
+        )
     if not any_rows:
         raise _reject("FILE_EMPTY", "Berkas tidak berisi data.")
     return sheets

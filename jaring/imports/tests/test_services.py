@@ -310,3 +310,23 @@ def test_progress_is_reported_with_a_total() -> None:
     validate = [c for c in calls if c[0] == "validate"]
     assert validate and validate[-1] == ("validate", 5, 5)
     assert (batch.progress_done, batch.progress_total) == (5, 5)
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_an_old_xls_file_with_title_rows_date_cells_and_a_numeric_nik() -> None:
+    batch = stage((FIXTURES / "daftar-lama.xls").read_bytes(), "daftar-lama.xls")
+    assert batch.status == BatchStatus.STAGED, batch.error_message
+    assert (batch.rows, batch.accepted, batch.rejected) == (3, 2, 1)
+    assert issues(batch) == [("Daftar", 6, "NIK", "NIK_NUMERIC_CELL")]
+    commit(batch)
+    siti = Worker.objects.get(full_name="Siti Aminah")
+    assert str(siti.birth_date) == "1990-08-12" and siti.occupation == "pedagang_pasar"
+
+
+def test_a_real_password_protected_workbook() -> None:
+    # Encrypted by Excel's agile scheme (made with msoffcrypto-tool, password "rahasia").
+    batch = stage((FIXTURES / "bersandi.xlsx").read_bytes(), "bersandi.xlsx")
+    assert (batch.status, batch.error_code) == (BatchStatus.FAILED, "FILE_PASSWORD_PROTECTED")
+    assert "kata sandi" in batch.error_message
