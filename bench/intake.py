@@ -100,6 +100,7 @@ def child_intake(db_url: str, file: Path) -> dict[str, object]:
     t1 = time.perf_counter()
     batch = import_stage(batch_id=upload.batch.pk)
     t2 = time.perf_counter()
+    rss_stage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     batch = import_commit(batch_id=batch.pk, viewer=SYSTEM, actor=None)
     t3 = time.perf_counter()
     return {
@@ -107,6 +108,7 @@ def child_intake(db_url: str, file: Path) -> dict[str, object]:
         "upload_s": round(t1 - t0, 2), "stage_s": round(t2 - t1, 2), "commit_s": round(t3 - t2, 2),
         "total_s": round(t3 - t0, 2), "rows_per_s": round(batch.rows / (t3 - t0)),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_stage_mb": round(rss_stage),
     }  # fmt: skip
 
 

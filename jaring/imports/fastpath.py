@@ -5,7 +5,7 @@ Equivalence is a test (tests/test_fastpath_equivalence.py). Pure: no Django."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 
 import polars as pl
 
@@ -32,8 +32,26 @@ def _to_date(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
     ).str.to_date("%Y-%m-%d", strict=False)
 
 
-def _python_column(values: Sequence[str], fn: object, limit: int) -> list[str]:
-    return [fn(v)[:limit] for v in values]  # type: ignore[operator]
+def _collapse(value: str) -> str:
+    return " ".join(value.split())
+
+
+def _clean(frame: pl.DataFrame, name: str, fn: Callable[[str], str], *, title_upper: bool) -> pl.Series:
+    """Whitespace collapsed in Polars; names written in capitals (and text with the control characters
+    Python counts as spaces) go through the scalar rule `fn`, so the result is exactly fn's."""
+    if name not in frame.columns:
+        return pl.Series(name, [""] * frame.height, dtype=pl.String)
+    raw = frame[name]
+    collapsed = raw.str.replace_all(r"\s+", " ").str.strip_chars(" ")
+    needs_python = raw.str.contains(r"[\x1c-\x1f]")
+    if title_upper:
+        needs_python = needs_python | (
+            (collapsed == collapsed.str.to_uppercase()) & (collapsed != collapsed.str.to_lowercase())
+        )
+    positions = needs_python.arg_true()
+    if len(positions):
+        collapsed = collapsed.scatter(positions, [fn(v.strip()) for v in raw.gather(positions).to_list()])
+    return collapsed
 
 
 def fast_validate(
@@ -45,51 +63,66 @@ def fast_validate(
     if frame.height == 0:
         return frame.select("row"), []
     f = frame.with_row_index("_pos")
+    # Stripped text of every field, once.
+    f = f.with_columns(
+        _text(f, c).alias(f"_t_{c}")
+        for c in ("nik", "sex", "birth_date", "village_code", "phone", "birth_place_date", *_LOW_CARDINALITY)
+    )
 
     # NIK: `PP KK CC DDMMYY SSSS`, domain rules section 4 (the same rules as registry.rules.nik_parse).
-    nik = _text(f, "nik").str.replace_all(r"[\s.\-']", "")
-    dd = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
-    mm = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
-    yy = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
-    day = pl.when(dd > 40).then(dd - 40).otherwise(dd)
-    y2000 = yy + 2000
-    d2000 = _to_date(y2000, mm, day)
-    year = (
-        pl.when(d2000.is_not_null())
-        .then(pl.when(d2000 > pl.lit(today)).then(y2000 - 100).otherwise(y2000))
+    f = f.with_columns(_nik=pl.col("_t_nik").str.replace_all(r"[\s.\-']", ""))
+    f = f.with_columns(
+        _dd=pl.col("_nik").str.slice(6, 2).cast(pl.Int32, strict=False),
+        _mm=pl.col("_nik").str.slice(8, 2).cast(pl.Int32, strict=False),
+        _y2000=pl.col("_nik").str.slice(10, 2).cast(pl.Int32, strict=False) + 2000,
+    )
+    f = f.with_columns(_day=pl.when(pl.col("_dd") > 40).then(pl.col("_dd") - 40).otherwise(pl.col("_dd")))
+    f = f.with_columns(_d2000=_to_date(pl.col("_y2000"), pl.col("_mm"), pl.col("_day")))
+    y2000 = pl.col("_y2000")
+    f = f.with_columns(
+        _year=pl.when(pl.col("_d2000").is_not_null())
+        .then(pl.when(pl.col("_d2000") > pl.lit(today)).then(y2000 - 100).otherwise(y2000))
         .otherwise(pl.when(y2000 > today.year).then(y2000 - 100).otherwise(y2000))
     )
     f = f.with_columns(
-        _nik=nik,
-        _nik_birth=_to_date(year, mm, day),
-        _nik_sex=pl.when(dd > 40).then(pl.lit("P")).otherwise(pl.lit("L")),
+        _nik_birth=_to_date(pl.col("_year"), pl.col("_mm"), pl.col("_day")),
+        _nik_sex=pl.when(pl.col("_dd") > 40).then(pl.lit("P")).otherwise(pl.lit("L")),
         _nik_ok=(
-            nik.str.contains(r"^[0-9]{16}$")
+            pl.col("_nik").str.contains(r"^[0-9]{16}$")
             & ~pl.col("nik_number")
-            & day.is_between(1, 31)
-            & mm.is_between(1, 12)
-            & (nik.str.slice(12, 4) != "0000")
-            & nik.str.slice(0, 6).is_in(list(ctx.known_prefixes))
+            & pl.col("_day").is_between(1, 31)
+            & pl.col("_mm").is_between(1, 12)
+            & (pl.col("_nik").str.slice(12, 4) != "0000")
+            & pl.col("_nik").str.slice(0, 6).is_in(list(ctx.known_prefixes))
         ),
     )
 
     # Birth date as dd-mm-yyyy (or / or .) that agrees with the NIK, inside the registration age window.
-    parts = _text(f, "birth_date").str.extract_groups(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-    bd_day, bd_month, bd_year = (parts.struct.field(str(i)).cast(pl.Int32, strict=False) for i in (1, 2, 3))
-    before_birthday = (bd_month > today.month) | ((bd_month == today.month) & (bd_day > today.day))
-    age = today.year - bd_year - before_birthday.cast(pl.Int32)
-    f = f.with_columns(_birth=_to_date(bd_year, bd_month, bd_day), _age=age)
+    f = f.with_columns(
+        _bd=pl.col("_t_birth_date").str.extract_groups(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+    )
+    f = f.with_columns(
+        _bd_day=pl.col("_bd").struct.field("1").cast(pl.Int32, strict=False),
+        _bd_month=pl.col("_bd").struct.field("2").cast(pl.Int32, strict=False),
+        _bd_year=pl.col("_bd").struct.field("3").cast(pl.Int32, strict=False),
+    )
+    before_birthday = (pl.col("_bd_month") > today.month) | (
+        (pl.col("_bd_month") == today.month) & (pl.col("_bd_day") > today.day)
+    )
+    f = f.with_columns(
+        _birth=_to_date(pl.col("_bd_year"), pl.col("_bd_month"), pl.col("_bd_day")),
+        _age=today.year - pl.col("_bd_year") - before_birthday.cast(pl.Int32),
+    )
     birth_ok = (
         pl.col("_birth").is_not_null()
         & (pl.col("_birth") == pl.col("_nik_birth"))
         & pl.col("_age").is_between(ctx.age_min, ctx.age_max)
+        & (pl.col("_t_birth_place_date") == "")
     )
-    if "birth_place_date" in f.columns:
-        birth_ok = birth_ok & (_text(f, "birth_place_date") == "")
 
     # Sex: empty (taken from the NIK) or a known spelling that agrees with the NIK.
-    sex_raw = _text(f, "sex")
-    sex_map = {v: reg.sex_parse(v) for v in f.select(sex_raw.unique()).to_series().to_list() if v}
+    sex_raw = pl.col("_t_sex")
+    sex_map = {v: reg.sex_parse(v) for v in f["_t_sex"].unique().to_list() if v}
     sex = (
         sex_raw.replace_strict(sex_map, default=None, return_dtype=pl.String)
         if sex_map
@@ -98,46 +131,46 @@ def fast_validate(
     sex_ok = (sex_raw == "") | (sex == pl.col("_nik_sex"))
 
     # Village: a 2025 village code (or the batch default), inside the uploader's scope.
-    village_raw = _text(f, "village_code")
     villages: dict[str, str] = {}
-    for raw in f.select(village_raw.unique()).to_series().to_list():
+    for raw in f["_t_village_code"].unique().to_list():
         code, issue = validator._village_of(raw)
         if issue is None:
             villages[raw] = code
     village = (
-        village_raw.replace_strict(villages, default=None, return_dtype=pl.String)
+        pl.col("_t_village_code").replace_strict(villages, default=None, return_dtype=pl.String)
         if villages
         else pl.lit(None, pl.String)
     )
-    village_ok = village.is_not_null()
+    f = f.with_columns(_village=village)
+    village_ok = pl.col("_village").is_not_null()
     if scope is not None:
         village_ok = village_ok & pl.any_horizontal(
-            [(village == s) | village.str.starts_with(s + ".") for s in scope] or [pl.lit(False)]
+            [(pl.col("_village") == s) | pl.col("_village").str.starts_with(s + ".") for s in scope]
+            or [pl.lit(False)]
         )
 
     # Phone: empty, or an Indonesian mobile number (registry.rules.phone_parse).
-    phone_raw = _text(f, "phone")
-    digits = phone_raw.str.replace_all(r"\D", "")
-    phone = (
-        pl.when(digits.str.starts_with("62"))
+    phone_raw = pl.col("_t_phone")
+    f = f.with_columns(_digits=phone_raw.str.replace_all(r"\D", ""))
+    digits = pl.col("_digits")
+    f = f.with_columns(
+        _phone_n=pl.when(digits.str.starts_with("62"))
         .then(pl.lit("0") + digits.str.slice(2))
         .when(digits.str.starts_with("8"))
         .then(pl.lit("0") + digits)
         .otherwise(digits)
     )
+    phone = pl.col("_phone_n")
     phone_ok = (phone_raw == "") | (phone.str.starts_with("08") & phone.str.len_chars().is_between(10, 13))
 
     f = f.with_columns(
         _sex=pl.coalesce(pl.when(sex_raw != "").then(sex), pl.col("_nik_sex")),
-        _village=village,
         _phone=pl.when(phone_raw == "").then(pl.lit("")).otherwise(phone),
         _ok=(pl.col("_nik_ok") & birth_ok & sex_ok & village_ok & phone_ok).fill_null(False),
     )
 
     # Occupation, ecosystem, sector, income and decile: a few distinct combinations, each settled once.
-    low = [_text(f, c).alias(f"_raw_{c}") for c in _LOW_CARDINALITY]
-    f = f.with_columns(low)
-    combos = f.select([f"_raw_{c}" for c in _LOW_CARDINALITY]).unique()
+    combos = f.select([f"_t_{c}" for c in _LOW_CARDINALITY]).unique()
     settled: dict[str, list[object]] = {k: [] for k in ("occupation", "occupation_text", "ecosystem", "sector", "income_tier", "poverty_decile", "_low_ok")}  # fmt: skip
     for occ_raw, eco_raw, sector_raw, income_raw, decile_raw in combos.iter_rows():
         occupation, occupation_text, occ_issue = validator._occupation_of(occ_raw)
@@ -164,38 +197,29 @@ def fast_validate(
         )
         for k, v in settled.items()
     )
-    f = f.join(combos, on=[f"_raw_{c}" for c in _LOW_CARDINALITY], how="left", maintain_order="left")
+    f = f.join(combos, on=[f"_t_{c}" for c in _LOW_CARDINALITY], how="left", maintain_order="left")
     f = f.with_columns(_ok=(pl.col("_ok") & pl.col("_v__low_ok")).fill_null(False))
 
     ok = f.filter(pl.col("_ok"))
     slow = f.filter(~pl.col("_ok"))["_pos"].to_list()
     if ok.height == 0:
         return ok.select("row"), slow
-    names = (
-        [reg.name_clean(v) for v in ok["full_name"].to_list()]
-        if "full_name" in ok.columns
-        else [""] * ok.height
-    )
-    name_ok = [0 < len(n) <= 150 for n in names]
-    if not all(name_ok):
-        slow += [p for p, good in zip(ok["_pos"].to_list(), name_ok, strict=True) if not good]
-        keep = pl.Series(name_ok)
-        ok = ok.filter(keep)
-        names = [n for n, good in zip(names, name_ok, strict=True) if good]
-
-    def column(name: str, fn: object, limit: int) -> pl.Series:
-        values = ok[name].to_list() if name in ok.columns else [""] * ok.height
-        return pl.Series(name, _python_column(values, fn, limit), dtype=pl.String)
+    names = _clean(ok, "full_name", reg.name_clean, title_upper=True)
+    name_ok = names.str.len_chars().is_between(1, 150)
+    if not name_ok.all():
+        slow += ok.filter(~name_ok)["_pos"].to_list()
+        ok = ok.filter(name_ok)
+        names = names.filter(name_ok)
 
     out = ok.select(
         "row",
         pl.col("_nik").alias("nik"),
-        pl.Series("full_name", names, dtype=pl.String),
+        names.alias("full_name"),
         pl.col("_sex").alias("sex"),
         (_text(ok, "birth_place").str.slice(0, 100)).alias("birth_place"),
         pl.col("_birth").alias("birth_date"),
-        column("mother_name", reg.name_clean, 150),
-        column("address", lambda v: " ".join(v.split()), 255),
+        _clean(ok, "mother_name", reg.name_clean, title_upper=True).str.slice(0, 150).alias("mother_name"),
+        _clean(ok, "address", _collapse, title_upper=False).str.slice(0, 255).alias("address"),
         pl.col("_village").alias("village_code"),
         pl.col("_phone").alias("phone"),
         *[

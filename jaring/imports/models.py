@@ -55,6 +55,11 @@ class ImportBatch(models.Model):
         return f"#{self.pk} {self.file_name}"
 
     @property
+    def clean_rows(self) -> int:
+        """Accepted rows without any warning (`accepted` counts every row that will be registered)."""
+        return self.accepted - self.warnings
+
+    @property
     def progress_percent(self) -> int:
         return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
 

@@ -207,10 +207,11 @@ def import_stage(*, batch_id: int, progress: Progress | None = None) -> ImportBa
         return batch
     t_read = time.perf_counter()
     staged = (
-        pl.concat(frames, how="vertical").sort("_sheet_order", "row").drop("_sheet_order")
+        pl.concat(frames, how="vertical", rechunk=True).sort("_sheet_order", "row").drop("_sheet_order")
         if frames
         else pl.DataFrame(schema=STAGED_SCHEMA)
     )
+    del frames
     staged, dup_issues = _mark_duplicates_in_file(staged)
     issues.extend(dup_issues)
     report("registry", 0, staged.height)

@@ -9,7 +9,7 @@ import polars as pl
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from jaring.core.bulk import insert_rows
+from jaring.core.bulk import insert_frame, insert_rows
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_edit_workers
 from jaring.core.selectors import Viewer
@@ -42,7 +42,8 @@ def workers_bulk_create(*, rows: pl.DataFrame, batch_id: int | None, actor_id: i
     """Insert validated rows (the value columns of imports.rules.RowValidator) in one set-based statement.
     The caller holds the transaction and writes the batch-level audit event."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    frame = rows.select(
+    # In village order: rows of one village land on the same index pages (and NIKs start with the district).
+    frame = rows.sort("village_code", "nik", nulls_last=True).select(
         pl.col("nik"), pl.col("full_name"), name_key_expr(pl.col("full_name")).alias("name_key"), "sex", "birth_place",
         pl.col("birth_date").dt.strftime("%Y-%m-%d"), "mother_name", "address", "village_code",
         pl.col("village_code").str.slice(0, 8).alias("district_code"),
@@ -52,7 +53,9 @@ def workers_bulk_create(*, rows: pl.DataFrame, batch_id: int | None, actor_id: i
         pl.lit(now).alias("created_at"), pl.lit(now).alias("updated_at"),
         pl.lit(batch_id, dtype=pl.Int64).alias("created_batch_id"), pl.lit(actor_id, dtype=pl.Int64).alias("created_by_id"),
     )  # fmt: skip
-    return insert_rows(Worker._meta.db_table, WORKER_COLUMNS, frame.iter_rows())
+    return insert_frame(
+        Worker._meta.db_table, frame.rename(dict(zip(frame.columns, WORKER_COLUMNS, strict=True)))
+    )
 
 
 def name_key_expr(name: pl.Expr) -> pl.Expr:

@@ -13,7 +13,13 @@ from jaring.core.selectors import SYSTEM
 from jaring.registry import rules
 from jaring.registry.factories import OTHER_REGENCY_VILLAGE, VILLAGE, nik_for, worker_cells
 from jaring.registry.models import Membership, Worker
-from jaring.registry.services import memberships_register, name_key_expr, worker_register, worker_update
+from jaring.registry.services import (
+    memberships_register,
+    name_key_expr,
+    worker_register,
+    worker_update,
+    workers_bulk_create,
+)
 from jaring.registry.tests.helpers import add_worker
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +139,36 @@ def test_birth_date_change_is_checked_against_the_age_window() -> None:
 def test_the_column_name_key_equals_the_scalar_one(name: str) -> None:
     column = pl.DataFrame({"n": [name]}).select(name_key_expr(pl.col("n")))["n"][0]
     assert column == rules.name_key(name)
+
+
+def test_bulk_insert_keeps_nulls_empty_strings_and_awkward_text() -> None:
+    # On PostgreSQL these rows travel as CSV into COPY: NULL and "" must stay apart, and commas, quotes and
+    # line breaks must survive.
+    rows = pl.DataFrame(
+        {
+            "nik": [None, nik_for()],
+            "full_name": ['Siti "Ncek", Aminah', "Budi\nSantoso"],
+            "sex": ["P", "L"],
+            "birth_place": ["", "Tangerang"],
+            "birth_date": [dt.date(1985, 4, 12), None],
+            "mother_name": ["", "N'Dang"],
+            "address": ["Jl. Mawar, RT 01", "\\N"],
+            "village_code": [VILLAGE, VILLAGE],
+            "phone": ["", "081234567890"],
+            "occupation": ["petani", "ojek"],
+            "occupation_text": ["", ""],
+            "ecosystem": ["rentan", "rentan"],
+            "sector": ["other", "transport"],
+            "income_tier": [1_000_000, 2_000_000],
+            "poverty_decile": [None, 3],
+        },
+        schema_overrides={"poverty_decile": pl.Int64, "nik": pl.String},
+    )
+    assert workers_bulk_create(rows=rows, batch_id=None, actor_id=None) == 2
+    first = Worker.objects.get(full_name='Siti "Ncek", Aminah')
+    assert (first.nik, first.phone, first.birth_place, first.poverty_decile) == (None, "", "", None)
+    assert first.birth_date == dt.date(1985, 4, 12) and first.address == "Jl. Mawar, RT 01"
+    assert first.name_key == "siti ncek aminah" and first.regency_code == "36.03"
+    second = Worker.objects.get(phone="081234567890")
+    assert second.full_name == "Budi\nSantoso" and second.address == "\\N" and second.birth_date is None
+    assert second.mother_name == "N'Dang" and second.poverty_decile == 3
