@@ -184,6 +184,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_worker_show(args: argparse.Namespace) -> int:
+    from django.utils.timezone import localtime
+
     from jaring.core.errors import NotFound
     from jaring.core.selectors import SYSTEM
     from jaring.registry.models import Worker
@@ -219,13 +221,12 @@ def cmd_worker_show(args: argparse.Namespace) -> int:
                 f"  lahir {d['birth_place']} {r['birth_date']}, {r['sex']}, {r['occupation_label']}",
                 f"  {r['village_name']}, {d['district_name']}, {d['regency_name']}, {d['province_name']}",
                 *[
-                    f"  {h['at']:%Y-%m-%d %H:%M} {h['actor']} {h['action']} {h['changes']}"
-                    for h in history_raw
+                    f"  {localtime(h['at']):%Y-%m-%d %H:%M} {h['actor']} {h['action']} {h['changes']}"
+                    for h in d["history"]
                 ],
             ]
         )
 
-    history_raw = [dataclasses.asdict(h) for h in history]
     _emit(args, data, human)
     return EXIT_OK
 

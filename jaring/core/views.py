@@ -1,21 +1,18 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from jaring.core.rules import ROLE_LABELS
-from jaring.core.selectors import viewer_for
+from jaring.core.selectors import Viewer
+from jaring.core.views_util import viewer_required
 from jaring.imports.selectors import batch_list
 from jaring.regions.selectors import region_names
 from jaring.registry.selectors import registry_counts
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer is None:
-        return render(request, "core/no_role.html", status=403)
+@viewer_required
+def home(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     names = region_names(codes=set(viewer.region_codes))
     scope = "semua" if viewer.all_regions else ", ".join(names.get(c, c) for c in viewer.region_codes) or "-"
     workers, members = registry_counts(viewer=viewer)

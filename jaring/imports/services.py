@@ -206,8 +206,9 @@ def import_stage(*, batch_id: int, progress: Progress | None = None) -> ImportBa
         batch.refresh_from_db()
         return batch
     t_read = time.perf_counter()
+    # Each chunk is already in row order (see _validate_file), and chunks and sheets come in file order.
     staged = (
-        pl.concat(frames, how="vertical", rechunk=True).sort("_sheet_order", "row").drop("_sheet_order")
+        pl.concat(frames, how="vertical").drop("_sheet_order")
         if frames
         else pl.DataFrame(schema=STAGED_SCHEMA)
     )
@@ -280,8 +281,9 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
                     code="FILE_TOO_LARGE",
                 )
             clean, slow = fast_validate(chunk.frame, validator, scope)
+            parts: list[pl.DataFrame] = []
             if clean.height:
-                frames.append(
+                parts.append(
                     clean.with_columns(
                         pl.lit(sheet.name).alias("sheet"), pl.lit("accepted").alias("status"), pl.lit("").alias("problems"),
                         *[pl.lit(None, dtype=pl.String).alias(f"raw_{f}") for f in rules.TEMPLATE_FIELDS],
@@ -291,7 +293,9 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
             if slow:
                 row_numbers = chunk.frame["row"].gather(slow).to_list()
                 part = _validate_rows(sheet, chunk.cells(slow), row_numbers, validator, scope, issues)
-                frames.append(part.with_columns(pl.lit(order).alias("_sheet_order")))
+                parts.append(part.with_columns(pl.lit(order).alias("_sheet_order")))
+            if parts:
+                frames.append(pl.concat(parts, how="vertical").sort("row"))
             report("validate", done, max(total, done))
     return frames, issues
 
@@ -349,43 +353,50 @@ def _batch_scope(batch: ImportBatch) -> tuple[str, ...] | None:
 
 
 def _mark_duplicates_in_file(staged: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple]]:
-    """A NIK seen twice in one file: the first row stands, every later row is rejected, naming the first."""
-    with_nik = staged.with_row_index("_i").filter(pl.col("nik").is_not_null())
-    first = with_nik.group_by("nik").agg(
+    """A NIK seen twice in one file: the first row stands, every later row is rejected, naming the first.
+    Only the status, problem and raw-cell columns are rewritten; the rest of the frame is shared."""
+    keys = staged.select("nik", "row", "sheet").with_row_index("_i").filter(pl.col("nik").is_not_null())
+    first = keys.group_by("nik").agg(
         pl.col("_i").min().alias("_first_i"),
-        pl.col("row").first().alias("_fr"),
-        pl.col("sheet").first().alias("_fs"),
+        pl.col("row").sort_by("_i").first().alias("_fr"),
+        pl.col("sheet").sort_by("_i").first().alias("_fs"),
     )
-    dups = with_nik.join(first, on="nik").filter(pl.col("_i") != pl.col("_first_i"))
+    dups = keys.join(first, on="nik").filter(pl.col("_i") != pl.col("_first_i")).sort("_i")
     if dups.height == 0:
         return staged, []
     issues = []
-    dup_index: dict[int, str] = {}
+    positions, messages = [], []
     for i, sheet, row, first_row, first_sheet in dups.select("_i", "sheet", "row", "_fr", "_fs").iter_rows():
         where = f"baris {first_row}" if first_sheet == sheet else f"lembar {first_sheet} baris {first_row}"
         message = f"NIK sama dengan {where} di berkas ini: satu orang hanya boleh muncul sekali."
         issues.append((sheet, row, "NIK", "NIK_DUPLICATE_IN_FILE", "error", message))
-        dup_index[i] = f"NIK: {message}"
-    idx = pl.Series("_i", list(dup_index.keys()), dtype=pl.UInt32)
-    msg = pl.Series("_m", list(dup_index.values()), dtype=pl.String)
-    marks = pl.DataFrame([idx, msg])
-    staged = (
-        staged.with_row_index("_i")
-        .join(marks, on="_i", how="left")
-        .with_columns(
-            pl.when(pl.col("_m").is_not_null())
-            .then(pl.lit("rejected"))
-            .otherwise(pl.col("status"))
-            .alias("status"),
-            pl.when(pl.col("_m").is_null())
-            .then(pl.col("problems"))
-            .when(pl.col("problems") == "")
-            .then(pl.col("_m"))
-            .otherwise(pl.col("problems") + " | " + pl.col("_m"))
-            .alias("problems"),
-        )
-        .sort("_i")
-        .drop("_i", "_m")
+        positions.append(i)
+        messages.append(f"NIK: {message}")
+    marks = pl.Series("_m", [None] * 0, dtype=pl.String).extend_constant(None, staged.height)
+    marks = marks.scatter(positions, messages)
+    dup = marks.is_not_null()
+    # These rows passed every other check, so their cells were not kept: write them back from the values.
+    as_text = {
+        "birth_date": pl.col("birth_date").dt.strftime("%d-%m-%Y"),
+        "income": pl.col("income_tier").cast(pl.String),
+        "poverty_decile": pl.col("poverty_decile").cast(pl.String),
+    }
+    raw = [
+        pl.when(dup & pl.col(f"raw_{f}").is_null())
+        .then(as_text.get(f, pl.col(f) if f in staged.columns else pl.lit(None, pl.String)))
+        .otherwise(pl.col(f"raw_{f}"))
+        .alias(f"raw_{f}")
+        for f in rules.TEMPLATE_FIELDS
+    ]
+    staged = staged.with_columns(
+        pl.when(dup).then(pl.lit("rejected")).otherwise(pl.col("status")).alias("status"),
+        pl.when(~dup)
+        .then(pl.col("problems"))
+        .when(pl.col("problems") == "")
+        .then(marks)
+        .otherwise(pl.col("problems") + " | " + marks)
+        .alias("problems"),
+        *raw,
     )
     return staged, issues
 

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from jaring.core.errors import JaringError, NotFound
 from jaring.core.rules import may_import
-from jaring.core.selectors import viewer_for
-from jaring.core.views_util import forbidden
+from jaring.core.selectors import Viewer
+from jaring.core.views_util import viewer_required
 from jaring.imports.exports import template_xlsx
 from jaring.imports.models import BatchStatus
 from jaring.imports.selectors import (
@@ -35,11 +35,8 @@ def _xlsx(name: str, data: bytes) -> HttpResponse:
     return response
 
 
-@login_required
-def batch_list_view(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer is None:
-        return forbidden(request)
+@viewer_required
+def batch_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     context: dict[str, object] = {
         "batches": batch_list(viewer=viewer),
         "may_import": may_import(viewer.role),
@@ -70,11 +67,8 @@ def batch_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/batch_list.html", context)
 
 
-@login_required
-def batch_detail_view(request: HttpRequest, batch_id: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer is None:
-        return forbidden(request)
+@viewer_required
+def batch_detail_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> HttpResponse:
     try:
         batch = batch_get(viewer=viewer, batch_id=batch_id)
     except NotFound:
@@ -98,12 +92,9 @@ def batch_detail_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     return render(request, "imports/batch_detail.html", context)
 
 
-@login_required
+@viewer_required
 @require_POST
-def batch_commit_view(request: HttpRequest, batch_id: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer is None:
-        return forbidden(request)
+def batch_commit_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> HttpResponse:
     try:
         enqueue_commit(batch_id=batch_id, viewer=viewer, actor=request.user)
     except JaringError as exc:
@@ -113,11 +104,8 @@ def batch_commit_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     return redirect("imports:batch_detail", batch_id=batch_id)
 
 
-@login_required
-def batch_issues_view(request: HttpRequest, batch_id: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer is None:
-        return forbidden(request)
+@viewer_required
+def batch_issues_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> HttpResponse:
     after = int(request.GET["after"]) if request.GET.get("after", "").isdigit() else 0
     try:
         issues = batch_issues(
@@ -128,11 +116,8 @@ def batch_issues_view(request: HttpRequest, batch_id: int) -> HttpResponse:
     return render(request, "imports/_issues.html", {"issues": issues, "batch_id": batch_id})
 
 
-@login_required
-def batch_rejected_view(request: HttpRequest, batch_id: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer is None:
-        return forbidden(request)
+@viewer_required
+def batch_rejected_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> HttpResponse:
     try:
         name, data = batch_rejected_xlsx(viewer=viewer, batch_id=batch_id)
     except NotFound:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jaring.core.errors import JaringError, NotFound
-from jaring.core.selectors import Viewer, viewer_for
-from jaring.core.views_util import forbidden
+from jaring.core.selectors import Viewer
+from jaring.core.views_util import viewer_required
 from jaring.regions.selectors import region_choices
 from jaring.registry.rules import OCCUPATIONS
 from jaring.registry.selectors import WorkerFilters, proposals_open, worker_get, worker_history, worker_list
@@ -29,11 +28,8 @@ def _after(raw: str) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-@login_required
-def worker_list_view(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer is None:
-        return forbidden(request)
+@viewer_required
+def worker_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     filters = _filters({k: data.get(k, "") for k in ("q", "region", "occupation")})
     page = worker_list(viewer=viewer, filters=filters, after=_after(data.get("after", "")))
@@ -48,7 +44,8 @@ def worker_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/worker_list.html", context)
 
 
-def _detail(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpResponse:
+@viewer_required
+def worker_detail_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpResponse:
     try:
         detail = worker_get(viewer=viewer, worker_id=worker_id)
     except NotFound:
@@ -60,20 +57,11 @@ def _detail(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpRespons
     )
 
 
-@login_required
-def worker_detail_view(request: HttpRequest, worker_id: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer is None:
-        return forbidden(request)
-    return _detail(request, viewer, worker_id)
-
-
-@login_required
+@viewer_required
 @require_POST
-def proposal_decide_view(request: HttpRequest, worker_id: int, proposal_id: int) -> HttpResponse:
-    viewer = viewer_for(request.user)
-    if viewer is None:
-        return forbidden(request)
+def proposal_decide_view(
+    request: HttpRequest, viewer: Viewer, worker_id: int, proposal_id: int
+) -> HttpResponse:
     accept = request.POST.get("decision") == "accept"
     try:
         proposal_decide(proposal_id=proposal_id, accept=accept, viewer=viewer, actor=request.user)

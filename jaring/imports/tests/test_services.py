@@ -330,3 +330,25 @@ def test_a_real_password_protected_workbook() -> None:
     batch = stage((FIXTURES / "bersandi.xlsx").read_bytes(), "bersandi.xlsx")
     assert (batch.status, batch.error_code) == (BatchStatus.FAILED, "FILE_PASSWORD_PROTECTED")
     assert "kata sandi" in batch.error_message
+
+
+def test_a_row_rejected_as_a_duplicate_goes_back_with_its_cells(tmp_path: Path) -> None:
+    nik = nik_for()
+    rows = [
+        row_of(worker_cells(nik=nik, full_name="Budi")),
+        row_of(worker_cells(nik=nik, full_name="Budi Lagi")),
+    ]
+    batch = stage(xlsx_bytes(rows))
+    _, data = batch_rejected_xlsx(viewer=SYSTEM, batch_id=batch.pk)
+    path = tmp_path / "ditolak.xlsx"
+    path.write_bytes(data)
+    sheet: list[list[Any]] = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert len(sheet) == 2
+    row = dict(zip(sheet[0], sheet[1], strict=False))
+    assert (row["NIK"], row["Nama Lengkap"], row["Tanggal Lahir"], row["Kode Desa"]) == (
+        nik,
+        "Budi Lagi",
+        "12-04-1985",
+        VILLAGE,
+    )
+    assert row["Penghasilan"] == "1000000" and "NIK sama dengan baris 2" in row["Kesalahan"]
