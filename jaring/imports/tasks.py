@@ -15,10 +15,22 @@ from jaring.imports.models import BatchStatus, ImportBatch
 from jaring.imports.selectors import batch_get
 from jaring.imports.services import import_commit, import_stage
 
+STAGE_FAILED_MESSAGE = (
+    "Pemeriksaan berkas terhenti karena kesalahan sistem; tidak ada yang disimpan. Unggah ulang berkas, atau "
+    "hubungi administrator dengan nomor batch ini."
+)
+
 
 @task()
 def stage_batch(batch_id: int) -> str:
-    return str(import_stage(batch_id=batch_id).status)
+    try:
+        return str(import_stage(batch_id=batch_id).status)
+    except Exception:
+        # Nothing reached the registry; say so on the batch instead of leaving it "being checked" for ever.
+        ImportBatch.objects.filter(pk=batch_id, status__in=[BatchStatus.QUEUED, BatchStatus.STAGING]).update(
+            status=BatchStatus.FAILED, error_code="STAGE_FAILED", error_message=STAGE_FAILED_MESSAGE
+        )
+        raise
 
 
 @task()

@@ -16,7 +16,7 @@ from jaring.core.factories import make_viewer
 from jaring.core.models import AuditEvent
 from jaring.core.rules import Role
 from jaring.core.selectors import SYSTEM, Viewer
-from jaring.imports import services
+from jaring.imports import services, tasks
 from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
 from jaring.imports.selectors import batch_rejected_xlsx
 from jaring.imports.tests.files import HEADERS, csv_bytes, row_of, xlsx_bytes
@@ -352,3 +352,23 @@ def test_a_row_rejected_as_a_duplicate_goes_back_with_its_cells(tmp_path: Path) 
         VILLAGE,
     )
     assert row["Penghasilan"] == "1000000" and "NIK sama dengan baris 2" in row["Kesalahan"]
+
+
+def test_an_unexpected_failure_while_staging_fails_the_batch_visibly(monkeypatch: pytest.MonkeyPatch) -> None:
+    upload = services.import_upload(
+        stream=io.BytesIO(xlsx_bytes([row_of(worker_cells())])),
+        file_name="d.xlsx",
+        source="x",
+        viewer=SYSTEM,
+        actor=None,
+    )
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(services, "read_sheets", broken)
+    with pytest.raises(MemoryError):
+        tasks.stage_batch.call(upload.batch.pk)
+    batch = ImportBatch.objects.get(pk=upload.batch.pk)
+    assert (batch.status, batch.error_code) == (BatchStatus.FAILED, "STAGE_FAILED")
+    assert ImportIssue.objects.count() == 0 and Worker.objects.count() == 0
