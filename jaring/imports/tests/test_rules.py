@@ -1,10 +1,14 @@
 """Intake rules: forgiving headers and dates, and the verdict on one row (domain rules section 4 for NIK)."""
 
 import datetime as dt
+import io
+import zipfile
 
 import pytest
 
 from jaring.imports import rules
+from jaring.imports.exports import template_xlsx
+from jaring.imports.rules import header_field
 from jaring.registry.factories import VILLAGE, nik_for, worker_cells
 
 TODAY = dt.date(2026, 11, 21)
@@ -171,3 +175,15 @@ def test_default_village_fills_rows_without_a_code() -> None:
         default_village=VILLAGE,
     )
     assert rules.row_validate(worker_cells(village_code=""), ctx).values["village_code"] == VILLAGE
+
+
+def test_the_template_has_indonesian_headers_and_excel_data_validation() -> None:
+    with zipfile.ZipFile(io.BytesIO(template_xlsx())) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        strings = z.read("xl/sharedStrings.xml").decode()
+    assert sheet.count("<dataValidation ") >= 8  # NIK length, L/P, date, occupation list, sector, income, ...
+    assert 'type="textLength"' in sheet and 'type="list"' in sheet and 'type="date"' in sheet
+    for header in ("NIK", "Nama Lengkap", "Tanggal Lahir", "Nama Ibu Kandung", "Kode Desa", "Pekerjaan"):
+        assert f">{header}<" in strings
+    header_fields = [header_field(h) for h in (rules.HEADER_NAMES[f][0] for f in rules.TEMPLATE_FIELDS)]
+    assert header_fields == list(rules.TEMPLATE_FIELDS)  # the template reads back as itself
