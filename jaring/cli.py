@@ -231,6 +231,36 @@ def cmd_worker_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from jaring.core.errors import JaringError
+    from jaring.core.rules import ROLE_LABELS, Role
+    from jaring.core.services import user_create
+
+    try:
+        user, password = user_create(
+            username=args.username,
+            role=Role(args.role),
+            region_code=args.region,
+            branch_code=args.branch,
+            actor=None,
+        )
+    except JaringError as exc:
+        text = f"Ditolak: {exc.message} [{exc.code}]"
+        _emit(args, {"error": exc.as_dict()}, lambda d: text)
+        return EXIT_REJECTED
+    data = {"username": user.get_username(), "role": args.role, "region": args.region, "branch": args.branch,
+            "password": password}  # fmt: skip
+    _emit(
+        args,
+        data,
+        lambda d: (
+            f"Pengguna {d['username']} ({ROLE_LABELS[Role(args.role)]}) dibuat. Kata sandi awal: {d['password']}"
+            " (tampil sekali; minta pengguna menggantinya)."
+        ),
+    )
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -305,6 +335,16 @@ def build_parser() -> argparse.ArgumentParser:
         "show", cmd_worker_show, "show one worker (by NIK or id) with the history of every change", worker
     )
     show.add_argument("worker")
+    users = sub.add_parser("user", help="logins and their roles").add_subparsers(dest="sub", required=True)
+    user_add = add("add", cmd_user_add, "create a login with a role and its region or branch", users)
+    user_add.add_argument("username")
+    user_add.add_argument(
+        "--role", required=True, choices=["admin", "branch", "region", "village", "agent", "sponsor"]
+    )
+    user_add.add_argument(
+        "--region", default="", help="region code: province/regency (region), village (village)"
+    )
+    user_add.add_argument("--branch", default="", help="branch office code (branch), e.g. KC-TGR-CKP")
     serve = add("serve", cmd_serve, "serve the web app on 127.0.0.1 with a background task worker")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

@@ -122,3 +122,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("JARING_LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Behind HTTPS (a regency or national deployment): secure cookies and the proxy's scheme header.
+if os.environ.get("JARING_HTTPS") == "1":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]

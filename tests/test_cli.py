@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from jaring.cli import main
+from jaring.core.selectors import viewer_for
 from jaring.imports.tests.files import csv_bytes, row_of, xlsx_bytes
 from jaring.registry.factories import nik_for, worker_cells
 from jaring.registry.models import Worker
@@ -97,3 +99,25 @@ def test_human_output_is_indonesian(tmp_path: Path, capsys: pytest.CaptureFixtur
     path.write_bytes(xlsx_bytes([row_of(worker_cells())]))
     assert main(["import", str(path), "--source", "x"]) == 0
     assert "Belum disimpan: jalankan lagi dengan --commit." in capsys.readouterr().out
+
+
+def test_user_add_checks_the_scope_and_prints_the_password_once(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(
+        capsys, "user", "add", "sekdes.cangkudu", "--role", "village", "--region", "36.03.01.2003", "--json"
+    )
+    assert code == 0 and len(out["password"]) >= 12
+    user = get_user_model().objects.get(username="sekdes.cangkudu")
+    assert user.check_password(out["password"])
+    viewer = viewer_for(user)
+    assert viewer is not None and viewer.region_codes == ("36.03.01.2003",)
+    code, out = run(
+        capsys, "user", "add", "sekdes.cangkudu", "--role", "village", "--region", "36.03.01.2003", "--json"
+    )
+    assert code == 1 and out["error"]["code"] == "USERNAME_TAKEN"
+    code, out = run(capsys, "user", "add", "desa2", "--role", "village", "--region", "36.03", "--json")
+    assert code == 1 and out["error"]["code"] == "REGION_INVALID"  # a village secretary works in one village
+    code, out = run(capsys, "user", "add", "kc", "--role", "branch", "--branch", "KC-TIDAK-ADA", "--json")
+    assert code == 1 and out["error"]["code"] == "BRANCH_UNKNOWN"
+    with pytest.raises(SystemExit) as exc:
+        main(["user", "add", "x", "--role", "raja"])
+    assert exc.value.code == 2

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.db.models import F
 
 from jaring.core.context import request_id_var
+from jaring.core.errors import Conflict, ValidationFailed
 from jaring.core.models import AuditEvent, Counter, UserProfile
 from jaring.core.rules import Role
+from jaring.regions.models import BranchOffice
+from jaring.regions.selectors import region_get
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -66,3 +70,37 @@ def user_profile_set(
             changes={"role": role.value, "region_code": region_code, "branch_code": branch_code},
         )
     return profile
+
+
+# Which region levels each role works at (1 province, 2 regency/city, 3 district, 4 village).
+ROLE_LEVELS = {Role.REGION: (1, 2), Role.VILLAGE: (4,), Role.AGENT: (3, 4)}
+
+
+def user_create(
+    *, username: str, role: Role, region_code: str = "", branch_code: str = "", actor: Actor
+) -> tuple[User, str]:
+    """A new login with a role and its scope; returns the user and a generated password, shown once."""
+    username = username.strip()
+    if not username or len(username) > 150:
+        raise ValidationFailed(
+            "Nama pengguna wajib diisi (paling panjang 150 huruf).", code="USERNAME_INVALID", field="username"
+        )
+    if User.objects.filter(username=username).exists():
+        raise Conflict(f"Nama pengguna '{username}' sudah dipakai.", code="USERNAME_TAKEN", field="username")
+    if role in ROLE_LEVELS:
+        region = region_get(code=region_code)
+        if region is None or region.level not in ROLE_LEVELS[role]:
+            raise ValidationFailed(
+                f"Peran ini bekerja di tingkat wilayah {ROLE_LEVELS[role]}; kode '{region_code}' tidak sesuai.",
+                code="REGION_INVALID",
+                field="region_code",
+            )
+    if role == Role.BRANCH and not BranchOffice.objects.filter(code=branch_code).exists():
+        raise ValidationFailed(
+            f"Kantor cabang '{branch_code}' tidak dikenal.", code="BRANCH_UNKNOWN", field="branch_code"
+        )
+    password = secrets.token_urlsafe(12)
+    with transaction.atomic():
+        user = User.objects.create_user(username=username, password=password, is_staff=role == Role.ADMIN)
+        user_profile_set(user=user, role=role, region_code=region_code, branch_code=branch_code, actor=actor)
+    return user, password

@@ -50,7 +50,7 @@ def original_path(batch: ImportBatch) -> Path:
 @dataclass(frozen=True)
 class UploadResult:
     batch: ImportBatch
-    created: bool  # False: the same file was uploaded before; nothing changed
+    created: bool  # False: the same file was uploaded before; nothing changed (True again to retry a fault)
 
 
 def import_upload(
@@ -118,7 +118,12 @@ def import_upload(
                 raise Conflict(
                     "Berkas yang sama sudah diunggah oleh pengguna lain.", code="FILE_ALREADY_UPLOADED"
                 )
-            return UploadResult(existing, created=False)
+            # A check that stopped on a system fault (not on the file) may be run again with the same file.
+            retried = ImportBatch.objects.filter(
+                pk=existing.pk, status=BatchStatus.FAILED, error_code="STAGE_FAILED"
+            ).update(status=BatchStatus.QUEUED, error_code="", error_message="")
+            existing.refresh_from_db()
+            return UploadResult(existing, created=bool(retried))
         with transaction.atomic():
             batch = ImportBatch.objects.create(
                 file_name=Path(file_name).name[:255],

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from jaring.core.factories import make_user
+from jaring.core.models import AuditEvent
 from jaring.core.rules import Role
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,18 @@ def test_api_docs_are_served_without_a_cdn(client: Client) -> None:
     client.force_login(make_user(Role.ADMIN))
     html = client.get("/api/v1/docs").content.decode()
     assert "swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+
+
+def test_admin_edits_roles_and_reads_but_never_edits_the_audit_trail(client: Client) -> None:
+    admin_user = get_user_model().objects.create_superuser(username="root", password="x-123456789")
+    client.force_login(admin_user)
+    target = make_user(Role.VILLAGE, region_code="36.03.01.2003")
+    page = client.get(f"/admin/auth/user/{target.pk}/change/").content.decode()
+    assert "Peran di Jaring" in page and "36.03.01.2003" in page
+    event = AuditEvent.objects.filter(entity_id=str(target.pk)).first()
+    assert event is not None
+    assert client.get(f"/admin/core/auditevent/{event.pk}/change/").status_code == 200  # view only
+    assert client.post(f"/admin/core/auditevent/{event.pk}/delete/").status_code == 403
+    assert client.get("/admin/core/auditevent/add/").status_code == 403
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    assert client.get("/admin/").status_code == 302  # not staff: back to the admin login

@@ -372,3 +372,25 @@ def test_an_unexpected_failure_while_staging_fails_the_batch_visibly(monkeypatch
     batch = ImportBatch.objects.get(pk=upload.batch.pk)
     assert (batch.status, batch.error_code) == (BatchStatus.FAILED, "STAGE_FAILED")
     assert ImportIssue.objects.count() == 0 and Worker.objects.count() == 0
+
+
+def test_a_batch_stopped_by_a_system_fault_can_be_uploaded_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = xlsx_bytes([row_of(worker_cells())])
+    upload = services.import_upload(
+        stream=io.BytesIO(data), file_name="d.xlsx", source="x", viewer=SYSTEM, actor=None
+    )
+    ImportBatch.objects.filter(pk=upload.batch.pk).update(
+        status=BatchStatus.FAILED, error_code="STAGE_FAILED"
+    )
+    again = services.import_upload(
+        stream=io.BytesIO(data), file_name="d.xlsx", source="x", viewer=SYSTEM, actor=None
+    )
+    assert again.created and again.batch.pk == upload.batch.pk and again.batch.status == BatchStatus.QUEUED
+    assert services.import_stage(batch_id=again.batch.pk).status == BatchStatus.STAGED
+    # A file rejected for what it is stays rejected: the same bytes give the same answer.
+    bad = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    first = stage(bad, "foto.xlsx")
+    second = services.import_upload(
+        stream=io.BytesIO(bad), file_name="foto.xlsx", source="x", viewer=SYSTEM, actor=None
+    )
+    assert not second.created and second.batch.status == BatchStatus.FAILED and second.batch.pk == first.pk
