@@ -65,3 +65,13 @@ def test_permissions(client: Client, post_file: Callable[..., Any]) -> None:
     assert post_file(client, xlsx_bytes([row_of(worker_cells())])).status_code == 403
     assert client.get("/api/v1/imports/1").status_code == 404
     assert client.post("/api/v1/imports/1/commit").status_code == 403
+
+
+def test_issues_bad_input_and_scope(client: Client, post_file: Callable[..., Any]) -> None:
+    client.force_login(make_user(Role.VILLAGE, region_code=VILLAGE))
+    batch_id = post_file(client, xlsx_bytes([row_of(worker_cells(nik="12"))])).json()["batch_id"]
+    assert client.get(f"/api/v1/imports/{batch_id}/issues", {"after_row": "x"}).status_code == 422
+    assert client.get("/api/v1/imports/abc").status_code == 422
+    client.force_login(make_user(Role.VILLAGE, region_code="35.25.01.2001"))
+    assert client.get(f"/api/v1/imports/{batch_id}/issues").status_code == 404
+    assert client.get(f"/api/v1/imports/{batch_id}").status_code == 404

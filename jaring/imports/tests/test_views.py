@@ -107,3 +107,15 @@ def test_template_download(secretary: Client, upload: Callable[..., Any], jobs: 
     assert response.status_code == 200
     wb = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     assert wb.get_sheet_by_index(0).to_python()[0][:3] == ["NIK", "Nama Lengkap", "Jenis Kelamin"]
+
+
+def test_issue_rows_partial(secretary: Client, upload: Callable[..., Any], client: Client) -> None:
+    upload(secretary, xlsx_bytes([row_of(worker_cells(nik="12")), row_of(worker_cells(phone="0812"))]))
+    batch = ImportBatch.objects.get()
+    errors = secretary.get(f"/impor/{batch.pk}/masalah/", {"severity": "error"}).content.decode()
+    assert "NIK_LENGTH" in errors and "PHONE_INVALID" not in errors
+    after = secretary.get(f"/impor/{batch.pk}/masalah/", {"after": "2"}).content.decode()
+    assert "PHONE_INVALID" in after and "NIK_LENGTH" not in after
+    assert secretary.get(f"/impor/{batch.pk}/masalah/", {"after": "x; drop"}).status_code == 200  # ignored
+    client.force_login(make_user(Role.VILLAGE, region_code="35.25.01.2001"))  # another village
+    assert client.get(f"/impor/{batch.pk}/masalah/").status_code == 404
