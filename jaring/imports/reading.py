@@ -28,16 +28,23 @@ _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 class Chunk:
     """Up to CHUNK_ROWS non-empty data rows: `frame` has "row" (the row number the spreadsheet shows),
     "nik_number" (the NIK cell held a number) and one String column per recognised field with the cell's
-    text. `originals` keeps the typed cells of each frame row where text is not the whole truth (Excel)."""
+    text. For Excel, `rows` keeps the typed cells of each frame row (text is not the whole truth there: a
+    number, a date), read back only for the rows the fast path hands to RowValidator."""
 
     frame: pl.DataFrame
-    originals: list[dict[str, object]] | None
+    rows: list[list[Any]] | None = None
+    fields: list[tuple[str, int]] | None = None
 
     def cells(self, positions: list[int]) -> list[dict[str, object]]:
         """The typed cells of some frame rows, by position."""
-        if self.originals is not None:
-            return [self.originals[i] for i in positions]
-        return self.frame[positions].drop("row", "nik_number").rows(named=True)
+        if self.rows is None or self.fields is None:
+            return self.frame[positions].drop("row", "nik_number").rows(named=True)
+        out = []
+        for i in positions:
+            r = self.rows[i]
+            width = len(r)
+            out.append({f: (r[j] if j < width else None) for f, j in self.fields})
+        return out
 
 
 @dataclass
@@ -68,21 +75,23 @@ def _cell_text(value: object) -> str:
 
 
 def _excel_chunk(rows: list[list[Any]], fields: list[tuple[str, int]], first_row: int) -> Chunk:
-    kept: list[int] = []
-    originals: list[dict[str, object]] = []
+    columns = [j for _, j in fields]
+    kept_numbers: list[int] = []
+    kept: list[list[Any]] = []
     for k, r in enumerate(rows):
         width = len(r)
-        cells = {f: (r[j] if j < width else None) for f, j in fields}
-        if any(v is not None and v != "" for v in cells.values()):
-            kept.append(first_row + k)
-            originals.append(cells)
-    data: dict[str, Any] = {"row": kept}
-    nik_cells = [c.get("nik") for c in originals]
-    data["nik_number"] = [isinstance(v, int | float) and not isinstance(v, bool) for v in nik_cells]
-    for f, _ in fields:
-        data[f] = [_cell_text(c[f]) for c in originals]
+        if any(j < width and r[j] is not None and r[j] != "" for j in columns):
+            kept_numbers.append(first_row + k)
+            kept.append(r)
+    data: dict[str, Any] = {"row": kept_numbers}
+    for f, j in fields:
+        cells = [r[j] if j < len(r) else None for r in kept]
+        data[f] = [_cell_text(v) for v in cells]
+        if f == "nik":
+            data["nik_number"] = [isinstance(v, int | float) and not isinstance(v, bool) for v in cells]
+    data.setdefault("nik_number", [False] * len(kept))
     schema = {"row": pl.Int64, "nik_number": pl.Boolean, **{f: pl.String for f, _ in fields}}
-    return Chunk(pl.DataFrame(data, schema=schema), originals)
+    return Chunk(pl.DataFrame(data, schema=schema), kept, fields)
 
 
 def _reject(code: str, message: str, hint: str = "") -> FileRejected:
