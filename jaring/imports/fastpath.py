@@ -13,10 +13,6 @@ from jaring.imports.rules import RowValidator
 from jaring.registry import rules as reg
 
 _LOW_CARDINALITY = ("occupation", "ecosystem", "sector", "income", "poverty_decile")
-VALUE_COLUMNS = (
-    "nik", "full_name", "sex", "birth_place", "birth_date", "mother_name", "address", "village_code", "phone",
-    "occupation", "occupation_text", "ecosystem", "sector", "income_tier", "poverty_decile",
-)  # fmt: skip
 
 
 def _text(frame: pl.DataFrame, name: str) -> pl.Expr:

@@ -59,7 +59,7 @@ class Sheet:
         return [(f, self.header.columns[f]) for f in FIELDS if f in self.header.columns]
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A cell as text for the vectorised checks; dates as dd-mm-yyyy (the rules read them back the same)."""
     if value.__class__ is str:
         return value
@@ -86,7 +86,7 @@ def _excel_chunk(rows: list[list[Any]], fields: list[tuple[str, int]], first_row
     data: dict[str, Any] = {"row": kept_numbers}
     for f, j in fields:
         cells = [r[j] if j < len(r) else None for r in kept]
-        data[f] = [_cell_text(v) for v in cells]
+        data[f] = [cell_text(v) for v in cells]
         if f == "nik":
             data["nik_number"] = [isinstance(v, int | float) and not isinstance(v, bool) for v in cells]
     data.setdefault("nik_number", [False] * len(kept))

@@ -40,6 +40,12 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
     "poverty_decile": ("Desil", "Desil Kesejahteraan", "Desil DTSEN", "Desil DTKS"),
 }  # fmt: skip
 
+# What RowValidator produces for a row: the worker's values, normalised.
+VALUE_FIELDS = (
+    "nik", "full_name", "sex", "birth_place", "birth_date", "mother_name", "address", "village_code", "phone",
+    "occupation", "occupation_text", "ecosystem", "sector", "income_tier", "poverty_decile",
+)  # fmt: skip
+
 TEMPLATE_FIELDS = (
     "nik", "full_name", "sex", "birth_place", "birth_date", "mother_name", "address", "village_code",
     "phone", "occupation", "ecosystem", "sector", "income", "poverty_decile",

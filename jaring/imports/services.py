@@ -25,7 +25,7 @@ from jaring.core.services import Actor, audit_record
 from jaring.imports import rules
 from jaring.imports.fastpath import fast_validate
 from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
-from jaring.imports.reading import Sheet, read_sheets
+from jaring.imports.reading import Sheet, cell_text, read_sheets
 from jaring.regions.selectors import region_get, village_codes
 from jaring.registry.models import ContactChangeProposal
 from jaring.registry.selectors import row_context, workers_by_nik
@@ -172,19 +172,6 @@ STAGED_SCHEMA = {
     "income_tier": pl.Int64, "poverty_decile": pl.Int64,
     **{f"raw_{f}": pl.String for f in rules.TEMPLATE_FIELDS},
 }  # fmt: skip
-VALUE_FIELDS = [
-    c for c in STAGED_SCHEMA if c not in ("sheet", "row", "status", "problems") and not c.startswith("raw_")
-]
-
-
-def _raw_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "strftime"):
-        return value.strftime("%d-%m-%Y")
-    return str(value)
 
 
 def import_stage(*, batch_id: int, progress: Progress | None = None) -> ImportBatch:
@@ -332,7 +319,7 @@ def _validate_rows(
             )  # fmt: skip
         cols["sheet"].append(sheet.name)
         cols["row"].append(row_number)
-        for f in VALUE_FIELDS:
+        for f in rules.VALUE_FIELDS:
             cols[f].append(result.values[f])
         status = result.status
         problems = []
@@ -345,7 +332,7 @@ def _validate_rows(
         # The cells as written are kept for rejected rows: they go back to the village to be fixed.
         for f in rules.TEMPLATE_FIELDS:
             source = "birth_place_date" if f == "birth_date" and "birth_date" not in cells else f
-            cols[f"raw_{f}"].append(_raw_text(cells.get(source)) if status == "rejected" else None)
+            cols[f"raw_{f}"].append(cell_text(cells.get(source)) if status == "rejected" else None)
     return pl.DataFrame(cols, schema=STAGED_SCHEMA)
 
 

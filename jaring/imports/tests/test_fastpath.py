@@ -11,9 +11,9 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jaring.imports.fastpath import VALUE_COLUMNS, fast_validate
+from jaring.imports.fastpath import fast_validate
 from jaring.imports.reading import Chunk, _excel_chunk
-from jaring.imports.rules import FIELDS, RowContext, RowValidator
+from jaring.imports.rules import FIELDS, VALUE_FIELDS, RowContext, RowValidator
 from jaring.registry.synthetic import MistakeRates, PeopleFactory, list_row
 
 TODAY = dt.date(2026, 11, 21)
@@ -47,7 +47,7 @@ def check_agreement(chunk: Chunk, scope: tuple[str, ...] | None = None) -> tuple
         assert expected.issues == [], (row_cells, expected.issues)
         village = str(expected.values["village_code"])
         assert scope is None or any(village == s or village.startswith(s + ".") for s in scope)
-        assert {c: got[c] for c in VALUE_COLUMNS} == {c: expected.values[c] for c in VALUE_COLUMNS}, row_cells
+        assert {c: got[c] for c in VALUE_FIELDS} == {c: expected.values[c] for c in VALUE_FIELDS}, row_cells
     return clean.height, len(slow)
 
 
