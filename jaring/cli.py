@@ -261,6 +261,47 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_contribution_quote(args: argparse.Namespace) -> int:
+    from jaring.contributions.rules import payer_type_parse
+    from jaring.contributions.selectors import contribution_quote
+    from jaring.core.errors import JaringError, ValidationFailed
+    from jaring.core.types import Period
+
+    try:
+        income_text = args.income.replace(".", "").replace(",", "").strip()
+        if not income_text.isdigit():
+            raise ValidationFailed(
+                f"Penghasilan '{args.income}' bukan angka rupiah (contoh 1000000).",
+                code="INCOME_INVALID",
+                field="income",
+            )
+        quote = contribution_quote(
+            income=int(income_text), period=Period.parse(args.period), payer_type=payer_type_parse(args.payer_type),
+            sector=args.sector, jht=args.jht,
+        )  # fmt: skip
+    except JaringError as exc:
+        text = f"Ditolak: {exc.message} [{exc.code}]"
+        _emit(args, {"error": exc.as_dict()}, lambda d: text)
+        return EXIT_REJECTED
+    due = quote.due
+    data = {"jkk": due.jkk, "jkm": due.jkm, "jht": due.jht, "total": due.total, "period": args.period,
+            "payer_type": args.payer_type, "sector": args.sector, "income": int(income_text), "rules": quote.rows}  # fmt: skip
+
+    def rp(n: int) -> str:
+        return f"Rp {n:,}".replace(",", ".")
+
+    _emit(
+        args,
+        data,
+        lambda d: (
+            f"{d['period']} {d['payer_type']} {d['sector']}: JKK {rp(d['jkk'])} + JKM {rp(d['jkm'])} + "
+            f"JHT {rp(d['jht'])} = {rp(d['total'])}\n"
+            + "\n".join(f"  {r['rule']} #{r['id']}: {r['source']}" for r in d["rules"])
+        ),
+    )
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -345,6 +386,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--region", default="", help="region code: province/regency (region), village (village)"
     )
     user_add.add_argument("--branch", default="", help="branch office code (branch), e.g. KC-TGR-CKP")
+    contribution = sub.add_parser("contribution", help="contributions (iuran)").add_subparsers(
+        dest="sub", required=True
+    )
+    quote = add(
+        "quote",
+        cmd_contribution_quote,
+        "what a BPU participant owes for one month, with the rules used",
+        contribution,
+    )
+    quote.add_argument("--income", required=True, help="declared monthly income, whole rupiah")
+    quote.add_argument("--period", required=True, help="contribution month, YYYY-MM")
+    quote.add_argument(
+        "--payer-type",
+        required=True,
+        help="mandiri, apbn, apbd_provinsi, apbd_kabkota, apbdes, csr, donor, baznas",
+    )
+    quote.add_argument("--sector", required=True, help="transport or other")
+    quote.add_argument("--jht", action="store_true", help="include the optional JHT")
     serve = add("serve", cmd_serve, "serve the web app on 127.0.0.1 with a background task worker")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

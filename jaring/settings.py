@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "jaring.regions",
     "jaring.registry",
     "jaring.imports",
+    "jaring.contributions",
 ]
 
 MIDDLEWARE = [

@@ -121,3 +121,56 @@ def test_user_add_checks_the_scope_and_prints_the_password_once(capsys: pytest.C
     with pytest.raises(SystemExit) as exc:
         main(["user", "add", "x", "--role", "raja"])
     assert exc.value.code == 2
+
+
+def test_contribution_quote(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "contribution", "quote", "--income", "1000000", "--period", "2026-02", "--payer-type", "mandiri",
+                    "--sector", "transport", "--json")  # fmt: skip
+    assert code == 0 and (out["jkk"], out["jkm"], out["jht"], out["total"]) == (5_000, 3_400, 0, 8_400)
+    assert [r["rule"] for r in out["rules"]] == ["income_tier", "rate", "discount", "rate"]
+    assert "PP 50/2025" in out["rules"][2]["source"]
+    code, out = run(capsys, "contribution", "quote", "--income", "1000000", "--period", "2026-02", "--payer-type", "apbn",
+                    "--sector", "transport", "--jht", "--json")  # fmt: skip
+    assert (code, out["total"]) == (0, 36_800)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (
+            ["--income", "900000", "--period", "2026-02", "--payer-type", "mandiri", "--sector", "other"],
+            "INCOME_OUTSIDE_TIERS",
+        ),
+        (
+            ["--income", "satu juta", "--period", "2026-02", "--payer-type", "mandiri", "--sector", "other"],
+            "INCOME_INVALID",
+        ),
+        (
+            ["--income", "1000000", "--period", "2026-13", "--payer-type", "mandiri", "--sector", "other"],
+            "PERIOD_INVALID",
+        ),
+        (
+            ["--income", "1000000", "--period", "Feb 2026", "--payer-type", "mandiri", "--sector", "other"],
+            "PERIOD_INVALID",
+        ),
+        (
+            ["--income", "1000000", "--period", "2026-02", "--payer-type", "pemda", "--sector", "other"],
+            "PAYER_TYPE_UNKNOWN",
+        ),
+        (
+            ["--income", "1000000", "--period", "2026-02", "--payer-type", "csr", "--sector", "laut"],
+            "SECTOR_UNKNOWN",
+        ),
+    ],
+)
+def test_contribution_quote_refuses_with_the_reason(
+    capsys: pytest.CaptureFixture[str], args: list[str], code: str
+) -> None:
+    exit_code, out = run(capsys, "contribution", "quote", *args, "--json")
+    assert exit_code == 1 and out["error"]["code"] == code and out["error"]["message"]
+
+
+def test_contribution_quote_usage() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["contribution", "quote", "--income", "1000000"])
+    assert exc.value.code == 2

@@ -1,0 +1,50 @@
+"""Types every app shares: a contribution month (Period) and the one rounding rule for rupiah. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from jaring.core.errors import ValidationFailed
+
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A calendar month, `2026-11`: contributions are owed and covered per month, never per date."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not (1 <= self.month <= 12 and 1900 <= self.year <= 2999):
+            raise ValidationFailed(
+                f"'{self.year}-{self.month:02d}' bukan bulan yang sah (bulan 01-12).",
+                code="PERIOD_INVALID",
+                field="period",
+            )
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        m = _PERIOD.match((text or "").strip())
+        if not m:
+            raise ValidationFailed(
+                f"'{text}' bukan bulan: tulis sebagai YYYY-MM, misalnya 2026-11.",
+                code="PERIOD_INVALID",
+                field="period",
+            )
+        return cls(int(m[1]), int(m[2]))
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def plus(self, months: int) -> Period:
+        index = self.year * 12 + (self.month - 1) + months
+        return Period(index // 12, index % 12 + 1)
+
+
+def rupiah(amount: Decimal) -> int:
+    """Whole rupiah, half up (domain rules section 2: JKK and JHT are rounded to the whole rupiah, half up)."""
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
