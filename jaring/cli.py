@@ -194,9 +194,9 @@ def cmd_worker_show(args: argparse.Namespace) -> int:
 
     key = nik_clean(args.worker)
     worker_id = None
-    if len(key) == 16 and key.isdigit():
+    if len(key) == 16 and key.isascii() and key.isdigit():
         worker_id = Worker.objects.filter(nik=key).values_list("id", flat=True).first()
-    elif key.isdigit():
+    elif key.isascii() and key.isdigit():
         worker_id = int(key)
     try:
         if worker_id is None:
@@ -265,18 +265,18 @@ def cmd_contribution_quote(args: argparse.Namespace) -> int:
     from jaring.contributions.rules import payer_type_parse
     from jaring.contributions.selectors import contribution_quote
     from jaring.core.errors import JaringError, ValidationFailed
-    from jaring.core.types import Period
+    from jaring.core.types import Period, whole_number
 
     try:
-        income_text = args.income.replace(".", "").replace(",", "").strip()
-        if not income_text.isdigit():
+        income = whole_number(args.income.replace(".", "").replace(",", ""))
+        if income is None:
             raise ValidationFailed(
                 f"Penghasilan '{args.income}' bukan angka rupiah (contoh 1000000).",
                 code="INCOME_INVALID",
                 field="income",
             )
         quote = contribution_quote(
-            income=int(income_text), period=Period.parse(args.period), payer_type=payer_type_parse(args.payer_type),
+            income=income, period=Period.parse(args.period), payer_type=payer_type_parse(args.payer_type),
             sector=args.sector, jht=args.jht,
         )  # fmt: skip
     except JaringError as exc:
@@ -285,7 +285,7 @@ def cmd_contribution_quote(args: argparse.Namespace) -> int:
         return EXIT_REJECTED
     due = quote.due
     data = {"jkk": due.jkk, "jkm": due.jkm, "jht": due.jht, "total": due.total, "period": args.period,
-            "payer_type": args.payer_type, "sector": args.sector, "income": int(income_text), "rules": quote.rows}  # fmt: skip
+            "payer_type": args.payer_type, "sector": args.sector, "income": income, "rules": quote.rows}  # fmt: skip
 
     def rp(n: int) -> str:
         return f"Rp {n:,}".replace(",", ".")

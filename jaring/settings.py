@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "jaring.registry",
     "jaring.imports",
     "jaring.contributions",
+    "jaring.linkage",
 ]
 
 MIDDLEWARE = [

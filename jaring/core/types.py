@@ -48,3 +48,9 @@ class Period:
 def rupiah(amount: Decimal) -> int:
     """Whole rupiah, half up (domain rules section 2: JKK and JHT are rounded to the whole rupiah, half up)."""
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def whole_number(text: str) -> int | None:
+    """ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() then refuses."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None

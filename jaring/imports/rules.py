@@ -8,6 +8,7 @@ import re
 from collections.abc import Collection, Container, Sequence
 from dataclasses import dataclass, field
 
+from jaring.core.types import whole_number
 from jaring.registry import rules as reg
 from jaring.registry.rules import ERROR, WARNING, Problem
 
@@ -223,7 +224,7 @@ _SCIENTIFIC = re.compile(r"^\d(\.\d+)?e\+?\d+$", re.IGNORECASE)
 
 def village_code_normalise(raw: str) -> str:
     """ "36.03.01.2003" and "3603012003" both name Desa Cangkudu."""
-    s = "".join(ch for ch in raw if ch.isdigit() or ch == ".")
+    s = "".join(ch for ch in raw if ch in "0123456789.")
     digits = s.replace(".", "")
     if len(digits) == 10:
         return f"{digits[:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:]}"
@@ -360,7 +361,7 @@ class RowValidator:
     def _decile_of(self, raw: str) -> tuple[int | None, _Issue | None]:
         hit = self._decile.get(raw)
         if hit is None:
-            decile = int(raw) if raw.isdigit() else None
+            decile = whole_number(raw)
             issue: _Issue | None = None
             if raw and (decile is None or not 1 <= decile <= 10):
                 issue = (

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from jaring.core.errors import JaringError, NotFound
 from jaring.core.rules import may_import
 from jaring.core.selectors import Viewer
+from jaring.core.types import whole_number
 from jaring.core.views_util import viewer_required
 from jaring.imports.exports import template_xlsx
 from jaring.imports.models import BatchStatus
@@ -75,7 +76,7 @@ def batch_detail_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> Ht
         return render(request, "core/not_found.html", status=404)
     status = request.GET.get("tab", "rejected" if batch.rejected else "accepted")
     status = status if status in ("accepted", "warning", "rejected") else "accepted"
-    page = max(int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1, 1)
+    page = max(whole_number(request.GET.get("page", "")) or 1, 1)
     context = {
         "batch": batch,
         "tab": status,
@@ -106,7 +107,7 @@ def batch_commit_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> Ht
 
 @viewer_required
 def batch_issues_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> HttpResponse:
-    after = int(request.GET["after"]) if request.GET.get("after", "").isdigit() else 0
+    after = whole_number(request.GET.get("after", "")) or 0
     try:
         issues = batch_issues(
             viewer=viewer, batch_id=batch_id, severity=request.GET.get("severity", ""), after_row=after

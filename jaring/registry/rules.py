@@ -335,7 +335,7 @@ def rupiah_parse(raw: str) -> int | None:
     if re.fullmatch(r"\d+\.0+", text):
         text = text.split(".")[0]
     text = text.replace(".", "").replace(",", "")
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def income_problem(income: int, *, minimum: int, maximum: int) -> Problem | None:
@@ -372,4 +372,4 @@ def kpj_number(sequence: int) -> str:
 
 
 def kpj_valid(kpj: str) -> bool:
-    return len(kpj) == 11 and kpj.isdigit() and luhn_digit(kpj[:10]) == kpj[10]
+    return len(kpj) == 11 and kpj.isascii() and kpj.isdigit() and luhn_digit(kpj[:10]) == kpj[10]

@@ -59,7 +59,7 @@ def _region_filter(code: str) -> Q:
 def _search_q(q: str) -> Q:
     q = q.strip()
     digits = nik_clean(q)
-    if digits.isdigit() and len(digits) >= 6:
+    if digits.isascii() and digits.isdigit() and len(digits) >= 6:
         if len(digits) == 16:
             return Q(nik=digits)
         # A NIK prefix: an indexed range, never a LIKE.

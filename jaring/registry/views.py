@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from jaring.core.errors import JaringError, NotFound
 from jaring.core.selectors import Viewer
+from jaring.core.types import whole_number
 from jaring.core.views_util import viewer_required
 from jaring.regions.selectors import region_choices
 from jaring.registry.rules import OCCUPATIONS
@@ -25,7 +26,7 @@ def _filters(data: dict[str, str]) -> WorkerFilters:
 
 
 def _after(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    return whole_number(raw)
 
 
 @viewer_required

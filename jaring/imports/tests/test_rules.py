@@ -187,3 +187,11 @@ def test_the_template_has_indonesian_headers_and_excel_data_validation() -> None
         assert f">{header}<" in strings
     header_fields = [header_field(h) for h in (rules.HEADER_NAMES[f][0] for f in rules.TEMPLATE_FIELDS)]
     assert header_fields == list(rules.TEMPLATE_FIELDS)  # the template reads back as itself
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"), [("poverty_decile", "²", "DECILE_INVALID"), ("income", "²", "INCOME_INVALID")]
+)
+def test_unicode_digits_are_refused_not_crashed_on(field: str, value: str, code: str) -> None:
+    # "²".isdigit() is True but int("²") fails: found by Hypothesis.
+    assert code in codes(rules.row_validate(worker_cells(**{field: value}), CTX))

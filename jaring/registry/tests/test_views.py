@@ -94,3 +94,11 @@ def test_proposal_decisions_need_the_right_role(client: Client) -> None:
 def test_proposal_decision_is_post_only(clerk: Client) -> None:
     p = _proposal()
     assert clerk.get(f"/pekerja/{p.worker_id}/usulan/{p.pk}/").status_code == 405
+
+
+def test_odd_cursor_values_are_ignored(clerk: Client) -> None:
+    add_worker(full_name="Budi")
+    assert (
+        clerk.post("/pekerja/", {"after": "²", "q": "Budi"}, headers={"HX-Request": "true"}).status_code
+        == 200
+    )
