@@ -82,3 +82,14 @@ def test_a_file_that_is_not_a_spreadsheet_gets_one_clear_message(page: Page, tmp
     page.click("text=Unggah dan periksa")
     expect(page.locator("[role=alert]")).to_contain_text("bukan lembar kerja")
     expect(page.locator("[role=alert]")).to_contain_text("FILE_NOT_SPREADSHEET")
+
+
+def test_the_language_switch_turns_the_pages_english(page: Page) -> None:
+    make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="clerk")
+    login(page, "clerk", PASSWORD)
+    expect(page.locator("nav")).to_contain_text("Pekerja")  # Indonesian by default, whatever the browser says
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    page.goto("/pekerja/")
+    expect(page.locator("h1")).to_have_text("Workers")
+    expect(page.locator("nav")).to_contain_text("Import lists")
