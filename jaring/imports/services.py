@@ -26,10 +26,11 @@ from jaring.imports import rules
 from jaring.imports.fastpath import fast_validate
 from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
 from jaring.imports.reading import Sheet, cell_text, read_sheets
+from jaring.linkage.rules import names_clearly_differ
 from jaring.regions.selectors import region_get, village_codes
 from jaring.registry.models import ContactChangeProposal
-from jaring.registry.selectors import row_context, workers_by_nik
-from jaring.registry.services import workers_bulk_create
+from jaring.registry.selectors import Registered, row_context, workers_by_nik
+from jaring.registry.services import name_key_expr, workers_bulk_create
 
 Progress = Callable[[str, int, int], None]
 ALLOWED_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt"}
@@ -217,6 +218,8 @@ def import_stage(*, batch_id: int, progress: Progress | None = None) -> ImportBa
         .replace_strict({k: v[0] for k, v in existing.items()}, default=None, return_dtype=pl.Int64)
         .alias("existing_worker_id")
     )
+    staged, name_issues = _warn_nik_name_mismatch(staged, existing)
+    issues.extend(name_issues)
     path = staged_path(batch)
     path.parent.mkdir(parents=True, exist_ok=True)
     staged.write_parquet(path, compression="zstd")
@@ -393,6 +396,55 @@ def _mark_duplicates_in_file(staged: pl.DataFrame) -> tuple[pl.DataFrame, list[t
     return staged, issues
 
 
+NIK_NAME_MISMATCH = (
+    "NIK ini sudah terdaftar atas nama orang yang tampaknya berbeda. Periksa NIK dan nama: bila NIK salah ketik, "
+    "perbaiki lalu unggah lagi; bila benar, petugas kantor cabang akan memeriksanya."
+)
+
+
+def _warn_nik_name_mismatch(
+    staged: pl.DataFrame, existing: dict[str, Registered]
+) -> tuple[pl.DataFrame, list[tuple]]:
+    """A row whose NIK is registered to a clearly different name links to that worker, with a warning the
+    reviewer sees. The registered name is not shown: it may lie outside the uploader's region."""
+    if not existing:
+        return staged, []
+    registered_names = {nik: w.full_name for nik, w in existing.items()}
+    linked = (
+        staged.with_row_index("_i")
+        .filter(pl.col("existing_worker_id").is_not_null() & (pl.col("status") != "rejected"))
+        .select("_i", "sheet", "row", "nik", "full_name")
+        .with_columns(
+            pl.col("nik").replace_strict(registered_names, default=None, return_dtype=pl.String).alias("_reg")
+        )
+        .filter(
+            name_key_expr(pl.col("full_name")) != name_key_expr(pl.col("_reg"))
+        )  # same spelling: nothing to say
+    )
+    positions, issues = [], []
+    for i, sheet, row, _nik, name, registered in linked.iter_rows():
+        if names_clearly_differ(name, registered):
+            positions.append(i)
+            issues.append((sheet, row, "NIK", "NIK_NAME_MISMATCH", "warning", NIK_NAME_MISMATCH))
+    if not positions:
+        return staged, []
+    flagged = pl.Series("_f", [False] * staged.height).scatter(positions, True)
+    message = f"NIK: {NIK_NAME_MISMATCH}"
+    staged = staged.with_columns(
+        pl.when(flagged & (pl.col("status") == "accepted"))
+        .then(pl.lit("warning"))
+        .otherwise(pl.col("status"))
+        .alias("status"),
+        pl.when(~flagged)
+        .then(pl.col("problems"))
+        .when(pl.col("problems") == "")
+        .then(pl.lit(message))
+        .otherwise(pl.col("problems") + " | " + message)
+        .alias("problems"),
+    )
+    return staged, issues
+
+
 CONTACT_FIELDS = ("phone", "address")
 
 
@@ -426,11 +478,12 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
             .select("nik", *CONTACT_FIELDS)
             .iter_rows(named=True)
         ):
-            worker_id, *current = existing[r["nik"]]
+            registered = existing[r["nik"]]
+            current = (registered.phone, registered.address)
             for field, old in zip(CONTACT_FIELDS, current, strict=True):
                 new = r[field] or ""
                 if new and new != old:
-                    proposals.append((worker_id, field, old, new, batch.pk, "open"))
+                    proposals.append((registered.id, field, old, new, batch.pk, "open"))
         insert_rows(
             ContactChangeProposal._meta.db_table,
             ("worker_id", "field_name", "current_value", "proposed_value", "batch_id", "status"),

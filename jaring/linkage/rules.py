@@ -102,3 +102,10 @@ def name_parts(name: str) -> NameParts:
 def name_normalise(name: str) -> str:
     """The comparable form of a person's own name: "H. Moh. Yusuf bin Ahmad, S.Pd." -> "muhamad yusuf"."""
     return name_parts(name).given
+
+
+def names_clearly_differ(a: str, b: str) -> bool:
+    """True when two names share no word once normalised ("Budi Santoso" / "Siti Aminah"), so one NIK is
+    carried by what look like two people. "Budi" and "H. Budi Santoso, S.Pd." do not differ."""
+    left, right = set(name_normalise(a).split()), set(name_normalise(b).split())
+    return bool(left and right) and not left & right

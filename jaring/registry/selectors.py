@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Q
@@ -202,22 +203,29 @@ def worker_history(*, viewer: Viewer, worker_id: int) -> list[HistoryEntry]:
     return out
 
 
-def workers_by_nik(*, niks: Iterable[str], chunk: int = 100_000) -> dict[str, tuple[int, str, str]]:
-    """For intake: nik -> (worker id, phone, address) of the workers already registered. One array
+class Registered(NamedTuple):
+    id: int
+    phone: str
+    address: str
+    full_name: str
+
+
+def workers_by_nik(*, niks: Iterable[str], chunk: int = 100_000) -> dict[str, Registered]:
+    """For intake: nik -> the worker already registered with it (id, contact details, name). One array
     parameter per chunk (ANY on PostgreSQL, json_each on SQLite) instead of thousands of placeholders."""
     table = connection.ops.quote_name(Worker._meta.db_table)
     if connection.vendor == "postgresql":
-        sql = f"SELECT nik, id, phone, address FROM {table} WHERE nik = ANY(%s)"
+        sql = f"SELECT nik, id, phone, address, full_name FROM {table} WHERE nik = ANY(%s)"
     else:
-        sql = f"SELECT nik, id, phone, address FROM {table} WHERE nik IN (SELECT value FROM json_each(%s))"
-    found: dict[str, tuple[int, str, str]] = {}
+        sql = f"SELECT nik, id, phone, address, full_name FROM {table} WHERE nik IN (SELECT value FROM json_each(%s))"
+    found: dict[str, Registered] = {}
     niks = list(niks)
     with connection.cursor() as cursor:
         for i in range(0, len(niks), chunk):
             part = niks[i : i + chunk]
             cursor.execute(sql, [part if connection.vendor == "postgresql" else json.dumps(part)])
-            for nik, wid, phone, address in cursor.fetchall():
-                found[nik] = (wid, phone, address)
+            for nik, wid, phone, address, full_name in cursor.fetchall():
+                found[nik] = Registered(wid, phone, address, full_name)
     return found
 
 

@@ -394,3 +394,21 @@ def test_a_batch_stopped_by_a_system_fault_can_be_uploaded_again(monkeypatch: py
         stream=io.BytesIO(bad), file_name="foto.xlsx", source="x", viewer=SYSTEM, actor=None
     )
     assert not second.created and second.batch.status == BatchStatus.FAILED and second.batch.pk == first.pk
+
+
+def test_a_registered_nik_under_a_clearly_different_name_is_flagged_not_silently_linked() -> None:
+    nik = nik_for()
+    commit(stage(xlsx_bytes([row_of(worker_cells(nik=nik, full_name="Budi Santoso"))])))
+    rows = [
+        row_of(worker_cells(nik=nik, full_name="Siti Aminah", sex="L")),  # the same NIK, someone else's name
+        row_of(worker_cells(nik=nik_for(), full_name="Joko")),
+    ]
+    batch = stage(xlsx_bytes(rows))
+    assert (batch.accepted, batch.warnings, batch.existing_workers) == (2, 1, 1)
+    issue = ImportIssue.objects.get(batch=batch, code="NIK_NAME_MISMATCH")
+    assert issue.row == 2 and issue.severity == "warning"
+    assert "Budi" not in issue.message  # the registered name may be outside the uploader's region
+    again = stage(
+        xlsx_bytes([row_of(worker_cells(nik=nik, full_name="H. BUDI SANTOSO, S.Pd.", phone="089999999999"))])
+    )
+    assert not ImportIssue.objects.filter(batch=again, code="NIK_NAME_MISMATCH").exists()  # the same person

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jaring.linkage.rules import name_normalise, name_parts
+from jaring.linkage.rules import name_normalise, name_parts, names_clearly_differ
 from jaring.registry.synthetic import FAMILY, FEMALE, MALE, VARIANTS, name_variant
 
 
@@ -82,3 +82,19 @@ def test_normalising_is_idempotent_and_ascii(text: str) -> None:
     once = name_normalise(text)
     assert name_normalise(once) == once
     assert once.isascii() and "  " not in once and once == once.strip()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "differ"),
+    [
+        ("Budi Santoso", "Siti Aminah", True),
+        ("Budi Santoso", "H. Budi Santoso, S.Pd.", False),
+        ("Budi", "Budi Santoso", False),
+        ("Mohamad Yusuf", "Muhammad Yusup", False),
+        ("Ahmad bin Yusuf", "Yusuf Ahmad", False),
+        ("Ahmad bin Yusuf", "Yusuf", True),  # the father's name is not the person's
+        ("", "Budi", False),  # nothing to compare
+    ],
+)
+def test_names_clearly_differ(a: str, b: str, differ: bool) -> None:
+    assert names_clearly_differ(a, b) is differ
