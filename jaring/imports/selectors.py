@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 from django.db.models import Count, Q, QuerySet
 
-from jaring.core.errors import NotFound
+from jaring.core.errors import NotFound, PermissionDenied
 from jaring.core.rules import mask_date, mask_nik
 from jaring.core.selectors import Viewer
 from jaring.imports.exports import rejected_xlsx
@@ -37,10 +37,18 @@ def batch_get(*, viewer: Viewer, batch_id: int) -> ImportBatch:
     return batch
 
 
+def _rows_allowed(viewer: Viewer) -> None:
+    """Row details (cells as written, messages quoting them) carry NIKs, birth dates and phone numbers:
+    only for roles that handle personal data (UU 27/2022). Others see counts and the problem summary."""
+    if not viewer.sees_personal_data:
+        raise PermissionDenied("Rincian baris daftar hanya untuk petugas yang mengelola data pribadi.")
+
+
 def batch_issues(
     *, viewer: Viewer, batch_id: int, severity: str = "", after_row: int = 0, limit: int = 200
 ) -> list[ImportIssue]:
     batch = batch_get(viewer=viewer, batch_id=batch_id)
+    _rows_allowed(viewer)
     qs = ImportIssue.objects.filter(batch=batch, row__gt=after_row)
     if severity in ("error", "warning"):
         qs = qs.filter(severity=severity)
@@ -77,7 +85,11 @@ def batch_preview(
     *, viewer: Viewer, batch_id: int, status: str = "", offset: int = 0, limit: int = 50
 ) -> list[PreviewRow]:
     batch = batch_get(viewer=viewer, batch_id=batch_id)
-    if batch.status not in (BatchStatus.STAGED, BatchStatus.COMMITTING, BatchStatus.COMMITTED):
+    if not viewer.sees_personal_data or batch.status not in (
+        BatchStatus.STAGED,
+        BatchStatus.COMMITTING,
+        BatchStatus.COMMITTED,
+    ):
         return []
     frame = pl.scan_parquet(staged_path(batch))
     if status in ("accepted", "warning", "rejected"):
@@ -105,6 +117,7 @@ def batch_preview(
 
 def batch_rejected_xlsx(*, viewer: Viewer, batch_id: int) -> tuple[str, bytes]:
     batch = batch_get(viewer=viewer, batch_id=batch_id)
+    _rows_allowed(viewer)
     if batch.status not in (BatchStatus.STAGED, BatchStatus.COMMITTING, BatchStatus.COMMITTED):
         raise NotFound("Batch ini belum diperiksa.")
     stem = batch.file_name.rsplit(".", 1)[0]

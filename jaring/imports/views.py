@@ -86,6 +86,7 @@ def batch_detail_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> Ht
         ),
         "summary": batch_issue_summary(viewer=viewer, batch_id=batch_id),
         "may_import": may_import(viewer.role),
+        "rows_allowed": viewer.sees_personal_data,
         "working": batch.status in (BatchStatus.QUEUED, BatchStatus.STAGING, BatchStatus.COMMITTING),
     }
     if request.headers.get("HX-Request"):
@@ -112,8 +113,8 @@ def batch_issues_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> Ht
         issues = batch_issues(
             viewer=viewer, batch_id=batch_id, severity=request.GET.get("severity", ""), after_row=after
         )
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    except JaringError as exc:
+        return render(request, "core/not_found.html", status=exc.http_status)
     return render(request, "imports/_issues.html", {"issues": issues, "batch_id": batch_id})
 
 
@@ -121,8 +122,8 @@ def batch_issues_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> Ht
 def batch_rejected_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> HttpResponse:
     try:
         name, data = batch_rejected_xlsx(viewer=viewer, batch_id=batch_id)
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    except JaringError as exc:
+        return render(request, "core/not_found.html", status=exc.http_status)
     return _xlsx(name, data)
 
 

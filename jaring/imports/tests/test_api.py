@@ -75,3 +75,13 @@ def test_issues_bad_input_and_scope(client: Client, post_file: Callable[..., Any
     client.force_login(make_user(Role.VILLAGE, region_code="35.25.01.2001"))
     assert client.get(f"/api/v1/imports/{batch_id}/issues").status_code == 404
     assert client.get(f"/api/v1/imports/{batch_id}").status_code == 404
+
+
+def test_issue_rows_are_for_roles_that_handle_personal_data(
+    client: Client, post_file: Callable[..., Any]
+) -> None:
+    client.force_login(make_user(Role.VILLAGE, region_code=VILLAGE))
+    batch_id = post_file(client, xlsx_bytes([row_of(worker_cells(nik="12"))])).json()["batch_id"]
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    assert client.get(f"/api/v1/imports/{batch_id}").status_code == 200  # counts
+    assert client.get(f"/api/v1/imports/{batch_id}/issues").status_code == 403

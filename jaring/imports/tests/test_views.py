@@ -119,3 +119,20 @@ def test_issue_rows_partial(secretary: Client, upload: Callable[..., Any], clien
     assert secretary.get(f"/impor/{batch.pk}/masalah/", {"after": "x; drop"}).status_code == 200  # ignored
     client.force_login(make_user(Role.VILLAGE, region_code="35.25.01.2001"))  # another village
     assert client.get(f"/impor/{batch.pk}/masalah/").status_code == 404
+
+
+def test_a_regency_officer_sees_counts_but_no_row_details(
+    secretary: Client, upload: Callable[..., Any], client: Client
+) -> None:
+    nik = nik_for()
+    upload(
+        secretary,
+        xlsx_bytes([row_of(worker_cells(nik=nik)), row_of(worker_cells(nik="12", full_name="Salah"))]),
+    )
+    batch = ImportBatch.objects.get()
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    page = client.get(f"/impor/{batch.pk}/?tab=accepted").content.decode()
+    assert 'id="count-rejected">1<' in page and "NIK_LENGTH" in page  # counts and the problem summary
+    assert nik not in page and "rows-hidden" in page
+    assert client.get(f"/impor/{batch.pk}/ditolak.xlsx").status_code == 403
+    assert client.get(f"/impor/{batch.pk}/masalah/").status_code == 403
