@@ -30,6 +30,8 @@ ROLE_LABELS = {
 _SEES_PERSONAL_DATA = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
 _MAY_IMPORT = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
 _MAY_EDIT_WORKERS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE}
+# PERISAI agents sign workers up (domain rules section 6); correcting a record stays with the offices.
+_MAY_REGISTER_WORKERS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
 
 
 def sees_personal_data(role: Role) -> bool:
@@ -42,6 +44,10 @@ def may_import(role: Role) -> bool:
 
 def may_edit_workers(role: Role) -> bool:
     return role in _MAY_EDIT_WORKERS
+
+
+def may_register_workers(role: Role) -> bool:
+    return role in _MAY_REGISTER_WORKERS
 
 
 def mask_nik(nik: str | None) -> str:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jaring.core.bulk import insert_frame, insert_rows
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from jaring.core.rules import may_edit_workers
+from jaring.core.rules import may_edit_workers, may_register_workers
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, audit_record, counter_take
 from jaring.imports.rules import row_validate
@@ -78,7 +78,7 @@ class _VillageLookup:
 
 def worker_register(*, data: Mapping[str, object], viewer: Viewer, actor: Actor) -> Worker:
     """Register one worker from a form or the API, by the same rules as a list row."""
-    if not may_edit_workers(viewer.role):
+    if not may_register_workers(viewer.role):
         raise PermissionDenied("Peran Anda tidak boleh mendaftarkan pekerja.")
     result = row_validate(dict(data), row_context(today=timezone.localdate(), village_codes=_VillageLookup()))
     errors = [i for i in result.issues if i.severity == rules.ERROR]

@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jaring.core.errors import JaringError, NotFound
+from jaring.core.rules import may_register_workers
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
 from jaring.core.views_util import viewer_required
 from jaring.regions.selectors import region_choices
 from jaring.registry.rules import OCCUPATIONS
 from jaring.registry.selectors import WorkerFilters, proposals_open, worker_get, worker_history, worker_list
-from jaring.registry.services import proposal_decide
+from jaring.registry.services import proposal_decide, worker_register
 
 
 def _filters(data: dict[str, str]) -> WorkerFilters:
@@ -39,6 +40,7 @@ def worker_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         template = "registry/_worker_rows.html" if data.get("after") else "registry/_worker_table.html"
         return render(request, template, context)
     context.update(
+        may_register=may_register_workers(viewer.role),
         regions=region_choices(codes=viewer.region_codes, all_regions=viewer.all_regions),
         occupations=OCCUPATIONS,
     )
@@ -72,3 +74,31 @@ def proposal_decide_view(
         if exc.http_status in (403, 404):
             return render(request, "core/not_found.html", status=exc.http_status)
     return redirect("registry:worker_detail", worker_id=worker_id)
+
+
+REGISTER_FIELDS = ("nik", "full_name", "sex", "birth_place", "birth_date", "mother_name", "address", "village_code",
+                   "phone", "occupation", "income")  # fmt: skip
+
+
+@viewer_required
+def worker_register_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    """One worker at a time (a PERISAI agent in the field, a clerk at the desk), by the rules of a list row."""
+    if not may_register_workers(viewer.role):
+        return render(request, "core/no_role.html", status=403)
+    own_village = (
+        viewer.region_codes[0]
+        if len(viewer.region_codes) == 1 and viewer.region_codes[0].count(".") == 3
+        else ""
+    )
+    form = {f: request.POST.get(f, "").strip() for f in REGISTER_FIELDS} if request.method == "POST" else {}
+    form.setdefault("village_code", own_village)
+    context: dict[str, object] = {"form": form, "occupations": OCCUPATIONS}
+    if request.method == "POST":
+        try:
+            worker = worker_register(data=form, viewer=viewer, actor=request.user)
+        except JaringError as exc:
+            context["error"] = exc
+            return render(request, "registry/worker_register.html", context, status=exc.http_status)
+        messages.success(request, f"{worker.full_name} terdaftar.")
+        return redirect("registry:worker_detail", worker_id=worker.pk)
+    return render(request, "registry/worker_register.html", context)

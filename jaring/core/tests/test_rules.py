@@ -41,6 +41,21 @@ def test_what_each_role_may_do(role: Role, sees: bool, imports: bool, edits: boo
     )
 
 
+@pytest.mark.parametrize(
+    ("role", "registers"),
+    [
+        (Role.ADMIN, True),
+        (Role.BRANCH, True),
+        (Role.VILLAGE, True),
+        (Role.AGENT, True),
+        (Role.REGION, False),
+        (Role.SPONSOR, False),
+    ],
+)
+def test_who_registers_workers(role: Role, registers: bool) -> None:
+    assert rules.may_register_workers(role) is registers
+
+
 @pytest.mark.parametrize(("code", "level"), [("36", 1), ("36.03", 2), ("36.03.01", 3), ("36.03.01.2003", 4)])
 def test_region_level(code: str, level: int) -> None:
     assert rules.region_level_of(code) == level

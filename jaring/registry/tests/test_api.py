@@ -80,3 +80,13 @@ def test_permissions(client: Client) -> None:
         ).status_code
         == 403
     )
+
+
+def test_an_agent_may_register_but_not_correct(client: Client) -> None:
+    login(client, Role.AGENT, region_code="36.03.01")
+    created = client.post("/api/v1/workers/", worker_cells(), content_type="application/json")
+    assert created.status_code == 201
+    patched = client.patch(
+        f"/api/v1/workers/{created.json()['id']}", {"phone": "085555555555"}, content_type="application/json"
+    )
+    assert patched.status_code == 403

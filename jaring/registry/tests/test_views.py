@@ -102,3 +102,32 @@ def test_odd_cursor_values_are_ignored(clerk: Client) -> None:
         clerk.post("/pekerja/", {"after": "²", "q": "Budi"}, headers={"HX-Request": "true"}).status_code
         == 200
     )
+
+
+def test_an_agent_registers_a_worker_in_the_field(client: Client) -> None:
+    client.force_login(make_user(Role.AGENT, region_code="36.03.01"))
+    assert "Daftarkan pekerja" in client.get("/pekerja/").content.decode()
+    nik = nik_for()
+    form = {"nik": nik, "full_name": "Rudi Hartono", "birth_date": "12-04-1985", "village_code": "36.03.01.2003",
+            "occupation": "Pengemudi Ojek / Ojol", "income": "1000000"}  # fmt: skip
+    response = client.post("/pekerja/baru/", form)
+    worker = Worker.objects.get(nik=nik)
+    assert response.status_code == 302 and response["Location"] == f"/pekerja/{worker.pk}/"
+    assert (worker.sex, worker.sector, worker.created_by_id is not None) == ("L", "transport", True)
+    assert nik not in response["Location"]
+
+
+def test_registration_form_errors_and_permissions(client: Client) -> None:
+    client.force_login(make_user(Role.AGENT, region_code="36.03.01"))
+    bad = client.post("/pekerja/baru/", {"nik": "123", "full_name": "Rudi", "village_code": "36.03.01.2003"})
+    assert (
+        bad.status_code == 400
+        and "NIK harus 16 digit" in bad.content.decode()
+        and "NIK_LENGTH" in bad.content.decode()
+    )
+    outside = client.post("/pekerja/baru/", {"nik": nik_for(district="352501"), "full_name": "Joko", "birth_date": "12-04-1985",
+                                              "village_code": OTHER_REGENCY_VILLAGE})  # fmt: skip
+    assert outside.status_code == 403 and Worker.objects.count() == 0
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    assert client.get("/pekerja/baru/").status_code == 403
+    assert "Daftarkan pekerja" not in client.get("/pekerja/").content.decode()
