@@ -5,9 +5,9 @@ from typing import Any
 from django.http import HttpRequest
 
 from jaring.core.rules import ROLE_LABELS
-from jaring.core.selectors import viewer_for
+from jaring.core.views_util import request_viewer
 
 
 def viewer(request: HttpRequest) -> dict[str, Any]:
-    v = viewer_for(getattr(request, "user", None))
+    v = request_viewer(request)
     return {"viewer": v, "viewer_role_label": ROLE_LABELS.get(v.role, "") if v else ""}

@@ -8,20 +8,17 @@ class JaringError(Exception):
     code = "ERROR"
     http_status = 400
 
-    def __init__(self, message: str, *, code: str | None = None, field: str = "", hint: str = "") -> None:
+    def __init__(self, message: str, *, code: str | None = None, field: str = "") -> None:
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         self.field = field
-        self.hint = hint
 
     def as_dict(self) -> dict[str, str]:
         out = {"code": self.code, "message": self.message}
         if self.field:
             out["field"] = self.field
-        if self.hint:
-            out["hint"] = self.hint
         return out
 
 
@@ -42,10 +39,6 @@ class PermissionDenied(JaringError):
 class Conflict(JaringError):
     code = "CONFLICT"
     http_status = 409
-
-
-class NikInvalid(ValidationFailed):
-    code = "NIK_INVALID"
 
 
 class FileRejected(ValidationFailed):

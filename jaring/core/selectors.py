@@ -14,6 +14,11 @@ from jaring.regions.selectors import branch_regency_codes
 _LEVEL_COLUMNS = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}
 
 
+def region_q(code: str, prefix: str = "") -> Q:
+    """Rows of one region of any level, on a model with province_code, regency_code, district_code, village."""
+    return Q(**{f"{prefix}{_LEVEL_COLUMNS[region_level_of(code)]}": code})
+
+
 @dataclass(frozen=True)
 class Viewer:
     user_id: int | None
@@ -37,7 +42,7 @@ class Viewer:
             return Q(pk__in=[])
         q = Q()
         for code in self.region_codes:
-            q |= Q(**{f"{prefix}{_LEVEL_COLUMNS[region_level_of(code)]}": code})
+            q |= region_q(code, prefix)
         return q
 
     def may_see_region(self, code: str) -> bool:

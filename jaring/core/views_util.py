@@ -8,7 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jaring.core.selectors import viewer_for
+from jaring.core.selectors import Viewer, viewer_for
+
+
+def request_viewer(request: HttpRequest) -> Viewer | None:
+    """The viewer of this request, looked up once (the view and the page header both need it)."""
+    if not hasattr(request, "_jaring_viewer"):
+        setattr(request, "_jaring_viewer", viewer_for(getattr(request, "user", None)))  # noqa: B010
+    viewer: Viewer | None = getattr(request, "_jaring_viewer")  # noqa: B009
+    return viewer
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:
@@ -21,7 +29,7 @@ def viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        viewer = viewer_for(request.user)
+        viewer = request_viewer(request)
         if viewer is None:
             return forbidden(request)
         return view(request, viewer, *args, **kwargs)

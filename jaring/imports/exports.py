@@ -9,6 +9,7 @@ import io
 import polars as pl
 import xlsxwriter
 
+from jaring.core.config import setting_int
 from jaring.imports import rules
 from jaring.registry.rules import OCCUPATIONS
 
@@ -70,9 +71,10 @@ def template_xlsx() -> bytes:
     ws.data_validation(
         1, cols["sector"], last, cols["sector"], {"validate": "list", "source": ["Transportasi", "Lainnya"]}
     )
+    low, high = setting_int("INCOME_MIN"), setting_int("INCOME_MAX")
     ws.data_validation(1, cols["income"], last, cols["income"], {
-        "validate": "integer", "criteria": "between", "minimum": 1_000_000, "maximum": 20_700_000,
-        "error_message": "Penghasilan Rp 1.000.000 sampai Rp 20.700.000.",
+        "validate": "integer", "criteria": "between", "minimum": low, "maximum": high,
+        "error_message": f"Penghasilan Rp {low:,} sampai Rp {high:,}.".replace(",", "."),
     })  # fmt: skip
     ws.data_validation(1, cols["poverty_decile"], last, cols["poverty_decile"], {
         "validate": "integer", "criteria": "between", "minimum": 1, "maximum": 10,

@@ -59,10 +59,6 @@ class ImportBatch(models.Model):
         """Accepted rows without any warning (`accepted` counts every row that will be registered)."""
         return self.accepted - self.warnings
 
-    @property
-    def progress_percent(self) -> int:
-        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
-
 
 class ImportIssue(models.Model):
     """One problem in one cell of an uploaded list: where, a stable code, and what to do about it."""

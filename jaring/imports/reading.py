@@ -54,10 +54,6 @@ class Sheet:
     chunks: Iterator[Chunk]
     rows_estimate: int = 0  # data rows below the header, blank ones included (for progress)
 
-    @property
-    def fields(self) -> list[tuple[str, int]]:
-        return [(f, self.header.columns[f]) for f in FIELDS if f in self.header.columns]
-
 
 def cell_text(value: object) -> str:
     """A cell as text for the vectorised checks; dates as dd-mm-yyyy (the rules read them back the same)."""
@@ -94,8 +90,8 @@ def _excel_chunk(rows: list[list[Any]], fields: list[tuple[str, int]], first_row
     return Chunk(pl.DataFrame(data, schema=schema), kept, fields)
 
 
-def _reject(code: str, message: str, hint: str = "") -> FileRejected:
-    return FileRejected(message, code=code, hint=hint)
+def _reject(code: str, message: str) -> FileRejected:
+    return FileRejected(message, code=code)
 
 
 NO_HEADER = (

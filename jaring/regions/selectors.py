@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from jaring.regions.models import BranchOffice, NikPrefix, Region
+from jaring.regions.models import NikPrefix, Region
 
 
 def branch_regency_codes(*, branch_code: str) -> list[str]:
@@ -11,10 +11,6 @@ def branch_regency_codes(*, branch_code: str) -> list[str]:
         .order_by("code")
         .values_list("code", flat=True)
     )
-
-
-def branch_list() -> list[BranchOffice]:
-    return list(BranchOffice.objects.prefetch_related("regencies").order_by("code"))
 
 
 def region_get(*, code: str) -> Region | None:

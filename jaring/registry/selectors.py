@@ -15,8 +15,8 @@ from django.db.models import Q
 from jaring.core.config import setting_int
 from jaring.core.errors import NotFound
 from jaring.core.models import AuditEvent
-from jaring.core.rules import mask_date, mask_name, mask_nik
-from jaring.core.selectors import Viewer
+from jaring.core.rules import mask_date, mask_name, mask_nik, may_edit_workers
+from jaring.core.selectors import Viewer, region_q
 from jaring.imports.rules import RowContext
 from jaring.regions.selectors import nik_prefixes, region_names
 from jaring.registry.models import ContactChangeProposal, Membership, Worker
@@ -52,11 +52,6 @@ class WorkerPage:
     next_after: int | None  # keyset cursor: the id to continue after; no COUNT of the whole table
 
 
-def _region_filter(code: str) -> Q:
-    column = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}[code.count(".") + 1]
-    return Q(**{column: code})
-
-
 def _search_q(q: str) -> Q:
     q = q.strip()
     digits = nik_clean(q)
@@ -77,7 +72,7 @@ def worker_list(
 ) -> WorkerPage:
     qs = Worker.objects.filter(viewer.region_q())
     if filters.region_code and re.fullmatch(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?", filters.region_code):
-        qs = qs.filter(_region_filter(filters.region_code))
+        qs = qs.filter(region_q(filters.region_code))
     if filters.occupation:
         qs = qs.filter(occupation=filters.occupation)
     if filters.q:
@@ -230,6 +225,9 @@ def workers_by_nik(*, niks: Iterable[str], chunk: int = 100_000) -> dict[str, Re
 
 
 def proposals_open(*, viewer: Viewer, worker_id: int | None = None) -> list[ContactChangeProposal]:
+    """Open contact changes; they quote phone numbers and addresses, so only the roles that decide them see them."""
+    if not may_edit_workers(viewer.role):
+        return []
     qs = ContactChangeProposal.objects.filter(
         status="open", worker__in=Worker.objects.filter(viewer.region_q())
     )

@@ -6,6 +6,7 @@ APBN or APBD payers, never on JHT. Rounding: whole rupiah, half up."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -152,10 +153,10 @@ def test_a_new_rate_row_takes_over_from_its_month() -> None:
     # Regulations change by new rows with a period, never by edited literals.
     rates = [*RATES[1:], RateRow(1, Program.JKK, Basis.PERCENT_OF_INCOME, Decimal("1"), P("2015-07"), P("2027-12"), "old"),
              RateRow(9, Program.JKK, Basis.PERCENT_OF_INCOME, Decimal("1.5"), P("2028-01"), None, "new")]  # fmt: skip
-    kwargs = {"income": 1_000_000, "payer_type": PayerType.MANDIRI, "sector": "other", "jht": False, "rates": rates,
+    kwargs: dict[str, Any] = {"income": 1_000_000, "payer_type": PayerType.MANDIRI, "sector": "other", "jht": False, "rates": rates,
               "tiers": TIERS, "discounts": DISCOUNTS, "discount_excluded": False}  # fmt: skip
-    assert contribution_due(period=P("2027-12"), **kwargs).jkk == 10_000  # type: ignore[arg-type]
-    assert contribution_due(period=P("2028-01"), **kwargs).jkk == 15_000  # type: ignore[arg-type]
+    assert contribution_due(period=P("2027-12"), **kwargs).jkk == 10_000
+    assert contribution_due(period=P("2028-01"), **kwargs).jkk == 15_000
 
 
 def test_overlapping_discounts_never_compound() -> None:

@@ -131,3 +131,10 @@ def test_registration_form_errors_and_permissions(client: Client) -> None:
     client.force_login(make_user(Role.REGION, region_code="36.03"))
     assert client.get("/pekerja/baru/").status_code == 403
     assert "Daftarkan pekerja" not in client.get("/pekerja/").content.decode()
+
+
+def test_proposed_contact_details_are_not_shown_to_a_region_officer(client: Client) -> None:
+    p = _proposal()
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    html = client.get(f"/pekerja/{p.worker_id}/").content.decode()
+    assert "082222222222" not in html and "081111111111" not in html  # the phone is masked, proposals hidden
