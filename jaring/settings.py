@@ -114,6 +114,23 @@ JARING: dict[str, Any] = {
     "IMPORT_MAX_BYTES": int(os.environ.get("JARING_IMPORT_MAX_BYTES", str(400 * 1024 * 1024))),
     "IMPORT_MAX_ROWS": int(os.environ.get("JARING_IMPORT_MAX_ROWS", "2000000")),
     "IMPORT_DIR": VAR_DIR / "imports",
+    # Virtual accounts: the bank's company prefix for self-paying workers (followed by the KPJ) and for
+    # other payers (followed by a payer number); the 16th digit is a Luhn check digit.
+    "VA_PREFIXES": {
+        "worker": os.environ.get("JARING_VA_PREFIX_WORKER", "8889"),
+        "payer": os.environ.get("JARING_VA_PREFIX_PAYER", "8890"),
+    },
+    # Banks sign their payment notifications with HMAC-SHA256 of the body under this shared secret.
+    "BANK_NOTIFY_SECRETS": {
+        k: v
+        for k, v in (
+            pair.split("=", 1)
+            for pair in os.environ.get("JARING_BANK_NOTIFY_SECRETS", "demo-bank=demo-secret-change-me").split(
+                ","
+            )
+            if "=" in pair
+        )
+    },
 }
 
 LOGGING = {

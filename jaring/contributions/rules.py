@@ -180,3 +180,131 @@ def contribution_due(
         jht=amounts.get(Program.JHT, 0),
         rules_used=tuple(dict.fromkeys(used)),
     )
+
+
+# ------------------------------------------------------------------------------------- virtual accounts
+
+
+def _luhn_digit(digits: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+VA_LENGTH = 16
+
+
+def va_number(*, prefix: str, customer: str) -> str:
+    """A 16-digit virtual account: the bank's 4-digit company prefix, an 11-digit customer number and a Luhn
+    check digit over the 15 before it, so a mistyped digit or two swapped neighbours are caught."""
+    body = prefix + customer
+    if len(body) != VA_LENGTH - 1 or not (body.isascii() and body.isdigit()):
+        raise ValueError(f"prefix + customer must be {VA_LENGTH - 1} digits: {body!r}")
+    return body + _luhn_digit(body)
+
+
+def va_clean(text: str) -> str:
+    """As typed or printed by a bank: spaces, dots and dashes between digit groups are dropped."""
+    return "".join(ch for ch in (text or "") if ch not in " .-\u00a0\t")
+
+
+def va_valid(text: str) -> bool:
+    return len(text) == VA_LENGTH and text.isascii() and text.isdigit() and _luhn_digit(text[:-1]) == text[-1]
+
+
+# ------------------------------------------------------------------------------------- billing cycle
+
+FREQUENCIES = (1, 3, 6, 12)  # monthly, or 3, 6 or 12 months in advance (domain rules section 2)
+
+
+def cycle_months(*, period: Period, anchor: Period, frequency: int) -> list[Period]:
+    """The months a payer's bill issued in `period` covers: from `period` to the end of the payer's current
+    cycle. A payer paying every `frequency` months from `anchor` gets the whole cycle at its first month; later
+    in the cycle only what is not billed yet (a worker who joined) up to the cycle's end."""
+    if frequency not in FREQUENCIES:
+        raise ValidationFailed(
+            f"Frekuensi bayar {frequency} bulan tidak dikenal: 1, 3, 6 atau 12.",
+            code="FREQUENCY_INVALID",
+            field="frequency",
+        )
+    offset = (period.index - anchor.index) % frequency if period >= anchor else 0
+    return [period.plus(i) for i in range(frequency - offset)]
+
+
+# ------------------------------------------------------------------------------------- membership standing
+
+# BPJS Perdir 22/PERDIR.02/072022: arrears may be paid up to 3 months after protection ended; after more than
+# 3 consecutive unpaid months the membership ends.
+GRACE_MONTHS = 3
+
+
+class MonthState(StrEnum):
+    PAID = "paid"  # the month's contribution was paid in full
+    UNPAID = "unpaid"  # billed, not paid, still payable
+    LAPSED = "lapsed"  # billed, not paid, no longer payable (grace over or membership ended)
+    NOT_BILLED = "none"  # not a member then, or not billed yet
+
+
+class Standing(StrEnum):
+    ACTIVE = "active"
+    ARREARS = "arrears"  # unpaid past months, still inside the grace window
+    ENDED = "ended"
+    NOT_MEMBER = "none"
+
+
+def last_payable_month(period: Period) -> Period:
+    """A month's contribution is due within that month (decision, docs/decisions/0006) and may still be paid
+    during the next 3 months (Perdir 22/2022); from the 4th month after, it can no longer be paid."""
+    return period.plus(GRACE_MONTHS)
+
+
+def payable(*, period: Period, as_of: Period) -> bool:
+    return as_of <= last_payable_month(period)
+
+
+@dataclass(frozen=True)
+class MembershipStanding:
+    standing: Standing
+    arrears: tuple[Period, ...]  # past months that can still be paid to restore cover
+    ended_in: Period | None  # the month the membership ended (the 4th consecutive unpaid month passed)
+    reactivated_in: Period | None  # the first month paid again after an end
+
+
+def membership_standing(*, months: dict[Period, MonthState], as_of: Period) -> MembershipStanding:
+    """Standing at month `as_of`, whose own contribution is still open: only earlier months are past due.
+    A run of more than GRACE_MONTHS consecutive unpaid months ends the membership; a later paid month
+    re-activates it and the unpaid gap stays uncovered (domain rules section 2, decision). A month that was not
+    billed breaks a run: nothing was owed."""
+    streak: list[Period] = []
+    ended_in: Period | None = None
+    reactivated_in: Period | None = None
+    ended = False
+    billed_any = False
+    for period in sorted(months):
+        state = months[period]
+        if state == MonthState.NOT_BILLED:
+            if period < as_of:
+                streak = []
+            continue
+        billed_any = True
+        if state == MonthState.PAID:
+            if ended:
+                ended, reactivated_in = False, period
+            streak = []
+            continue
+        if period >= as_of:
+            continue
+        streak.append(period)
+        if not ended and len(streak) > GRACE_MONTHS:
+            ended, ended_in = True, period.plus(1)
+    if not billed_any:
+        return MembershipStanding(Standing.NOT_MEMBER, (), None, None)
+    if ended:
+        return MembershipStanding(Standing.ENDED, (), ended_in, reactivated_in)
+    arrears = tuple(p for p in streak if payable(period=p, as_of=as_of) and months[p] == MonthState.UNPAID)
+    standing = Standing.ARREARS if arrears else Standing.ACTIVE
+    return MembershipStanding(standing, arrears, ended_in, reactivated_in)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any
@@ -50,3 +51,26 @@ def insert_frame(table: str, frame: pl.DataFrame) -> int:
                 part.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric").encode()
             )
     return frame.height
+
+
+def read_frame(sql: str, params: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+    """Run a query and return its rows as a Polars frame with `schema` (names in the SELECT's order). On
+    PostgreSQL the rows travel as CSV through COPY (no Python tuple per row); on SQLite through fetchall."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for block in copy:
+                    buffer.write(block)
+            if not buffer.tell():
+                return pl.DataFrame(schema=schema)
+            buffer.seek(0)
+            # PostgreSQL writes booleans as t/f, which Polars' CSV reader does not take for a Boolean.
+            flags = [name for name, kind in schema.items() if kind == pl.Boolean]
+            raw = {name: (pl.String if name in flags else kind) for name, kind in schema.items()}
+            frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=raw)
+            return (
+                frame.with_columns([(pl.col(name) == "t").alias(name) for name in flags]) if flags else frame
+            )
+        cursor.execute(sql, params)
+        return pl.DataFrame(cursor.fetchall(), schema=schema, orient="row")

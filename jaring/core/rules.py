@@ -32,6 +32,8 @@ _MAY_IMPORT = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
 _MAY_EDIT_WORKERS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE}
 # PERISAI agents sign workers up (domain rules section 6); correcting a record stays with the offices.
 _MAY_REGISTER_WORKERS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
+# Billing runs, recording payments and settling the reconciliation queue: the branch office's finance work.
+_MAY_HANDLE_PAYMENTS = {Role.ADMIN, Role.BRANCH}
 
 
 def sees_personal_data(role: Role) -> bool:
@@ -48,6 +50,10 @@ def may_edit_workers(role: Role) -> bool:
 
 def may_register_workers(role: Role) -> bool:
     return role in _MAY_REGISTER_WORKERS
+
+
+def may_handle_payments(role: Role) -> bool:
+    return role in _MAY_HANDLE_PAYMENTS
 
 
 def mask_nik(nik: str | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -40,9 +41,21 @@ class Period:
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
 
+    @property
+    def index(self) -> int:
+        """Months since year 0: differences of two periods are month counts."""
+        return self.year * 12 + (self.month - 1)
+
     def plus(self, months: int) -> Period:
-        index = self.year * 12 + (self.month - 1) + months
+        index = self.index + months
         return Period(index // 12, index % 12 + 1)
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @classmethod
+    def of(cls, day: dt.date) -> Period:
+        return cls(day.year, day.month)
 
 
 def rupiah(amount: Decimal) -> int:

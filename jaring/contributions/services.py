@@ -1,0 +1,947 @@
+"""Every write of the contribution ledger: payers and who pays for whom, monthly billing runs, payments
+(by hand, from a bank statement, from a bank's notification), settling them against the oldest months first,
+the reconciliation queue, lapses, re-activation and the PP 50/2025 over-payment credit.
+
+Bulk work is set-based (Polars between the database and the rules, COPY on PostgreSQL, window functions for
+"oldest month first"), runs in one transaction and leaves a record (BillingRun, StatementImport)."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import io
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import polars as pl
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from jaring.contributions import rules
+from jaring.contributions.models import (
+    Bill,
+    BillingRun,
+    BillLine,
+    LineStatus,
+    Payer,
+    PayerAssignment,
+    PayerKind,
+    Payment,
+    PaymentSource,
+    PaymentStatus,
+    StatementImport,
+    StatementProfile,
+)
+from jaring.contributions.rules import PayerType
+from jaring.contributions.selectors import discount_excluded, discount_rows, rate_rows, tier_rows
+from jaring.core.bulk import insert_frame, read_frame
+from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.rules import may_handle_payments
+from jaring.core.selectors import Viewer
+from jaring.core.services import Actor, audit_record, counter_take
+from jaring.core.types import Period, whole_number
+from jaring.regions.selectors import region_get
+from jaring.registry.models import Membership, Worker
+
+Progress = Callable[[str, int, int], None]
+
+LINE = BillLine._meta.db_table
+BILL = Bill._meta.db_table
+PAYER = Payer._meta.db_table
+ASSIGNMENT = PayerAssignment._meta.db_table
+WORKER = Worker._meta.db_table
+MEMBERSHIP = Membership._meta.db_table
+
+
+def _ts(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _va_prefix(kind: str) -> str:
+    va = settings.JARING["VA_PREFIXES"]
+    return str(va[kind])
+
+
+def _require_payments_role(viewer: Viewer) -> None:
+    if not may_handle_payments(viewer.role):
+        raise PermissionDenied(
+            "Hanya petugas kantor cabang atau administrator yang mencatat tagihan dan pembayaran.",
+            code="PAYMENTS_NOT_ALLOWED",
+        )
+
+
+# ------------------------------------------------------------------------------------- payers
+
+
+def payer_create(
+    *,
+    kind: PayerKind,
+    payer_type: PayerType,
+    name: str,
+    frequency: int = 1,
+    jht: bool = False,
+    agent_id: int | None = None,
+    program_ref: str = "",
+    sponsor_ref: str = "",
+    region_code: str = "",
+    actor: Actor,
+) -> Payer:
+    """A payer other than a self-paying worker (those are made by the billing run): an agent's collection
+    or a funding program. Its virtual account number is issued here, once."""
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("Nama pembayar wajib diisi.", code="PAYER_NAME_MISSING", field="name")
+    if frequency not in rules.FREQUENCIES:
+        raise ValidationFailed(
+            f"Frekuensi bayar {frequency} bulan tidak dikenal: 1, 3, 6 atau 12.",
+            code="FREQUENCY_INVALID",
+            field="frequency",
+        )
+    codes: dict[str, Any] = {"province_code": "", "regency_code": "", "district_code": "", "village": None}
+    if region_code:
+        region = region_get(code=region_code)
+        if region is None:
+            raise ValidationFailed(
+                f"Kode wilayah '{region_code}' tidak dikenal.", code="REGION_UNKNOWN", field="region_code"
+            )
+        parts = region_code.split(".")
+        codes["province_code"] = parts[0]
+        codes["regency_code"] = ".".join(parts[:2]) if len(parts) > 1 else ""
+        codes["district_code"] = ".".join(parts[:3]) if len(parts) > 2 else ""
+        codes["village"] = region if len(parts) == 4 else None
+    with transaction.atomic():
+        number = counter_take(name="payer_va")
+        payer = Payer.objects.create(
+            kind=kind.value if isinstance(kind, PayerKind) else kind, payer_type=payer_type.value, name=name,
+            agent_id=agent_id, program_ref=program_ref, sponsor_ref=sponsor_ref,
+            va_number=rules.va_number(prefix=_va_prefix("payer"), customer=f"{number:011d}"),
+            frequency=frequency, jht=jht, **codes,
+        )  # fmt: skip
+        audit_record(
+            actor=actor, action="payer.create", entity_type="payer", entity_id=payer.pk,
+            changes={"kind": payer.kind, "payer_type": payer.payer_type, "name": name, "frequency": frequency,
+                     "va_number": payer.va_number},
+        )  # fmt: skip
+    return payer
+
+
+def payer_assign(
+    *,
+    payer_id: int,
+    worker_ids: Iterable[int],
+    first_period: Period,
+    last_period: Period | None,
+    actor: Actor,
+) -> int:
+    """From `first_period` (to `last_period`), `payer` pays for these workers. Months already billed to someone
+    else stay with their bill: a worker-month is billed once."""
+    if last_period is not None and last_period < first_period:
+        raise ValidationFailed(
+            "Bulan akhir harus sesudah bulan awal.", code="PERIOD_RANGE_INVALID", field="last_period"
+        )
+    ids = sorted(set(worker_ids))
+    with transaction.atomic():
+        payer = Payer.objects.select_for_update().filter(pk=payer_id).first()
+        if payer is None:
+            raise NotFound("Pembayar tidak ditemukan.", code="PAYER_NOT_FOUND")
+        if payer.kind == PayerKind.WORKER:
+            raise ValidationFailed(
+                "Pekerja mandiri membayar untuk dirinya sendiri; tidak bisa ditugaskan.",
+                code="PAYER_KIND_INVALID",
+            )
+        now = _ts(timezone.now())
+        frame = pl.DataFrame(
+            {"worker_id": ids, "payer_id": [payer_id] * len(ids), "first_period": [str(first_period)] * len(ids),
+             "last_period": [str(last_period or "")] * len(ids), "created_at": [now] * len(ids),
+             "created_by_id": [getattr(actor, "pk", None)] * len(ids)},
+            schema={"worker_id": pl.Int64, "payer_id": pl.Int64, "first_period": pl.String,
+                    "last_period": pl.String, "created_at": pl.String if isinstance(now, str) else pl.Datetime("us", "UTC"),
+                    "created_by_id": pl.Int64},
+        )  # fmt: skip
+        count = insert_frame(ASSIGNMENT, frame)
+        audit_record(
+            actor=actor, action="payer.assign", entity_type="payer", entity_id=payer_id,
+            changes={"workers": count, "first_period": str(first_period), "last_period": str(last_period or "")},
+        )  # fmt: skip
+    return count
+
+
+def _mandiri_payers_create(*, worker_ids_sql: str, params: list[Any]) -> int:
+    """A self-paying payer for each worker the query names that has none: the virtual account carries the
+    worker's KPJ card number, so a worker can pay at any bank knowing only their card."""
+    frame = read_frame(
+        f"SELECT w.id, w.full_name, m.kpj, w.province_code, w.regency_code, w.district_code, w.village_code "
+        f"FROM {WORKER} w JOIN {MEMBERSHIP} m ON m.worker_id = w.id AND m.status = 'active' "
+        f"WHERE w.id IN ({worker_ids_sql}) AND NOT EXISTS (SELECT 1 FROM {PAYER} p WHERE p.worker_id = w.id)",
+        params,
+        {"worker_id": pl.Int64, "name": pl.String, "kpj": pl.String, "province_code": pl.String,
+         "regency_code": pl.String, "district_code": pl.String, "village_code": pl.String},
+    )  # fmt: skip
+    if frame.is_empty():
+        return 0
+    prefix = _va_prefix("worker")
+    now = _ts(timezone.now())
+    out = frame.select(
+        pl.lit(PayerKind.WORKER.value).alias("kind"), pl.lit(PayerType.MANDIRI.value).alias("payer_type"), "name",
+        "worker_id", pl.col("kpj").map_elements(lambda k: rules.va_number(prefix=prefix, customer=k),
+                                                return_dtype=pl.String).alias("va_number"),
+        pl.lit(1).alias("frequency"), pl.lit("").alias("anchor_period"), pl.lit(False).alias("jht"),
+        pl.lit(0).alias("credit"), "province_code", "regency_code", "district_code", "village_code",
+        pl.lit("").alias("program_ref"), pl.lit("").alias("sponsor_ref"), pl.lit(now).alias("created_at"),
+    )  # fmt: skip
+    return insert_frame(PAYER, out)
+
+
+# ------------------------------------------------------------------------------------- billing
+
+
+@dataclass
+class BillingResult:
+    run: BillingRun
+    bills: int = 0
+    lines: int = 0
+    amount_total: int = 0
+    settled_lines: int = 0
+    seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def _lapse(*, as_of: Period, payer_ids_sql: str = "", params: list[Any] | None = None) -> tuple[int, int]:
+    """Months that can no longer be paid lapse; a member with more than 3 consecutive unpaid months ends
+    (Perdir 22/2022, rules.membership_standing). Returns (lines lapsed, memberships ended)."""
+    params = params or []
+    limit = str(as_of.plus(-rules.GRACE_MONTHS))  # a month older than this is past its last payable month
+    scope = f" AND payer_id IN ({payer_ids_sql})" if payer_ids_sql else ""
+    window_from = str(as_of.plus(-(rules.GRACE_MONTHS + 1)))
+    run_sql = (
+        f"SELECT worker_id FROM {LINE} WHERE period >= %s AND period < %s AND status <> 'paid'{scope} "
+        f"GROUP BY worker_id HAVING COUNT(*) = {rules.GRACE_MONTHS + 1}"
+    )
+    run_params = [window_from, str(as_of), *params]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {LINE} SET status = 'lapsed' WHERE status = 'open' AND period < %s "
+            f"AND worker_id IN ({run_sql})",
+            [str(as_of), *run_params],
+        )
+        ended_lines = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {MEMBERSHIP} SET status = 'ended' WHERE status = 'active' AND worker_id IN ({run_sql})",
+            run_params,
+        )
+        ended = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {LINE} SET status = 'lapsed' WHERE status = 'open' AND period < %s{scope}",
+            [limit, *params],
+        )
+        lapsed = cursor.rowcount + ended_lines
+    return lapsed, ended
+
+
+def _due_table(combos: pl.DataFrame) -> pl.DataFrame:
+    """The rules priced once per distinct (income, sector, payer type, JHT, month): a million lines need a
+    few dozen calls of contribution_due, never one per line."""
+    rates, tiers, discounts = rate_rows(), tier_rows(), discount_rows()
+    excluded = {p: discount_excluded(p) for p in PayerType}
+    out = []
+    for income, sector, payer_type, jht, period in combos.iter_rows():
+        ptype = PayerType(payer_type)
+        due = rules.contribution_due(
+            income=income, period=Period.parse(period), payer_type=ptype, sector=sector, jht=jht, rates=rates,
+            tiers=tiers, discounts=discounts, discount_excluded=excluded[ptype],
+        )  # fmt: skip
+        out.append((income, sector, payer_type, jht, period, due.jkk, due.jkm, due.jht, due.total))
+    return pl.DataFrame(
+        out,
+        schema={"income": pl.Int64, "sector": pl.String, "payer_type": pl.String, "jht": pl.Boolean,
+                "period": pl.String, "jkk": pl.Int64, "jkm": pl.Int64, "jht_amount": pl.Int64, "amount": pl.Int64},
+        orient="row",
+    )  # fmt: skip
+
+
+def _billable(*, period: Period, worker_ids_sql: str, params: list[Any]) -> pl.DataFrame:
+    """Worker-months to bill in `period`: each active member with the payer of that month and its cycle."""
+    only = f" AND w.id IN ({worker_ids_sql})" if worker_ids_sql else ""
+    p = str(period)
+    return read_frame(
+        f"SELECT w.id, w.income_tier, w.sector, COALESCE(a.payer_id, own.id), COALESCE(a.last_period, ''), "
+        f"pr.payer_type, pr.frequency, pr.anchor_period, pr.jht "
+        f"FROM {WORKER} w JOIN {MEMBERSHIP} m ON m.worker_id = w.id AND m.status = 'active' "
+        f"LEFT JOIN (SELECT worker_id, MAX(id) AS id FROM {ASSIGNMENT} WHERE first_period <= %s "
+        f"  AND (last_period = '' OR last_period >= %s) GROUP BY worker_id) cur ON cur.worker_id = w.id "
+        f"LEFT JOIN {ASSIGNMENT} a ON a.id = cur.id "
+        f"LEFT JOIN {PAYER} own ON own.worker_id = w.id "
+        f"JOIN {PAYER} pr ON pr.id = COALESCE(a.payer_id, own.id) "
+        f"WHERE 1 = 1{only}",
+        [p, p, *params],
+        {"worker_id": pl.Int64, "income": pl.Int64, "sector": pl.String, "payer_id": pl.Int64,
+         "until": pl.String, "payer_type": pl.String, "frequency": pl.Int64, "anchor": pl.String,
+         "jht": pl.Boolean},
+    )  # fmt: skip
+
+
+def _bill(
+    *, period: Period, run: BillingRun, issued_at: dt.datetime, worker_ids_sql: str = "", params: list[Any]
+) -> tuple[int, int, int]:
+    """Issue the bills of `period` for every active member (or the workers the query names) not billed yet
+    for the months of their payer's cycle. Returns (bills, lines, amount)."""
+    workers_sql = worker_ids_sql or f"SELECT worker_id FROM {MEMBERSHIP} WHERE status = 'active'"
+    _mandiri_payers_create(worker_ids_sql=workers_sql, params=params if worker_ids_sql else [])
+    frame = _billable(period=period, worker_ids_sql=worker_ids_sql, params=params)
+    if frame.is_empty():
+        return 0, 0, 0
+    cycles = frame.select("frequency", "anchor").unique()
+    months = pl.DataFrame(
+        [
+            (freq, anchor, [str(m) for m in rules.cycle_months(
+                period=period, anchor=Period.parse(anchor) if anchor else period, frequency=freq)])
+            for freq, anchor in cycles.iter_rows()
+        ],
+        schema={"frequency": pl.Int64, "anchor": pl.String, "period": pl.List(pl.String)},
+        orient="row",
+    )  # fmt: skip
+    lines = (
+        frame.join(months, on=["frequency", "anchor"], how="left")
+        .explode("period")
+        .filter((pl.col("until") == "") | (pl.col("period") <= pl.col("until")))
+    )
+    span = sorted(lines.get_column("period").unique().to_list())
+    existing = read_frame(
+        f"SELECT worker_id, period FROM {LINE} WHERE period >= %s AND period <= %s",
+        [span[0], span[-1]],
+        {"worker_id": pl.Int64, "period": pl.String},
+    )
+    lines = lines.join(existing, on=["worker_id", "period"], how="anti")
+    if lines.is_empty():
+        return 0, 0, 0
+    prices = _due_table(lines.select("income", "sector", "payer_type", "jht", "period").unique())
+    lines = lines.join(prices, on=["income", "sector", "payer_type", "jht", "period"], how="left")
+    bills = lines.group_by("payer_id").agg(
+        pl.len().alias("lines_count"), pl.col("amount").sum().alias("amount_total"),
+        pl.col("period").min().alias("first_period"), pl.col("period").max().alias("last_period"),
+    )  # fmt: skip
+    payers = _payer_frame(period=period, payer_ids=bills.get_column("payer_id"))
+    last_day = dt.date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
+    stamp = _ts(issued_at)
+    bill_rows = bills.join(payers, on="payer_id").select(
+        "payer_id", pl.lit(str(period)).alias("period"), (pl.col("seq") + 1).alias("seq"), "first_period",
+        "last_period", pl.lit(run.pk).alias("run_id"), "va_number", "payer_name", "payer_type", "lines_count",
+        "amount_total", pl.lit(0).alias("amount_paid"), pl.lit(0).alias("amount_lapsed"),
+        pl.lit("issued").alias("status"), pl.lit(stamp).alias("issued_at"),
+        pl.lit(last_day.isoformat()).alias("due_date"),
+    )  # fmt: skip
+    insert_frame(BILL, bill_rows)
+    ids = read_frame(
+        f"SELECT id, payer_id FROM {BILL} WHERE run_id = %s AND period = %s",
+        [run.pk, str(period)],
+        {"bill_id": pl.Int64, "payer_id": pl.Int64},
+    )
+    line_rows = (
+        lines.join(ids, on="payer_id")
+        .sort("bill_id", "period", "worker_id")
+        .select(
+            "bill_id",
+            "payer_id",
+            "worker_id",
+            "period",
+            "income",
+            "sector",
+            "jkk",
+            "jkm",
+            pl.col("jht_amount").alias("jht"),
+            "amount",
+            pl.lit(0).alias("credited"),
+            pl.lit("open").alias("status"),
+        )  # fmt: skip
+    )
+    insert_frame(LINE, line_rows)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {PAYER} SET anchor_period = %s WHERE anchor_period = '' "
+            f"AND id IN (SELECT payer_id FROM {BILL} WHERE run_id = %s)",
+            [str(period), run.pk],
+        )
+    return bill_rows.height, line_rows.height, int(line_rows.get_column("amount").sum())
+
+
+def _payer_frame(*, period: Period, payer_ids: pl.Series) -> pl.DataFrame:
+    frame = read_frame(
+        f"SELECT p.id, p.va_number, p.name, p.payer_type, COALESCE(b.seq, 0) FROM {PAYER} p "
+        f"LEFT JOIN (SELECT payer_id, MAX(seq) AS seq FROM {BILL} WHERE period = %s GROUP BY payer_id) b "
+        f"ON b.payer_id = p.id",
+        [str(period)],
+        {"payer_id": pl.Int64, "va_number": pl.String, "payer_name": pl.String, "payer_type": pl.String,
+         "seq": pl.Int64},
+    )  # fmt: skip
+    return frame.join(payer_ids.to_frame("payer_id").unique(), on="payer_id", how="semi")
+
+
+def billing_run(
+    *, period: Period, viewer: Viewer, actor: Actor, issued_at: dt.datetime | None = None
+) -> BillingResult:
+    """Bill a month: lapse what can no longer be paid, end memberships after more than 3 unpaid months, issue
+    one bill per payer for the months of its cycle, then pay what it can from the payers' credit. A re-run for
+    the same month bills only worker-months not billed yet (nothing, if nothing changed)."""
+    _require_payments_role(viewer)
+    started = time.perf_counter()
+    issued_at = issued_at or timezone.now()
+    phases: dict[str, float] = {}
+    with transaction.atomic():
+        run = BillingRun.objects.create(period=str(period), started_at=timezone.now(), actor=_user(actor))
+        lapsed, ended = _lapse(as_of=period)
+        phases["lapse"] = round(time.perf_counter() - started, 2)
+        bills, lines, amount = _bill(period=period, run=run, issued_at=issued_at, params=[])
+        phases["bill"] = round(time.perf_counter() - started - phases["lapse"], 2)
+        settled = _settle_from_credit(
+            payer_ids_sql=f"SELECT payer_id FROM {BILL} WHERE run_id = %s", params=[run.pk], paid_at=issued_at
+        )
+        seconds = round(time.perf_counter() - started, 2)
+        BillingRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(), bills=bills, lines=lines, amount_total=amount, lapsed_lines=lapsed,
+            memberships_ended=ended, seconds=seconds,
+        )  # fmt: skip
+        run.refresh_from_db()
+        audit_record(
+            actor=actor, action="billing.run", entity_type="billing_run", entity_id=run.pk,
+            changes={"period": str(period), "bills": bills, "lines": lines, "amount_total": amount,
+                     "lapsed_lines": lapsed, "memberships_ended": ended, "settled_from_credit": settled},
+            batch_ref=f"billing:{run.pk}",
+        )  # fmt: skip
+    return BillingResult(run, bills, lines, amount, settled, seconds, phases)
+
+
+def _user(actor: Actor) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+# ------------------------------------------------------------------------------------- settling
+
+
+def _temp_settle_table(rows: list[tuple[int, int | None, dt.datetime]]) -> None:
+    """payer, payment (None: paid from earlier credit), paid_at, for one round of settling."""
+    stamp_type = "timestamptz" if connection.vendor == "postgresql" else "text"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS jaring_settle")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE jaring_settle (payer_id bigint PRIMARY KEY, payment_id bigint, "
+            f"paid_at {stamp_type})"
+        )
+        cursor.executemany(
+            "INSERT INTO jaring_settle (payer_id, payment_id, paid_at) VALUES (%s, %s, %s)",
+            [(payer, payment, _ts(at)) for payer, payment, at in rows],
+        )
+
+
+def _settle_round() -> int:
+    """Pay each listed payer's open months, oldest month first (then line order), as far as its credit goes
+    in whole months; what is left stays as credit. Returns the number of lines paid."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS jaring_paid")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE jaring_paid AS "
+            f"SELECT r.id AS line_id, r.bill_id, r.payer_id, r.amount, s.payment_id, s.paid_at FROM ("
+            f"  SELECT l.id, l.bill_id, l.payer_id, l.amount, SUM(l.amount) OVER ("
+            f"    PARTITION BY l.payer_id ORDER BY l.period, l.id ROWS UNBOUNDED PRECEDING) AS cum "
+            f"  FROM {LINE} l WHERE l.status = 'open' AND l.payer_id IN (SELECT payer_id FROM jaring_settle)"
+            f") r JOIN jaring_settle s ON s.payer_id = r.payer_id JOIN {PAYER} p ON p.id = r.payer_id "
+            f"WHERE r.cum <= p.credit"
+        )
+        cursor.execute("SELECT COUNT(*) FROM jaring_paid")
+        paid = int(cursor.fetchone()[0])
+        if paid:
+            cursor.execute(
+                f"UPDATE {LINE} SET status = 'paid', paid_at = jaring_paid.paid_at, "
+                f"payment_id = jaring_paid.payment_id FROM jaring_paid WHERE {LINE}.id = jaring_paid.line_id"
+            )
+            cursor.execute(
+                f"UPDATE {PAYER} SET credit = credit - t.total FROM (SELECT payer_id, SUM(amount) AS total "
+                f"FROM jaring_paid GROUP BY payer_id) t WHERE {PAYER}.id = t.payer_id"
+            )
+            _bills_refresh(cursor, "SELECT DISTINCT bill_id FROM jaring_paid")
+        cursor.execute("DROP TABLE jaring_paid")
+        cursor.execute("DROP TABLE jaring_settle")
+    return paid
+
+
+def _bills_refresh(cursor: Any, bill_ids_sql: str, params: list[Any] | None = None) -> None:
+    """A bill's paid and lapsed amounts and status, from its lines."""
+    cursor.execute(
+        f"UPDATE {BILL} SET amount_paid = t.paid, amount_lapsed = t.lapsed, status = CASE "
+        f"  WHEN t.open_lines = 0 AND t.lapsed = 0 THEN 'paid' WHEN t.open_lines = 0 THEN 'closed' "
+        f"  WHEN t.paid > 0 THEN 'partial' ELSE 'issued' END "
+        f"FROM (SELECT bill_id, SUM(CASE WHEN status = 'paid' THEN amount ELSE 0 END) AS paid, "
+        f"  SUM(CASE WHEN status = 'lapsed' THEN amount ELSE 0 END) AS lapsed, "
+        f"  SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) AS open_lines "
+        f"  FROM {LINE} WHERE bill_id IN ({bill_ids_sql}) GROUP BY bill_id) t WHERE {BILL}.id = t.bill_id",
+        params or [],
+    )
+
+
+def _settle_from_credit(*, payer_ids_sql: str, params: list[Any], paid_at: dt.datetime) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {PAYER} WHERE credit > 0 AND id IN ({payer_ids_sql})", params)
+        payer_ids = [row[0] for row in cursor.fetchall()]
+    if not payer_ids:
+        return 0
+    _temp_settle_table([(p, None, paid_at) for p in payer_ids])
+    return _settle_round()
+
+
+def _apply_payments(payments: list[tuple[int, int, int, dt.datetime]], *, actor: Actor) -> int:
+    """Credit each payer with its payments and settle, in rounds so that a payer's earlier payment pays its
+    months before a later one does (the paid date a claim asks about is the date the money arrived).
+    `payments`: (payment id, payer id, amount, paid_at). Returns lines paid."""
+    by_payer: dict[int, list[tuple[int, int, dt.datetime]]] = {}
+    for payment_id, payer_id, amount, paid_at in sorted(payments, key=lambda p: (p[3], p[0])):
+        by_payer.setdefault(payer_id, []).append((payment_id, amount, paid_at))
+    paid = 0
+    round_no = 0
+    while True:
+        batch = [(payer, items[round_no]) for payer, items in by_payer.items() if len(items) > round_no]
+        if not batch:
+            break
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {PAYER} SET credit = credit + %s WHERE id = %s",
+                [(amount, payer) for payer, (_, amount, _) in batch],
+            )
+        by_month: dict[Period, list[int]] = {}
+        for payer, (_, _, at) in batch:
+            by_month.setdefault(Period.of(timezone.localtime(at).date()), []).append(payer)
+        for as_of, payer_ids in by_month.items():
+            marks = ", ".join(["%s"] * len(payer_ids))
+            _lapse(as_of=as_of, payer_ids_sql=marks, params=payer_ids)
+        _temp_settle_table([(payer, pid, at) for payer, (pid, _, at) in batch])
+        paid += _settle_round()
+        paid += _reactivate_paying_workers([(payer, at) for payer, (_, _, at) in batch], actor=actor)
+        round_no += 1
+    return paid
+
+
+def _reactivate_paying_workers(batch: list[tuple[int, dt.datetime]], *, actor: Actor) -> int:
+    """A self-paying worker whose membership ended and who pays again is re-activated from the month of the
+    payment; the unpaid gap stays uncovered (domain rules section 2, decision)."""
+    payer_ids = [payer for payer, _ in batch]
+    at_by_payer = dict(batch)
+    rows = list(
+        Payer.objects.filter(pk__in=payer_ids, kind=PayerKind.WORKER, credit__gt=0)
+        .exclude(worker__memberships__status="active")
+        .values_list("pk", "worker_id")
+    )
+    paid = 0
+    for payer_id, worker_id in rows:
+        membership = Membership.objects.filter(worker_id=worker_id, status="ended").order_by("-id").first()
+        if membership is None:
+            continue
+        at = at_by_payer[payer_id]
+        period = Period.of(timezone.localtime(at).date())
+        Membership.objects.filter(pk=membership.pk).update(status="active")
+        run = BillingRun.objects.create(period=str(period), started_at=timezone.now(), actor=_user(actor))
+        bills, lines, amount = _bill(
+            period=period, run=run, issued_at=at, worker_ids_sql="%s", params=[worker_id]
+        )
+        BillingRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(), bills=bills, lines=lines, amount_total=amount
+        )
+        _temp_settle_table([(payer_id, None, at)])
+        paid += _settle_round()
+        audit_record(
+            actor=actor, action="membership.reactivate", entity_type="worker", entity_id=worker_id,
+            changes={"period": str(period), "kpj": membership.kpj},
+        )  # fmt: skip
+    return paid
+
+
+# ------------------------------------------------------------------------------------- payments
+
+
+def _payer_by_va(va: str) -> Payer | None:
+    return Payer.objects.filter(va_number=va).first()
+
+
+def _unmatched_reason(va_raw: str) -> tuple[str, str, Payer | None]:
+    va = rules.va_clean(va_raw)
+    if not va:
+        return "VA_MISSING", "Nomor virtual account kosong.", None
+    if not rules.va_valid(va):
+        return (
+            "VA_INVALID",
+            f"Nomor virtual account '{va_raw}' salah (16 angka dengan angka pemeriksa).",
+            None,
+        )
+    payer = _payer_by_va(va)
+    if payer is None:
+        return "VA_UNKNOWN", f"Virtual account {va} tidak dimiliki pembayar mana pun.", None
+    return "", "", payer
+
+
+def payment_record(
+    *,
+    va_number: str,
+    amount: int,
+    paid_at: dt.datetime,
+    reference: str,
+    bank: str,
+    viewer: Viewer,
+    actor: Actor,
+    source: PaymentSource = PaymentSource.MANUAL,
+) -> tuple[Payment, bool]:
+    """Record one payment (a clerk at the desk, or a bank's notification) and settle it at once. The same
+    bank reference twice is recorded once: returns (payment, created)."""
+    if source == PaymentSource.MANUAL:
+        _require_payments_role(viewer)
+    reference, bank = reference.strip(), bank.strip()
+    if not reference:
+        raise ValidationFailed(
+            "Nomor referensi pembayaran wajib diisi.", code="REFERENCE_MISSING", field="reference"
+        )
+    if not bank:
+        raise ValidationFailed("Nama bank wajib diisi.", code="BANK_MISSING", field="bank")
+    if amount <= 0:
+        raise ValidationFailed("Jumlah bayar harus lebih dari Rp 0.", code="AMOUNT_INVALID", field="amount")
+    if timezone.is_naive(paid_at):
+        paid_at = timezone.make_aware(paid_at)
+    if paid_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationFailed("Tanggal bayar ada di masa depan.", code="PAID_AT_FUTURE", field="paid_at")
+    existing = Payment.objects.filter(bank=bank, reference=reference).first()
+    if existing is not None:
+        return existing, False
+    code, reason, payer = _unmatched_reason(va_number)
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                source=source, bank=bank, reference=reference, va_number=va_number.strip()[:32], amount=amount,
+                paid_at=paid_at, payer=payer, status=PaymentStatus.MATCHED if payer else PaymentStatus.UNMATCHED,
+                reason_code=code, reason=reason, created_by=_user(actor),
+            )  # fmt: skip
+            lines = _apply_payments([(payment.pk, payer.pk, amount, paid_at)], actor=actor) if payer else 0
+            audit_record(
+                actor=actor, action="payment.record", entity_type="payment", entity_id=payment.pk,
+                changes={"source": source, "bank": bank, "reference": reference, "amount": amount,
+                         "status": payment.status, "reason_code": code, "lines_paid": lines},
+            )  # fmt: skip
+    except IntegrityError:  # the same reference arrived concurrently
+        found = Payment.objects.filter(bank=bank, reference=reference).first()
+        if found is None:
+            raise
+        return found, False
+    return payment, True
+
+
+def payment_resolve(
+    *, payment_id: int, va_number: str = "", returned: bool = False, note: str, viewer: Viewer, actor: Actor
+) -> Payment:
+    """Settle a payment from the reconciliation queue: give it to the payer of a virtual account, or record
+    that the money went back to the sender. The reason is kept."""
+    _require_payments_role(viewer)
+    note = note.strip()
+    if not note:
+        raise ValidationFailed("Tulis alasan penyelesaian.", code="NOTE_MISSING", field="note")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+        if payment is None:
+            raise NotFound("Pembayaran tidak ditemukan.", code="PAYMENT_NOT_FOUND")
+        if payment.status != PaymentStatus.UNMATCHED:
+            raise Conflict("Pembayaran ini sudah diselesaikan.", code="PAYMENT_SETTLED")
+        lines = 0
+        if returned:
+            payment.status = PaymentStatus.RETURNED
+        else:
+            code, reason, payer = _unmatched_reason(va_number)
+            if payer is None:
+                raise ValidationFailed(reason, code=code, field="va_number")
+            payment.payer, payment.status = payer, PaymentStatus.MATCHED
+        payment.settled_by, payment.settled_note = _user(actor), note[:255]
+        payment.save(update_fields=["payer", "status", "settled_by", "settled_note"])
+        if payment.payer_id:
+            lines = _apply_payments(
+                [(payment.pk, payment.payer_id, payment.amount, payment.paid_at)], actor=actor
+            )
+        audit_record(
+            actor=actor, action="payment.resolve", entity_type="payment", entity_id=payment.pk,
+            changes={"status": payment.status, "payer_id": payment.payer_id, "note": note, "lines_paid": lines},
+        )  # fmt: skip
+    return payment
+
+
+# ------------------------------------------------------------------------------------- bank statements
+
+
+@dataclass(frozen=True)
+class StatementProblem:
+    line: int
+    column: str
+    code: str
+    message: str
+
+
+@dataclass
+class StatementResult:
+    statement: StatementImport
+    created: bool
+    problems: list[StatementProblem]
+    lines_paid: int = 0
+
+
+def _amount_parse(text: str, *, decimal_comma: bool) -> int | None:
+    """'16800', '16.800,00' (decimal comma), '16,800.00': whole rupiah; cents must be zero."""
+    text = (text or "").strip().replace("Rp", "").replace(" ", "")
+    if decimal_comma:
+        whole, _, cents = text.partition(",")
+        whole = whole.replace(".", "")
+    else:
+        whole, _, cents = text.partition(".")
+        whole = whole.replace(",", "")
+    if cents and set(cents) != {"0"}:
+        return None
+    return whole_number(whole)
+
+
+MAX_STATEMENT_BYTES = 50 * 1024 * 1024
+
+
+def statement_import(
+    *, stream: IO[bytes], file_name: str, profile_name: str, viewer: Viewer, actor: Actor
+) -> StatementResult:
+    """A bank statement (CSV) read by the bank's saved profile: each credit line becomes a payment matched by
+    virtual account; a reference seen before is recorded once; lines that cannot be read are reported by line
+    and column and nothing of them is kept; lines whose account is unknown wait in the reconciliation queue.
+    The same file twice changes nothing."""
+    _require_payments_role(viewer)
+    profile = StatementProfile.objects.filter(name=profile_name).first()
+    if profile is None:
+        names = ", ".join(StatementProfile.objects.order_by("name").values_list("name", flat=True))
+        raise ValidationFailed(
+            f"Profil rekening koran '{profile_name}' tidak ada (yang ada: {names}).",
+            code="PROFILE_UNKNOWN",
+            field="profile",
+        )
+    data = stream.read(MAX_STATEMENT_BYTES + 1)
+    if len(data) > MAX_STATEMENT_BYTES:
+        raise FileRejected("Berkas rekening koran lebih dari 50 MB.", code="FILE_TOO_LARGE")
+    if not data.strip():
+        raise FileRejected("Berkas rekening koran kosong.", code="FILE_EMPTY")
+    digest = hashlib.sha256(data).hexdigest()
+    seen = StatementImport.objects.filter(sha256=digest).first()
+    if seen is not None:
+        return StatementResult(seen, False, [])
+    started = time.perf_counter()
+    frame = _statement_frame(data, profile)
+    problems: list[StatementProblem] = []
+    rows = []
+    first_line = profile.skip_rows + 2  # the header is the line before the first row
+    for i, (ref, va, amount_text, date_text) in enumerate(frame.iter_rows()):
+        line = first_line + i
+        amount = _amount_parse(amount_text or "", decimal_comma=profile.decimal_comma)
+        if not (ref or "").strip():
+            problems.append(StatementProblem(line, profile.reference_column, "REFERENCE_MISSING",
+                                             "Nomor referensi kosong."))  # fmt: skip
+            continue
+        if amount is None:
+            problems.append(StatementProblem(line, profile.amount_column, "AMOUNT_INVALID",
+                                             f"Jumlah '{amount_text}' bukan rupiah utuh (mis. 16800)."))  # fmt: skip
+            continue
+        if amount <= 0:
+            problems.append(StatementProblem(line, profile.amount_column, "NOT_A_CREDIT",
+                                             "Baris ini bukan uang masuk (jumlah 0 atau debit)."))  # fmt: skip
+            continue
+        try:
+            paid = dt.datetime.strptime((date_text or "").strip(), profile.date_format)
+        except ValueError:
+            problems.append(StatementProblem(line, profile.date_column, "DATE_INVALID",
+                                             f"Tanggal '{date_text}' tidak sesuai format {profile.date_format}."))  # fmt: skip
+            continue
+        rows.append((line, ref.strip()[:64], (va or "").strip()[:32], amount, timezone.make_aware(paid)))
+    with transaction.atomic():
+        statement = StatementImport.objects.create(
+            file_name=file_name[:255],
+            sha256=digest,
+            profile=profile,
+            lines=frame.height,
+            created_by=_user(actor),
+        )
+        known = set(
+            Payment.objects.filter(bank=profile.bank, reference__in=[r[1] for r in rows]).values_list(
+                "reference", flat=True
+            )
+        )
+        payers = dict(
+            Payer.objects.filter(va_number__in={rules.va_clean(r[2]) for r in rows}).values_list(
+                "va_number", "pk"
+            )
+        )
+        now = _ts(timezone.now())
+        fresh, duplicates, taken = [], 0, set()
+        for line, ref, va, amount, paid_at in rows:
+            if ref in known or ref in taken:
+                duplicates += 1
+                continue
+            taken.add(ref)
+            clean = rules.va_clean(va)
+            payer_id = payers.get(clean) if rules.va_valid(clean) else None
+            code, reason = ("", "") if payer_id else _unmatched_reason(va)[:2]
+            fresh.append((PaymentSource.STATEMENT.value, profile.bank, ref, va, amount, _ts(paid_at), payer_id,
+                          PaymentStatus.MATCHED.value if payer_id else PaymentStatus.UNMATCHED.value, code, reason,
+                          statement.pk, line, now, getattr(_user(actor), "pk", None), None, ""))  # fmt: skip
+        if fresh:
+            insert_frame(Payment._meta.db_table, _payments_frame(fresh))
+        matched = [
+            (pid, payer, amount, paid_at)
+            for pid, payer, amount, paid_at in Payment.objects.filter(statement=statement, payer__isnull=False)
+            .values_list("pk", "payer_id", "amount", "paid_at")
+        ]  # fmt: skip
+        lines_paid = _apply_payments(matched, actor=actor)
+        unmatched = sum(1 for r in fresh if r[6] is None)
+        StatementImport.objects.filter(pk=statement.pk).update(
+            matched=len(fresh) - unmatched, unmatched=unmatched, duplicates=duplicates,
+            amount_total=sum(r[4] for r in fresh), seconds=round(time.perf_counter() - started, 2),
+        )  # fmt: skip
+        statement.refresh_from_db()
+        audit_record(
+            actor=actor, action="statement.import", entity_type="statement", entity_id=statement.pk,
+            changes={"file": file_name, "lines": frame.height, "matched": statement.matched,
+                     "unmatched": unmatched, "duplicates": duplicates, "rejected": len(problems),
+                     "lines_paid": lines_paid},
+            batch_ref=f"statement:{statement.pk}",
+        )  # fmt: skip
+    return StatementResult(statement, True, problems, lines_paid)
+
+
+PAYMENT_COLUMNS = (
+    "source", "bank", "reference", "va_number", "amount", "paid_at", "payer_id", "status", "reason_code",
+    "reason", "statement_id", "line_no", "created_at", "created_by_id", "settled_by_id", "settled_note",
+)  # fmt: skip
+
+
+def _payments_frame(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
+    stamp = pl.String if connection.vendor != "postgresql" else pl.Datetime("us", "UTC")
+    types = [pl.String, pl.String, pl.String, pl.String, pl.Int64, stamp, pl.Int64, pl.String, pl.String,
+             pl.String, pl.Int64, pl.Int64, stamp, pl.Int64, pl.Int64, pl.String]  # fmt: skip
+    return pl.DataFrame(rows, schema=dict(zip(PAYMENT_COLUMNS, types, strict=True)), orient="row")
+
+
+def _statement_frame(data: bytes, profile: StatementProfile) -> pl.DataFrame:
+    text = data.decode("utf-8-sig", errors="strict") if _is_utf8(data) else data.decode("cp1252")
+    try:
+        frame = pl.read_csv(
+            io.StringIO(text), separator=profile.delimiter, skip_rows=profile.skip_rows, infer_schema=False,
+            truncate_ragged_lines=True,
+        )  # fmt: skip
+    except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
+        raise FileRejected(
+            f"Berkas rekening koran tidak bisa dibaca sebagai CSV: {exc}", code="FILE_CORRUPT"
+        ) from exc
+    wanted = [profile.reference_column, profile.va_column, profile.amount_column, profile.date_column]
+    headers = {c.strip().lower(): c for c in frame.columns}
+    missing = [c for c in wanted if c.strip().lower() not in headers]
+    if missing:
+        raise FileRejected(
+            f"Kolom {', '.join(missing)} tidak ada di berkas (profil '{profile.name}'; kolom berkas: "
+            f"{', '.join(frame.columns[:12])}). Pilih profil bank yang sesuai.",
+            code="COLUMNS_MISSING",
+        )
+    return frame.select([pl.col(headers[c.strip().lower()]) for c in wanted])
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------- re-activation
+
+
+def membership_reactivate(*, worker_id: int, period: Period, viewer: Viewer, actor: Actor) -> BillingResult:
+    """A clerk re-activates an ended membership (a sponsor or agent takes the worker back): the worker is
+    billed again from `period`; the unpaid gap stays uncovered."""
+    _require_payments_role(viewer)
+    with transaction.atomic():
+        membership = Membership.objects.filter(worker_id=worker_id).order_by("-id").first()
+        if membership is None or not Worker.objects.filter(viewer.region_q(), pk=worker_id).exists():
+            raise NotFound("Pekerja atau kepesertaannya tidak ditemukan.", code="MEMBERSHIP_NOT_FOUND")
+        if membership.status == "active":
+            raise Conflict("Kepesertaan ini masih aktif.", code="MEMBERSHIP_ACTIVE")
+        Membership.objects.filter(pk=membership.pk).update(status="active")
+        run = BillingRun.objects.create(period=str(period), started_at=timezone.now(), actor=_user(actor))
+        bills, lines, amount = _bill(
+            period=period, run=run, issued_at=timezone.now(), worker_ids_sql="%s", params=[worker_id]
+        )
+        BillingRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(), bills=bills, lines=lines, amount_total=amount
+        )
+        settled = _settle_from_credit(
+            payer_ids_sql=f"SELECT payer_id FROM {BILL} WHERE run_id = %s",
+            params=[run.pk],
+            paid_at=timezone.now(),
+        )
+        audit_record(
+            actor=actor, action="membership.reactivate", entity_type="worker", entity_id=worker_id,
+            changes={"period": str(period), "kpj": membership.kpj, "bills": bills},
+        )  # fmt: skip
+    return BillingResult(run, bills, lines, amount, settled)
+
+
+# ------------------------------------------------------------------------------------- PP 50/2025 credit
+
+
+def discount_credit_apply(*, viewer: Viewer, actor: Actor) -> dict[str, int]:
+    """PP 50/2025: a month billed (or paid) at more than the rules now say, because the discount came after
+    the bill, is corrected: an open line is lowered, a paid line's difference becomes credit for later months.
+    Arrears from before the discount period keep the full rate (their months are not discounted). Each line is
+    corrected once (`credited`)."""
+    _require_payments_role(viewer)
+    with transaction.atomic():
+        lines = read_frame(
+            f"SELECT l.id, l.bill_id, l.payer_id, l.income, l.sector, p.payer_type, "
+            f"CASE WHEN l.jht > 0 THEN 1 ELSE 0 END, l.period, l.amount, l.status FROM {LINE} l "
+            f"JOIN {PAYER} p ON p.id = l.payer_id WHERE l.credited = 0 AND l.status <> 'lapsed'",
+            [],
+            {"line_id": pl.Int64, "bill_id": pl.Int64, "payer_id": pl.Int64, "income": pl.Int64,
+             "sector": pl.String, "payer_type": pl.String, "jht": pl.Int64, "period": pl.String,
+             "billed": pl.Int64, "status": pl.String},
+        ).with_columns(pl.col("jht").cast(pl.Boolean))  # fmt: skip
+        if lines.is_empty():
+            return {"lines_lowered": 0, "lines_credited": 0, "credit_total": 0}
+        prices = _due_table(lines.select("income", "sector", "payer_type", "jht", "period").unique())
+        over = (
+            lines.join(prices, on=["income", "sector", "payer_type", "jht", "period"])
+            .filter(pl.col("billed") > pl.col("amount"))
+            .with_columns((pl.col("billed") - pl.col("amount")).alias("difference"))
+        )
+        lowered = over.filter(pl.col("status") == LineStatus.OPEN)
+        credited = over.filter(pl.col("status") == LineStatus.PAID)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {LINE} SET amount = %s, jkk = %s, jkm = %s, jht = %s, credited = %s WHERE id = %s",
+                lowered.select("amount", "jkk", "jkm", "jht_amount", "difference", "line_id").rows(),
+            )
+            cursor.executemany(
+                f"UPDATE {LINE} SET credited = %s WHERE id = %s",
+                credited.select("difference", "line_id").rows(),
+            )
+            per_payer = credited.group_by("payer_id").agg(pl.col("difference").sum())
+            cursor.executemany(
+                f"UPDATE {PAYER} SET credit = credit + %s WHERE id = %s",
+                per_payer.select("difference", "payer_id").rows(),
+            )
+            lowered_per_bill = lowered.group_by("bill_id").agg(pl.col("difference").sum())
+            cursor.executemany(
+                f"UPDATE {BILL} SET amount_total = amount_total - %s WHERE id = %s",
+                lowered_per_bill.select("difference", "bill_id").rows(),
+            )
+            bill_ids = over.get_column("bill_id").unique().to_list()
+            for start in range(0, len(bill_ids), 5_000):
+                chunk = bill_ids[start : start + 5_000]
+                _bills_refresh(cursor, ", ".join(["%s"] * len(chunk)), chunk)
+        result = {"lines_lowered": lowered.height, "lines_credited": credited.height,
+                  "credit_total": int(credited.get_column("difference").sum() or 0)}  # fmt: skip
+        audit_record(actor=actor, action="contribution.discount_credit", entity_type="ledger", entity_id="-",
+                     changes=result)  # fmt: skip
+    return result
