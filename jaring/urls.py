@@ -15,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("pekerja/", include("jaring.registry.urls")),
     path("impor/", include("jaring.imports.urls")),
+    path("iuran/", include("jaring.contributions.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

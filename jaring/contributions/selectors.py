@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
+
+from django.db.models import Count, Q, Sum
 
 from jaring.contributions import rules
-from jaring.contributions.models import Discount, IncomeTier, PayerTypeSetting, RateRule
-from jaring.contributions.rules import Basis, Due, PayerType, Program, SectorScope
+from jaring.contributions.models import (
+    Bill,
+    BillLine,
+    BillStatus,
+    Discount,
+    IncomeTier,
+    LineStatus,
+    PayerKind,
+    PayerTypeSetting,
+    Payment,
+    PaymentStatus,
+    RateRule,
+    StatementProfile,
+)
+from jaring.contributions.rules import (
+    GRACE_MONTHS,
+    Basis,
+    Due,
+    MonthState,
+    PayerType,
+    Program,
+    SectorScope,
+    Standing,
+    last_payable_month,
+    membership_standing,
+)
+from jaring.core.errors import NotFound
+from jaring.core.rules import Role, mask_nik, may_handle_payments
+from jaring.core.selectors import Viewer
 from jaring.core.types import Period
+from jaring.registry.models import Membership, Worker
 
 
 def _period(text: str) -> Period | None:
@@ -94,3 +126,335 @@ def contribution_quote(
 
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+# ------------------------------------------------------------------------------------- the ledger, scoped
+
+PAGE_SIZE = 50
+
+
+def payer_q(viewer: Viewer, prefix: str = "") -> Q:
+    """The payers a viewer may see: by region like workers; a sponsor only its own; an agent also its
+    own collection."""
+    if viewer.all_regions:
+        return Q()
+    if viewer.role == Role.SPONSOR:
+        return Q(**{f"{prefix}sponsor_ref": viewer.sponsor_ref}) if viewer.sponsor_ref else Q(pk__in=[])
+    q = viewer.region_q(prefix)
+    if viewer.role == Role.AGENT and viewer.user_id:
+        q |= Q(**{f"{prefix}agent_id": viewer.user_id})
+    return q
+
+
+@dataclass(frozen=True)
+class BillRow:
+    id: int
+    period: str
+    seq: int
+    payer_name: str
+    payer_type: str
+    va_number: str
+    first_period: str
+    last_period: str
+    lines_count: int
+    amount_total: int
+    amount_paid: int
+    amount_lapsed: int
+    status: str
+    status_label: str
+    issued_at: dt.datetime
+    due_date: dt.date
+
+    @property
+    def amount_open(self) -> int:
+        return self.amount_total - self.amount_paid - self.amount_lapsed
+
+
+@dataclass(frozen=True)
+class BillPage:
+    rows: list[BillRow]
+    next_after: int | None
+
+
+def _bill_row(b: Bill) -> BillRow:
+    return BillRow(
+        b.pk, b.period, b.seq, b.payer_name, b.payer_type, b.va_number, b.first_period, b.last_period,
+        b.lines_count, b.amount_total, b.amount_paid, b.amount_lapsed, b.status, BillStatus(b.status).label,
+        b.issued_at, b.due_date,
+    )  # fmt: skip
+
+
+def bill_list(
+    *, viewer: Viewer, period: str = "", status: str = "", after: int | None = None, limit: int = PAGE_SIZE
+) -> BillPage:
+    qs = Bill.objects.filter(payer_q(viewer, "payer__"))
+    if period:
+        qs = qs.filter(period=period)
+    if status in BillStatus.values:
+        qs = qs.filter(status=status)
+    if after:
+        qs = qs.filter(pk__lt=after)
+    rows = [_bill_row(b) for b in qs.order_by("-id")[: limit + 1]]
+    return BillPage(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
+
+
+@dataclass(frozen=True)
+class LineRow:
+    id: int
+    worker_id: int
+    full_name: str
+    nik: str
+    kpj: str
+    village_code: str
+    period: str
+    income: int
+    jkk: int
+    jkm: int
+    jht: int
+    amount: int
+    credited: int
+    status: str
+    status_label: str
+    paid_at: dt.datetime | None
+
+
+def bill_get(*, viewer: Viewer, bill_id: int) -> BillRow:
+    found = Bill.objects.filter(payer_q(viewer, "payer__"), pk=bill_id).first()
+    if found is None:
+        raise NotFound("Tagihan tidak ditemukan.", code="BILL_NOT_FOUND")
+    return _bill_row(found)
+
+
+def bill_lines(
+    *, viewer: Viewer, bill_id: int, after: int | None = None, limit: int | None = PAGE_SIZE
+) -> list[LineRow]:
+    """A bill's lines in line order; NIK masked for roles that do not handle personal data."""
+    bill_get(viewer=viewer, bill_id=bill_id)  # scope check
+    qs = BillLine.objects.filter(bill_id=bill_id).order_by("id")
+    if after:
+        qs = qs.filter(pk__gt=after)
+    values = qs.values_list(
+        "id", "worker_id", "worker__full_name", "worker__nik", "worker__village_id", "period", "income", "jkk",
+        "jkm", "jht", "amount", "credited", "status", "paid_at",
+    )  # fmt: skip
+    rows = list(values if limit is None else values[:limit])
+    kpj = dict(
+        Membership.objects.filter(worker_id__in={r[1] for r in rows})
+        .order_by("worker_id", "id")
+        .values_list("worker_id", "kpj")
+    )
+    show = viewer.sees_personal_data
+    return [
+        LineRow(i, w, name, (nik or "") if show else mask_nik(nik), kpj.get(w, ""), village, period, income, jkk, jkm,
+                jht, amount, credited, status, LineStatus(status).label, paid_at)
+        for i, w, name, nik, village, period, income, jkk, jkm, jht, amount, credited, status, paid_at in rows
+    ]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------- payments
+
+
+@dataclass(frozen=True)
+class PaymentRow:
+    id: int
+    source: str
+    bank: str
+    reference: str
+    va_number: str
+    amount: int
+    paid_at: dt.datetime
+    payer_id: int | None
+    payer_name: str
+    status: str
+    status_label: str
+    reason_code: str
+    reason: str
+    settled_note: str
+
+
+def _payment_row(p: Payment) -> PaymentRow:
+    return PaymentRow(
+        p.pk, p.source, p.bank, p.reference, p.va_number, p.amount, p.paid_at, p.payer_id,
+        p.payer.name if p.payer else "", p.status, PaymentStatus(p.status).label, p.reason_code, p.reason,
+        p.settled_note,
+    )  # fmt: skip
+
+
+def payment_list(
+    *, viewer: Viewer, status: str = "", after: int | None = None, limit: int = PAGE_SIZE
+) -> tuple[list[PaymentRow], int | None]:
+    """Payments of the payers a viewer sees. Unmatched payments belong to no payer yet: only the roles that
+    settle them (branch office, administrator) see the queue."""
+    q = payer_q(viewer, "payer__")
+    if may_handle_payments(viewer.role):
+        q |= Q(payer__isnull=True)
+    qs = Payment.objects.filter(q).select_related("payer")
+    if status in PaymentStatus.values:
+        qs = qs.filter(status=status)
+    if after:
+        qs = qs.filter(pk__lt=after)
+    rows = [_payment_row(p) for p in qs.order_by("-id")[: limit + 1]]
+    return rows[:limit], (rows[limit - 1].id if len(rows) > limit else None)
+
+
+def reconciliation_queue(*, viewer: Viewer, limit: int = 200) -> list[PaymentRow]:
+    if not may_handle_payments(viewer.role):
+        return []
+    qs = (
+        Payment.objects.filter(status=PaymentStatus.UNMATCHED)
+        .select_related("payer")
+        .order_by("paid_at", "id")
+    )
+    return [_payment_row(p) for p in qs[:limit]]
+
+
+def statement_profiles() -> list[StatementProfile]:
+    return list(StatementProfile.objects.order_by("name"))
+
+
+# ------------------------------------------------------------------------------------- coverage
+
+
+@dataclass(frozen=True)
+class CoverageMonth:
+    period: str
+    state: str  # rules.MonthState
+    amount: int
+    paid_at: dt.datetime | None
+    payer_name: str
+    payer_type: str
+    last_payable: str  # the last month in which an unpaid month can still be paid
+
+    @property
+    def covered(self) -> bool:
+        return self.state == MonthState.PAID
+
+
+@dataclass(frozen=True)
+class Coverage:
+    worker_id: int
+    kpj: str
+    standing: str
+    standing_label: str
+    arrears: list[str]
+    arrears_amount: int
+    ended_in: str
+    reactivated_in: str
+    months: list[CoverageMonth]  # oldest first
+
+
+STANDING_LABELS = {
+    Standing.ACTIVE: "Aktif",
+    Standing.ARREARS: "Menunggak (masa tenggang)",
+    Standing.ENDED: "Berakhir",
+    Standing.NOT_MEMBER: "Belum ditagih",
+}
+
+
+def coverage_get(*, viewer: Viewer, worker_id: int, as_of: Period, months: int = 12) -> Coverage:
+    """A worker's months: paid (when, by whom), unpaid (until when it may be paid), lapsed, not billed; and
+    the standing the rules derive from the whole history (rules.membership_standing)."""
+    if not Worker.objects.filter(viewer.region_q(), pk=worker_id).exists():
+        raise NotFound("Pekerja tidak ditemukan.", code="WORKER_NOT_FOUND")
+    lines = list(
+        BillLine.objects.filter(worker_id=worker_id)
+        .order_by("period")
+        .values_list("period", "status", "amount", "paid_at", "payer__name", "payer__payer_type")
+    )
+    states = {Period.parse(p): _state(s) for p, s, *_ in lines}
+    standing = membership_standing(months=states, as_of=as_of)
+    by_period = {line[0]: line for line in lines}
+    first = as_of.plus(-(months - 1))
+    out = []
+    for i in range(months):
+        period = str(first.plus(i))
+        found = by_period.get(period)
+        if found is None:
+            out.append(CoverageMonth(period, MonthState.NOT_BILLED, 0, None, "", "", ""))
+            continue
+        _, status, amount, paid_at, payer_name, payer_type = found
+        out.append(CoverageMonth(period, _state(status), amount, paid_at, payer_name, payer_type,
+                                 str(last_payable_month(Period.parse(period)))))  # fmt: skip
+    kpj = (
+        Membership.objects.filter(worker_id=worker_id).order_by("-id").values_list("kpj", flat=True).first()
+        or ""
+    )
+    arrears = [str(p) for p in standing.arrears]
+    amounts = {p: a for p, _, a, *_ in lines}
+    return Coverage(
+        worker_id, kpj, standing.standing.value, STANDING_LABELS[standing.standing], arrears,
+        sum(amounts[p] for p in arrears), str(standing.ended_in or ""), str(standing.reactivated_in or ""), out,
+    )  # fmt: skip
+
+
+def _state(status: str) -> MonthState:
+    return {"paid": MonthState.PAID, "open": MonthState.UNPAID, "lapsed": MonthState.LAPSED}[status]
+
+
+@dataclass(frozen=True)
+class PaidMonth:
+    period: str
+    paid_at: dt.datetime
+    payer_name: str
+    payer_type: str
+
+
+def contribution_paid(*, worker_id: int, period: Period, on_or_before: dt.datetime) -> PaidMonth | None:
+    """The one question a claim asks: was this worker's month paid in full on or before this moment (no
+    buying cover after the accident, domain rules section 2)? The claim's own scoping decides who asks."""
+    found = (
+        BillLine.objects.filter(
+            worker_id=worker_id, period=str(period), status=LineStatus.PAID, paid_at__lte=on_or_before
+        )
+        .values_list("paid_at", "payer__name", "payer__payer_type")
+        .first()
+    )
+    if found is None or found[0] is None:
+        return None
+    return PaidMonth(str(period), found[0], found[1], found[2])
+
+
+# ------------------------------------------------------------------------------------- arrears
+
+
+class ArrearsGroup(StrEnum):
+    PAYER = "payer"  # per sponsor / payer
+    VILLAGE = "village"
+    AGENT = "agent"
+
+
+@dataclass(frozen=True)
+class ArrearsRow:
+    key: str
+    name: str
+    workers: int
+    months: int
+    amount: int  # to pay now to restore cover: every payable unpaid month up to and including this one
+
+
+def arrears_list(*, viewer: Viewer, group: ArrearsGroup, as_of: Period, limit: int = 500) -> list[ArrearsRow]:
+    """Who owes what to restore cover, grouped per payer, per village or per agent's collection: unpaid months
+    still inside their grace window, up to the current month."""
+    qs = BillLine.objects.filter(
+        viewer.region_q("worker__") if not viewer.all_regions and viewer.role != Role.SPONSOR else Q(),
+        payer_q(viewer, "payer__") if viewer.role in (Role.SPONSOR, Role.AGENT) else Q(),
+        status=LineStatus.OPEN,
+        period__lte=str(as_of),
+        period__gte=str(as_of.plus(-GRACE_MONTHS)),
+    )
+    if group == ArrearsGroup.VILLAGE:
+        keys = ("worker__village_id", "worker__village__name")
+    elif group == ArrearsGroup.AGENT:
+        qs = qs.filter(payer__kind=PayerKind.AGENT)
+        keys = ("payer_id", "payer__name")
+    else:
+        keys = ("payer_id", "payer__name")
+    rows = (
+        qs.values(*keys)
+        .annotate(workers=Count("worker_id", distinct=True), months=Count("id"), amount=Sum("amount"))
+        .order_by("-amount", keys[0])[:limit]
+    )
+    return [
+        ArrearsRow(str(r[keys[0]]), r[keys[1]] or "", r["workers"], r["months"], r["amount"] or 0)
+        for r in rows
+    ]

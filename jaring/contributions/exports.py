@@ -1,0 +1,150 @@
+"""What a payer's finance office gets: the bill as a spreadsheet (every line) and as a PDF (the bill with its
+payment instructions and the lines), and the arrears lists as spreadsheets."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+import xlsxwriter
+from django.utils import timezone
+from fpdf import FPDF
+
+from jaring.contributions.selectors import ArrearsRow, BillRow, LineRow
+
+
+def _rp(amount: int) -> str:
+    return "Rp " + f"{amount:,}".replace(",", ".")
+
+
+def _va(va: str) -> str:
+    return " ".join(va[i : i + 4] for i in range(0, len(va), 4))
+
+
+def bill_xlsx(bill: BillRow, lines: Iterable[LineRow]) -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "constant_memory": True})
+    bold = wb.add_format({"bold": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    money = wb.add_format({"num_format": "#,##0"})
+    ws = wb.add_worksheet("Tagihan")
+    facts = [
+        ("Tagihan iuran BPJS Ketenagakerjaan (BPU)", ""),
+        ("Pembayar", bill.payer_name),
+        ("Jenis pembayar", bill.payer_type),
+        ("Nomor virtual account", bill.va_number),
+        ("Bulan tagihan", f"{bill.period} (ke-{bill.seq})"),
+        ("Bulan kepesertaan", f"{bill.first_period} s.d. {bill.last_period}"),
+        ("Jumlah peserta-bulan", str(bill.lines_count)),
+        ("Jumlah tagihan", _rp(bill.amount_total)),
+        ("Jatuh tempo", bill.due_date.strftime("%d-%m-%Y")),
+    ]
+    for row, (label, value) in enumerate(facts):
+        ws.write_string(row, 0, label, bold)
+        ws.write_string(row, 1, value)
+    columns = ["No", "Nama", "NIK", "KPJ", "Kode desa", "Bulan", "Penghasilan", "JKK", "JKM", "JHT", "Jumlah",
+               "Status", "Tanggal bayar"]  # fmt: skip
+    top = len(facts) + 1
+    for col, name in enumerate(columns):
+        ws.write_string(top, col, name, head)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, 4, 18)
+    for i, line in enumerate(lines, start=1):
+        r = top + i
+        ws.write_number(r, 0, i)
+        ws.write_string(r, 1, line.full_name)
+        ws.write_string(r, 2, line.nik)
+        ws.write_string(r, 3, line.kpj)
+        ws.write_string(r, 4, line.village_code)
+        ws.write_string(r, 5, line.period)
+        for col, number in enumerate((line.income, line.jkk, line.jkm, line.jht, line.amount), start=6):
+            ws.write_number(r, col, number, money)
+        ws.write_string(r, 11, line.status_label)
+        ws.write_string(r, 12, timezone.localtime(line.paid_at).strftime("%d-%m-%Y") if line.paid_at else "")
+    wb.close()
+    return buf.getvalue()
+
+
+PDF_MAX_LINES = 2_000
+
+
+def bill_pdf(bill: BillRow, lines: list[LineRow]) -> bytes:
+    """The bill as a document: who pays, how much, into which virtual account, by when; then the lines (the
+    first PDF_MAX_LINES; the spreadsheet carries all of them)."""
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, "Tagihan Iuran BPJS Ketenagakerjaan - Bukan Penerima Upah", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(0, 5, f"Nomor tagihan {bill.id} - diterbitkan {timezone.localtime(bill.issued_at):%d-%m-%Y}",
+             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf.ln(3)
+    facts = [
+        ("Pembayar", bill.payer_name),
+        ("Jenis pembayar", bill.payer_type),
+        ("Bulan tagihan", f"{bill.period} (ke-{bill.seq})"),
+        ("Bulan kepesertaan", f"{bill.first_period} s.d. {bill.last_period}"),
+        ("Peserta-bulan", f"{bill.lines_count:,}".replace(",", ".")),
+        ("Jatuh tempo", bill.due_date.strftime("%d-%m-%Y")),
+    ]
+    for label, value in facts:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(45, 6, label)
+        pdf.set_font("Helvetica", "", 10)
+        pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_fill_color(221, 235, 247)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 9, f"Bayar {_rp(bill.amount_total)} ke virtual account {_va(bill.va_number)}", fill=True,
+             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf.set_font("Helvetica", "", 9)
+    pdf.multi_cell(0, 5, "Pembayaran dicocokkan dengan nomor virtual account. Pembayaran sebagian melunasi bulan "
+                         "tertua lebih dahulu; kelebihan menjadi saldo untuk bulan berikutnya. Satu bulan "
+                         "terlindungi bila iurannya lunas.")  # fmt: skip
+    pdf.ln(3)
+    widths = (10, 62, 34, 22, 18, 22, 22)
+    heads = ("No", "Nama", "NIK", "KPJ", "Bulan", "Jumlah", "Status")
+    pdf.set_font("Helvetica", "B", 8)
+    for w, h in zip(widths, heads, strict=True):
+        pdf.cell(w, 6, h, border=1, fill=True)
+    pdf.ln()
+    pdf.set_font("Helvetica", "", 8)
+    for i, line in enumerate(lines[:PDF_MAX_LINES], start=1):
+        cells = (
+            str(i),
+            line.full_name[:38],
+            line.nik,
+            line.kpj,
+            line.period,
+            _rp(line.amount),
+            line.status_label,
+        )
+        for w, text in zip(widths, cells, strict=True):
+            pdf.cell(w, 5, text.encode("latin-1", "replace").decode("latin-1"), border=1)
+        pdf.ln()
+    if len(lines) > PDF_MAX_LINES:
+        pdf.ln(2)
+        pdf.cell(0, 5, f"... dan {len(lines) - PDF_MAX_LINES:,} baris lagi: lihat berkas .xlsx tagihan ini.")
+    return bytes(pdf.output())
+
+
+def arrears_xlsx(rows: Iterable[ArrearsRow], *, title: str) -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    money = wb.add_format({"num_format": "#,##0"})
+    ws = wb.add_worksheet("Tunggakan")
+    ws.write_string(0, 0, title, wb.add_format({"bold": True}))
+    for col, name in enumerate(["Kode", "Nama", "Pekerja", "Bulan belum dibayar", "Jumlah untuk memulihkan"]):
+        ws.write_string(2, col, name, head)
+    ws.set_column(1, 1, 36)
+    ws.set_column(2, 4, 20)
+    for i, row in enumerate(rows, start=3):
+        ws.write_string(i, 0, row.key)
+        ws.write_string(i, 1, row.name)
+        ws.write_number(i, 2, row.workers)
+        ws.write_number(i, 3, row.months)
+        ws.write_number(i, 4, row.amount, money)
+    wb.close()
+    return buf.getvalue()
