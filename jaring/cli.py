@@ -302,6 +302,121 @@ def cmd_contribution_quote(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bill(args: argparse.Namespace) -> int:
+    from jaring.contributions.services import billing_run
+    from jaring.core.errors import JaringError
+    from jaring.core.selectors import SYSTEM
+    from jaring.core.types import Period
+
+    try:
+        result = billing_run(period=Period.parse(args.period), viewer=SYSTEM, actor=None)
+    except JaringError as exc:
+        text = f"Ditolak: {exc.message} [{exc.code}]"
+        _emit(args, {"error": exc.as_dict()}, lambda d: text)
+        return EXIT_REJECTED
+    run = result.run
+    data = {"run_id": run.pk, "period": args.period, "bills": result.bills, "lines": result.lines,
+            "amount_total": result.amount_total, "lapsed_lines": run.lapsed_lines,
+            "memberships_ended": run.memberships_ended, "settled_from_credit": result.settled_lines,
+            "seconds": result.seconds}  # fmt: skip
+    _emit(
+        args,
+        data,
+        lambda d: (
+            f"Penagihan {d['period']}: {d['bills']:,} tagihan, {d['lines']:,} peserta-bulan, "
+            f"Rp {d['amount_total']:,}; {d['memberships_ended']:,} kepesertaan berakhir; {d['seconds']} detik."
+        ).replace(",", "."),
+    )
+    return EXIT_OK
+
+
+def cmd_payments_import(args: argparse.Namespace) -> int:
+    from jaring.contributions.services import statement_import
+    from jaring.core.errors import JaringError
+    from jaring.core.selectors import SYSTEM
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"jaring payments import: berkas tidak ada: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    started = time.perf_counter()
+    try:
+        with path.open("rb") as fh:
+            result = statement_import(stream=fh, file_name=path.name, profile_name=args.profile, viewer=SYSTEM,
+                                      actor=None)  # fmt: skip
+    except JaringError as exc:
+        text = f"Ditolak: {exc.message} [{exc.code}]"
+        _emit(args, {"error": exc.as_dict()}, lambda d: text)
+        return EXIT_REJECTED
+    st = result.statement
+    data = {"statement_id": st.pk, "new": result.created, "lines": st.lines, "matched": st.matched,
+            "unmatched": st.unmatched, "duplicates": st.duplicates, "rejected": len(result.problems),
+            "amount_total": st.amount_total, "months_paid": result.lines_paid,
+            "problems": [dataclasses.asdict(p) for p in result.problems],
+            "seconds": round(time.perf_counter() - started, 2)}  # fmt: skip
+
+    def human(d: dict[str, Any]) -> str:
+        head = (
+            "Berkas ini sudah pernah diimpor; tidak ada yang berubah."
+            if not d["new"]
+            else (
+                f"{d['lines']} baris: {d['matched']} cocok, {d['unmatched']} menunggu rekonsiliasi, "
+                f"{d['duplicates']} referensi ganda, {d['rejected']} ditolak; {d['months_paid']} peserta-bulan lunas."
+            )
+        )
+        return "\n".join([head, *(f"  baris {p['line']} kolom {p['column']}: {p['message']} [{p['code']}]"
+                                  for p in d["problems"])])  # fmt: skip
+
+    _emit(args, data, human)
+    return EXIT_REJECTED if result.problems else EXIT_OK
+
+
+def cmd_coverage_show(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from jaring.contributions.selectors import coverage_get
+    from jaring.core.errors import JaringError, NotFound
+    from jaring.core.selectors import SYSTEM
+    from jaring.core.types import Period
+    from jaring.registry.models import Worker
+    from jaring.registry.rules import nik_clean
+
+    key = nik_clean(args.worker)
+    worker_id = (
+        Worker.objects.filter(nik=key).values_list("id", flat=True).first() if len(key) == 16 else None
+    )
+    try:
+        if worker_id is None:
+            raise NotFound("Pekerja dengan NIK itu tidak ditemukan.", code="WORKER_NOT_FOUND")
+        as_of = Period.parse(args.as_of) if args.as_of else Period.of(timezone.localdate())
+        found = coverage_get(viewer=SYSTEM, worker_id=worker_id, as_of=as_of, months=args.months)
+    except JaringError as exc:
+        text = f"{exc.message} [{exc.code}]"
+        _emit(args, {"error": exc.as_dict()}, lambda d: text)
+        return EXIT_REJECTED
+    data = dataclasses.asdict(found)
+    for month in data["months"]:
+        month["paid"] = month["state"] == "paid"
+        month["payer"] = month.pop("payer_name")
+
+    def human(d: dict[str, Any]) -> str:
+        rows = [
+            f"KPJ {d['kpj'] or '-'}: {d['standing_label']}"
+            + (
+                f", tunggakan {len(d['arrears'])} bulan Rp {d['arrears_amount']:,}".replace(",", ".")
+                if d["arrears"]
+                else ""
+            )
+        ]
+        for m in d["months"]:
+            when = f" {timezone.localtime(m['paid_at']):%d-%m-%Y} oleh {m['payer']}" if m["paid"] else ""
+            rows.append(f"  {m['period']}  {m['state']:<7}{when}")
+        return "\n".join(rows)  # fmt: skip
+
+    _emit(args, data, human)
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -404,6 +519,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     quote.add_argument("--sector", required=True, help="transport or other")
     quote.add_argument("--jht", action="store_true", help="include the optional JHT")
+    bill = add("bill", cmd_bill, "bill a month: one bill per payer, one line per worker-month")
+    bill.add_argument("--period", required=True, help="billing month, YYYY-MM")
+    payments = sub.add_parser("payments", help="payments").add_subparsers(dest="sub", required=True)
+    pay_import = add(
+        "import", cmd_payments_import, "import a bank statement (CSV) and match it to bills", payments
+    )
+    pay_import.add_argument("file")
+    pay_import.add_argument("--profile", default="jaring", help="the bank's saved column profile")
+    coverage = sub.add_parser("coverage", help="coverage months").add_subparsers(dest="sub", required=True)
+    cov_show = add("show", cmd_coverage_show, "a worker's months: paid or not, when, by whom", coverage)
+    cov_show.add_argument("worker", help="NIK")
+    cov_show.add_argument("--months", type=int, default=12)
+    cov_show.add_argument("--as-of", default="", help="month to look from, YYYY-MM (default: this month)")
     serve = add("serve", cmd_serve, "serve the web app on 127.0.0.1 with a background task worker")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

@@ -690,6 +690,8 @@ class StatementResult:
 def _amount_parse(text: str, *, decimal_comma: bool) -> int | None:
     """'16800', '16.800,00' (decimal comma), '16,800.00': whole rupiah; cents must be zero."""
     text = (text or "").strip().replace("Rp", "").replace(" ", "")
+    negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))  # debits
+    text = text.strip("-()")
     if decimal_comma:
         whole, _, cents = text.partition(",")
         whole = whole.replace(".", "")
@@ -698,7 +700,8 @@ def _amount_parse(text: str, *, decimal_comma: bool) -> int | None:
         whole = whole.replace(",", "")
     if cents and set(cents) != {"0"}:
         return None
-    return whole_number(whole)
+    value = whole_number(whole)
+    return -value if negative and value is not None else value
 
 
 MAX_STATEMENT_BYTES = 50 * 1024 * 1024
