@@ -217,23 +217,29 @@ def _lapse(*, as_of: Period, payer_ids_sql: str = "", params: list[Any] | None =
     limit = str(as_of.plus(-rules.GRACE_MONTHS))  # a month older than this is past its last payable month
     scope = f" AND payer_id IN ({payer_ids_sql})" if payer_ids_sql else ""
     window_from = str(as_of.plus(-(rules.GRACE_MONTHS + 1)))
+    # Four unpaid months just before `as_of`, at least one of them still open (all lapsed: the membership
+    # already ended then, and it is active now because it was re-activated after them).
     run_sql = (
         f"SELECT worker_id FROM {LINE} WHERE period >= %s AND period < %s AND status <> 'paid'{scope} "
-        f"GROUP BY worker_id HAVING COUNT(*) = {rules.GRACE_MONTHS + 1}"
+        f"GROUP BY worker_id HAVING COUNT(*) = {rules.GRACE_MONTHS + 1} "
+        f"AND SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END) > 0"
     )
     run_params = [window_from, str(as_of), *params]
     with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS jaring_ending")
+        cursor.execute(f"CREATE TEMPORARY TABLE jaring_ending AS {run_sql}", run_params)
         cursor.execute(
             f"UPDATE {LINE} SET status = 'lapsed' WHERE status = 'open' AND period < %s "
-            f"AND worker_id IN ({run_sql})",
-            [str(as_of), *run_params],
+            f"AND worker_id IN (SELECT worker_id FROM jaring_ending)",
+            [str(as_of)],
         )
         ended_lines = cursor.rowcount
         cursor.execute(
-            f"UPDATE {MEMBERSHIP} SET status = 'ended' WHERE status = 'active' AND worker_id IN ({run_sql})",
-            run_params,
+            f"UPDATE {MEMBERSHIP} SET status = 'ended' WHERE status = 'active' "
+            f"AND worker_id IN (SELECT worker_id FROM jaring_ending)"
         )
         ended = cursor.rowcount
+        cursor.execute("DROP TABLE jaring_ending")
         cursor.execute(
             f"UPDATE {LINE} SET status = 'lapsed' WHERE status = 'open' AND period < %s{scope}",
             [limit, *params],

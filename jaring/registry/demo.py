@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from jaring.contributions.demo import ledger_demo
 from jaring.core.rules import ROLE_LABELS, Role
 from jaring.core.selectors import SYSTEM
 from jaring.core.services import user_profile_set
@@ -100,10 +101,12 @@ def demo_load(
         .first()
     )
     users = demo_users(first_village=first_village or villages[0])
+    ledger = ledger_demo(seed=seed, out_dir=out_dir, today=timezone.localdate())
     return {
         "workers_created": created,
         "cards_issued": cards,
         "lists": report,
         "users": users,
+        "ledger": ledger,
         "out_dir": str(out_dir),
     }

@@ -320,3 +320,15 @@ def test_each_month_is_priced_by_its_own_rules() -> None:
     assert lines_of(worker) == {"2026-03": ("open", 16_800), "2026-04": ("open", 8_400)}
     pay(own_payer(worker), 16_800 + 8_400, "2026-04-20", "BOTH")
     assert {s for s, _ in lines_of(worker).values()} == {"paid"}
+
+
+def test_a_reactivated_member_is_not_ended_again_by_a_rerun() -> None:
+    worker = member()
+    for month in ("2026-05", "2026-06", "2026-07", "2026-08", "2026-09"):
+        bill(month)
+    assert Membership.objects.get(worker=worker).status == "ended"
+    pay(own_payer(worker), 8_400, "2026-09-15", "BACK-2")
+    assert Membership.objects.get(worker=worker).status == "active"
+    assert bill("2026-09").run.memberships_ended == 0
+    assert bill("2026-10").run.memberships_ended == 0
+    assert Membership.objects.get(worker=worker).status == "active"
