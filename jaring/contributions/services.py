@@ -295,8 +295,15 @@ def _bill(
 ) -> tuple[int, int, int]:
     """Issue the bills of `period` for every active member (or the workers the query names) not billed yet
     for the months of their payer's cycle. Returns (bills, lines, amount)."""
-    workers_sql = worker_ids_sql or f"SELECT worker_id FROM {MEMBERSHIP} WHERE status = 'active'"
-    _mandiri_payers_create(worker_ids_sql=workers_sql, params=params if worker_ids_sql else [])
+    # Self-paying payers only for the workers nobody else pays for this month.
+    p = str(period)
+    workers_sql = (
+        f"SELECT m.worker_id FROM {MEMBERSHIP} m WHERE m.status = 'active' "
+        f"{'AND m.worker_id IN (' + worker_ids_sql + ') ' if worker_ids_sql else ''}"
+        f"AND NOT EXISTS (SELECT 1 FROM {ASSIGNMENT} a WHERE a.worker_id = m.worker_id AND a.first_period <= %s "
+        f"AND (a.last_period = '' OR a.last_period >= %s))"
+    )
+    _mandiri_payers_create(worker_ids_sql=workers_sql, params=[*params, p, p])
     frame = _billable(period=period, worker_ids_sql=worker_ids_sql, params=params)
     if frame.is_empty():
         return 0, 0, 0
