@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from jaring.core.errors import ValidationFailed
 from jaring.core.types import Period, rupiah
+from jaring.registry.rules import luhn_digit
 
 
 class Program(StrEnum):
@@ -185,16 +186,6 @@ def contribution_due(
 # ------------------------------------------------------------------------------------- virtual accounts
 
 
-def _luhn_digit(digits: str) -> str:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return str((10 - total % 10) % 10)
-
-
 VA_LENGTH = 16
 
 
@@ -204,7 +195,7 @@ def va_number(*, prefix: str, customer: str) -> str:
     body = prefix + customer
     if len(body) != VA_LENGTH - 1 or not (body.isascii() and body.isdigit()):
         raise ValueError(f"prefix + customer must be {VA_LENGTH - 1} digits: {body!r}")
-    return body + _luhn_digit(body)
+    return body + luhn_digit(body)
 
 
 def va_clean(text: str) -> str:
@@ -213,7 +204,7 @@ def va_clean(text: str) -> str:
 
 
 def va_valid(text: str) -> bool:
-    return len(text) == VA_LENGTH and text.isascii() and text.isdigit() and _luhn_digit(text[:-1]) == text[-1]
+    return len(text) == VA_LENGTH and text.isascii() and text.isdigit() and luhn_digit(text[:-1]) == text[-1]
 
 
 # ------------------------------------------------------------------------------------- billing cycle
