@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "jaring.registry",
     "jaring.imports",
     "jaring.contributions",
+    "jaring.funding",
     "jaring.linkage",
 ]
 
@@ -120,6 +121,11 @@ JARING: dict[str, Any] = {
         "worker": os.environ.get("JARING_VA_PREFIX_WORKER", "8889"),
         "payer": os.environ.get("JARING_VA_PREFIX_PAYER", "8890"),
     },
+    # When two funding programs want the same worker-month, the earlier payer level keeps it (issue #5:
+    # village, regency, province, national, CSR, donor; BAZNAS gives like a donor). docs/decisions/0007.
+    "FUNDING_PRECEDENCE": os.environ.get(
+        "JARING_FUNDING_PRECEDENCE", "apbdes,apbd_kabkota,apbd_provinsi,apbn,csr,donor,baznas"
+    ),
     # Banks sign their payment notifications with HMAC-SHA256 of the body under this shared secret.
     "BANK_NOTIFY_SECRETS": {
         k: v

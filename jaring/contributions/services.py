@@ -37,7 +37,7 @@ from jaring.contributions.models import (
     StatementProfile,
 )
 from jaring.contributions.rules import PayerType
-from jaring.contributions.selectors import discount_excluded, discount_rows, rate_rows, tier_rows
+from jaring.contributions.selectors import due_table
 from jaring.core.bulk import insert_frame, read_frame
 from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_handle_payments
@@ -248,27 +248,6 @@ def _lapse(*, as_of: Period, payer_ids_sql: str = "", params: list[Any] | None =
     return lapsed, ended
 
 
-def _due_table(combos: pl.DataFrame) -> pl.DataFrame:
-    """The rules priced once per distinct (income, sector, payer type, JHT, month): a million lines need a
-    few dozen calls of contribution_due, never one per line."""
-    rates, tiers, discounts = rate_rows(), tier_rows(), discount_rows()
-    excluded = {p: discount_excluded(p) for p in PayerType}
-    out = []
-    for income, sector, payer_type, jht, period in combos.iter_rows():
-        ptype = PayerType(payer_type)
-        due = rules.contribution_due(
-            income=income, period=Period.parse(period), payer_type=ptype, sector=sector, jht=jht, rates=rates,
-            tiers=tiers, discounts=discounts, discount_excluded=excluded[ptype],
-        )  # fmt: skip
-        out.append((income, sector, payer_type, jht, period, due.jkk, due.jkm, due.jht, due.total))
-    return pl.DataFrame(
-        out,
-        schema={"income": pl.Int64, "sector": pl.String, "payer_type": pl.String, "jht": pl.Boolean,
-                "period": pl.String, "jkk": pl.Int64, "jkm": pl.Int64, "jht_amount": pl.Int64, "amount": pl.Int64},
-        orient="row",
-    )  # fmt: skip
-
-
 def _billable(*, period: Period, worker_ids_sql: str, params: list[Any]) -> pl.DataFrame:
     """Worker-months to bill in `period`: each active member with the payer of that month and its cycle."""
     only = f" AND w.id IN ({worker_ids_sql})" if worker_ids_sql else ""
@@ -331,7 +310,7 @@ def _bill(
     lines = lines.join(existing, on=["worker_id", "period"], how="anti")
     if lines.is_empty():
         return 0, 0, 0
-    prices = _due_table(lines.select("income", "sector", "payer_type", "jht", "period").unique())
+    prices = due_table(lines.select("income", "sector", "payer_type", "jht", "period").unique())
     lines = lines.join(prices, on=["income", "sector", "payer_type", "jht", "period"], how="left")
     bills = lines.group_by("payer_id").agg(
         pl.len().alias("lines_count"), pl.col("amount").sum().alias("amount_total"),
@@ -412,6 +391,7 @@ def billing_run(
         settled = _settle_from_credit(
             payer_ids_sql=f"SELECT payer_id FROM {BILL} WHERE run_id = %s", params=[run.pk], paid_at=issued_at
         )
+        phases["settle"] = round(time.perf_counter() - started - phases["lapse"] - phases["bill"], 2)
         seconds = round(time.perf_counter() - started, 2)
         BillingRun.objects.filter(pk=run.pk).update(
             finished_at=timezone.now(), bills=bills, lines=lines, amount_total=amount, lapsed_lines=lapsed,
@@ -925,7 +905,7 @@ def discount_credit_apply(*, viewer: Viewer, actor: Actor) -> dict[str, int]:
         ).with_columns(pl.col("jht").cast(pl.Boolean))  # fmt: skip
         if lines.is_empty():
             return {"lines_lowered": 0, "lines_credited": 0, "credit_total": 0}
-        prices = _due_table(lines.select("income", "sector", "payer_type", "jht", "period").unique())
+        prices = due_table(lines.select("income", "sector", "payer_type", "jht", "period").unique())
         over = (
             lines.join(prices, on=["income", "sector", "payer_type", "jht", "period"])
             .filter(pl.col("billed") > pl.col("amount"))

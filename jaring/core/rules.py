@@ -34,6 +34,9 @@ _MAY_EDIT_WORKERS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE}
 _MAY_REGISTER_WORKERS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
 # Billing runs, recording payments and settling the reconciliation queue: the branch office's finance work.
 _MAY_HANDLE_PAYMENTS = {Role.ADMIN, Role.BRANCH}
+# Sponsors' programs: the branch office, a regency or village budget officer for their own region's sponsors,
+# and a sponsor's own users. Agents sign workers up; they do not spend budgets.
+_MAY_MANAGE_FUNDING = {Role.ADMIN, Role.BRANCH, Role.REGION, Role.VILLAGE, Role.SPONSOR}
 
 
 def sees_personal_data(role: Role) -> bool:
@@ -54,6 +57,10 @@ def may_register_workers(role: Role) -> bool:
 
 def may_handle_payments(role: Role) -> bool:
     return role in _MAY_HANDLE_PAYMENTS
+
+
+def may_manage_funding(role: Role) -> bool:
+    return role in _MAY_MANAGE_FUNDING
 
 
 def mask_nik(nik: str | None) -> str:
