@@ -232,18 +232,20 @@ def cmd_worker_show(args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from jaring.core.errors import JaringError
+    from jaring.core.errors import JaringError, NotFound
     from jaring.core.rules import ROLE_LABELS, Role
     from jaring.core.services import user_create
+    from jaring.funding.models import Sponsor
 
     try:
+        if args.sponsor and not Sponsor.objects.filter(ref=args.sponsor).exists():
+            raise NotFound(
+                f"Sponsor '{args.sponsor}' tidak dikenal.", code="SPONSOR_NOT_FOUND", field="sponsor"
+            )
         user, password = user_create(
-            username=args.username,
-            role=Role(args.role),
-            region_code=args.region,
-            branch_code=args.branch,
-            actor=None,
-        )
+            username=args.username, role=Role(args.role), region_code=args.region, branch_code=args.branch,
+            sponsor_ref=args.sponsor, actor=None,
+        )  # fmt: skip
     except JaringError as exc:
         text = f"Ditolak: {exc.message} [{exc.code}]"
         _emit(args, {"error": exc.as_dict()}, lambda d: text)
@@ -651,6 +653,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--region", default="", help="region code: province/regency (region), village (village)"
     )
     user_add.add_argument("--branch", default="", help="branch office code (branch), e.g. KC-TGR-CKP")
+    user_add.add_argument("--sponsor", default="", help="sponsor code (sponsor), e.g. pt-contoh-tbk")
     contribution = sub.add_parser("contribution", help="contributions (iuran)").add_subparsers(
         dest="sub", required=True
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("pekerja/", include("jaring.registry.urls")),
     path("impor/", include("jaring.imports.urls")),
     path("iuran/", include("jaring.contributions.urls")),
+    path("dana/", include("jaring.funding.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -15,11 +15,20 @@ _seq = itertools.count(1)
 PASSWORD = "test-pass-123"
 
 
-def make_user(role: Role, *, region_code: str = "", branch_code: str = "", username: str = "") -> User:
+def make_user(
+    role: Role, *, region_code: str = "", branch_code: str = "", username: str = "", sponsor_ref: str = ""
+) -> User:
     user: User = get_user_model().objects.create_user(
         username=username or f"{role.value}{next(_seq)}", password=PASSWORD
     )
-    user_profile_set(user=user, role=role, region_code=region_code, branch_code=branch_code, actor=None)
+    user_profile_set(
+        user=user,
+        role=role,
+        region_code=region_code,
+        branch_code=branch_code,
+        sponsor_ref=sponsor_ref,
+        actor=None,
+    )
     return user
 
 

@@ -55,20 +55,28 @@ def counter_take(*, name: str, count: int = 1) -> int:
 
 
 def user_profile_set(
-    *, user: AbstractBaseUser, role: Role, region_code: str = "", branch_code: str = "", actor: Actor
+    *,
+    user: AbstractBaseUser,
+    role: Role,
+    region_code: str = "",
+    branch_code: str = "",
+    sponsor_ref: str = "",
+    actor: Actor,
 ) -> UserProfile:
     with transaction.atomic():
         profile, _ = UserProfile.objects.update_or_create(
             user_id=user.pk,
-            defaults={"role": role.value, "region_code": region_code, "branch_code": branch_code},
-        )
+            defaults={"role": role.value, "region_code": region_code, "branch_code": branch_code,
+                      "sponsor_ref": sponsor_ref},
+        )  # fmt: skip
         audit_record(
             actor=actor,
             action="user_profile.set",
             entity_type="user",
             entity_id=user.pk,
-            changes={"role": role.value, "region_code": region_code, "branch_code": branch_code},
-        )
+            changes={"role": role.value, "region_code": region_code, "branch_code": branch_code,
+                     "sponsor_ref": sponsor_ref},
+        )  # fmt: skip
     return profile
 
 
@@ -77,7 +85,13 @@ ROLE_LEVELS = {Role.REGION: (1, 2), Role.VILLAGE: (4,), Role.AGENT: (3, 4)}
 
 
 def user_create(
-    *, username: str, role: Role, region_code: str = "", branch_code: str = "", actor: Actor
+    *,
+    username: str,
+    role: Role,
+    region_code: str = "",
+    branch_code: str = "",
+    sponsor_ref: str = "",
+    actor: Actor,
 ) -> tuple[User, str]:
     """A new login with a role and its scope; returns the user and a generated password, shown once."""
     username = username.strip()
@@ -99,8 +113,13 @@ def user_create(
         raise ValidationFailed(
             f"Kantor cabang '{branch_code}' tidak dikenal.", code="BRANCH_UNKNOWN", field="branch_code"
         )
+    if role == Role.SPONSOR and not sponsor_ref:
+        raise ValidationFailed(
+            "Pengguna sponsor perlu kode sponsor.", code="SPONSOR_REF_MISSING", field="sponsor_ref"
+        )
     password = secrets.token_urlsafe(12)
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password, is_staff=role == Role.ADMIN)
-        user_profile_set(user=user, role=role, region_code=region_code, branch_code=branch_code, actor=actor)
+        user_profile_set(user=user, role=role, region_code=region_code, branch_code=branch_code,
+                         sponsor_ref=sponsor_ref if role == Role.SPONSOR else "", actor=actor)  # fmt: skip
     return user, password

@@ -25,7 +25,9 @@ def ending_xlsx(report: Ending) -> bytes:
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     ws = wb.add_worksheet("Berakhir")
-    ws.write_string(0, 0, f"Pendanaan yang berakhir dalam {report.days} hari sejak {report.today:%d-%m-%Y}", bold)
+    ws.write_string(
+        0, 0, f"Pendanaan yang berakhir dalam {report.days} hari sejak {report.today:%d-%m-%Y}", bold
+    )
     columns = ["Sponsor", "Program", "Kode desa", "Desa", "Nama", "NIK", "Bulan terakhir didanai", "Undangan"]
     for col, name in enumerate(columns):
         ws.write_string(2, col, name, head)

@@ -44,7 +44,14 @@ from jaring.funding.models import (
     SponsorKind,
 )
 from jaring.funding.rules import Outcome, Priority, Reason
-from jaring.funding.selectors import plan_month_costs, precedence_order, program_q, sponsor_q
+from jaring.funding.selectors import (
+    FundedRow,
+    plan_month_costs,
+    precedence_order,
+    program_q,
+    program_workers,
+    sponsor_q,
+)
 from jaring.regions.selectors import region_get
 from jaring.registry.models import Membership, Worker
 from jaring.registry.rules import OCCUPATIONS, Ecosystem
@@ -829,6 +836,7 @@ def allocation_record_legacy(
 class Donation:
     program: Program
     result: AllocationResult
+    people: list[FundedRow]  # the first 200, names for the donor to see (NIK masked)
 
 
 def donation_create(
@@ -843,11 +851,12 @@ def donation_create(
     donor_name: str = "",
     first_period: Period | None = None,
     today: dt.date | None = None,
+    dry_run: bool = False,
 ) -> Donation:
     """A donor funds up to `workers` of the neediest not yet covered workers in a village (or district,
     regency, anywhere), of an occupation or ecosystem, for 6 or 12 months paid at once. A sponsor user gives
     as their own sponsor; branch staff record a walk-in donor by name. The donor pays exactly what the funded
-    workers cost: the program's budget is what was committed."""
+    workers cost: the program's budget is what was committed. A dry run shows whom and what, keeps nothing."""
     _require_manage(viewer)
     if months not in rules.DONATION_MONTHS:
         raise ValidationFailed("Donasi untuk 6 atau 12 bulan.", code="MONTHS_INVALID", field="months")
@@ -892,7 +901,10 @@ def donation_create(
         audit_record(actor=actor, action="donation.create", entity_type="program", entity_id=program.pk,
                      changes={"sponsor": sponsor.ref, "workers": program.funded_workers, "months": months,
                               "amount": program.committed})  # fmt: skip
-    return Donation(program=program, result=result)
+        people = program_workers(viewer=_sponsor_view(viewer, sponsor), program_id=program.pk, limit=200)
+        if dry_run:
+            transaction.set_rollback(True)
+    return Donation(program=program, result=result, people=people)
 
 
 def _sponsor_view(viewer: Viewer, sponsor: Sponsor) -> Viewer:

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import template
 
+from jaring.core.rules import mask_name
+
 register = template.Library()
 
 
@@ -18,3 +20,9 @@ def ribuan(value: object) -> str:
 def rupiah(value: object) -> str:
     text = ribuan(value)
     return f"Rp {text}" if text else ""
+
+
+@register.filter
+def samarkan(value: object) -> str:
+    """A name masked for documents that leave the office (a donor's list): "S**** A*****"."""
+    return mask_name(str(value or ""))

@@ -28,6 +28,7 @@ from jaring.funding.selectors import (
     sponsorship_ending,
 )
 from jaring.funding.services import (
+    AllocationResult,
     allocation_record_legacy,
     allocation_run,
     donation_create,
@@ -55,7 +56,7 @@ def _program(sponsor: Sponsor, *, budget: int = 10_000_000, months: int = 12, **
                           first_period=kw.pop("first_period", NOV), months=months, viewer=SYSTEM, actor=None, **kw)  # type: ignore[arg-type]  # test helper  # fmt: skip
 
 
-def _run(*programs: Program, dry_run: bool = False):  # type: ignore[no-untyped-def]
+def _run(*programs: Program, dry_run: bool = False) -> AllocationResult:
     return allocation_run(program_ids=[p.pk for p in programs], viewer=SYSTEM, actor=None, dry_run=dry_run)
 
 

@@ -1,0 +1,161 @@
+"""Funding pages: success, bad input and permission for each."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from jaring.contributions.factories import member
+from jaring.core.factories import make_user
+from jaring.core.rules import Role
+from jaring.core.selectors import SYSTEM
+from jaring.core.types import Period
+from jaring.funding.models import Allocation, Program, Sponsor
+from jaring.funding.services import allocation_run, program_create, sponsor_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _sponsor(
+    payer_type: str = "apbd_kabkota", region: str = "36.03", name: str = "Pemkab Tangerang"
+) -> Sponsor:
+    return sponsor_create(name=name, payer_type=payer_type, region_code=region, viewer=SYSTEM, actor=None)
+
+
+def _program(sponsor: Sponsor, budget: int = 10_000_000) -> Program:
+    return program_create(sponsor_id=sponsor.pk, name="APBD 2027", budget=budget, first_period=Period(2027, 1),
+                          months=12, viewer=SYSTEM, actor=None)  # fmt: skip
+
+
+@pytest.fixture
+def officer(client: Client) -> Client:
+    """A regency budget officer of Kab. Tangerang."""
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    return client
+
+
+@pytest.fixture
+def agent(client: Client) -> Client:
+    client.force_login(make_user(Role.AGENT, region_code="36.03.01"))
+    return client
+
+
+def test_officer_creates_a_program_runs_a_dry_run_then_allocates(officer: Client) -> None:
+    member(poverty_decile="1")
+    sponsor = _sponsor()
+    response = officer.post(reverse("funding:program_create"), {
+        "sponsor": sponsor.pk, "name": "APBD 2027", "budget": "10.000.000", "first_period": "2027-01", "months": "12",
+        "frequency": "1", "priority": "poorest", "occupations": ["petani"],
+    })  # fmt: skip
+    program = Program.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/dana/program/{program.pk}/")
+    assert program.occupations == "petani" and program.budget == 10_000_000
+    url = reverse("funding:program_allocate", args=[program.pk])
+    officer.post(url, {"dry_run": "on"})
+    assert not Allocation.objects.exists()
+    page = officer.post(url, follow=True)
+    assert Allocation.objects.count() == 1
+    html = page.content.decode()
+    assert "Alokasi selesai: 1 pekerja didanai" in html and "201.600" in html
+    assert page.context["workers"][0].nik.count("*") == 8  # a budget officer sees NIKs masked
+
+
+def test_program_form_rejects_bad_input_and_keeps_nothing(officer: Client) -> None:
+    sponsor = _sponsor()
+    response = officer.post(reverse("funding:program_create"), {
+        "sponsor": sponsor.pk, "name": "X", "budget": "banyak", "first_period": "2027-01", "months": "12",
+    })  # fmt: skip
+    assert response.status_code == 400 and "BUDGET_INVALID" in response.content.decode()
+    response = officer.post(reverse("funding:program_create"), {
+        "sponsor": sponsor.pk, "name": "X", "budget": "1000", "first_period": "2027-13", "months": "12",
+    })  # fmt: skip
+    assert response.status_code == 400 and "PERIOD_INVALID" in response.content.decode()
+    assert not Program.objects.exists()
+
+
+def test_agent_may_not_manage_funding(agent: Client) -> None:
+    program = _program(_sponsor())
+    assert agent.get(reverse("funding:program_create")).status_code == 403
+    assert agent.post(reverse("funding:program_allocate", args=[program.pk])).status_code == 403
+    assert agent.get(reverse("funding:donation")).status_code == 403
+    assert agent.post(reverse("funding:sponsor_list"), {"name": "x", "payer_type": "csr"}).status_code == 403
+
+
+def test_other_regions_program_is_not_found(client: Client) -> None:
+    program = _program(_sponsor())
+    client.force_login(make_user(Role.REGION, region_code="35.25"))
+    assert client.get(reverse("funding:program_detail", args=[program.pk])).status_code == 404
+    assert client.post(reverse("funding:program_allocate", args=[program.pk])).status_code == 404
+    assert "APBD 2027" not in client.get(reverse("funding:program_list")).content.decode()
+
+
+def test_sponsor_page_registers_and_refuses(officer: Client) -> None:
+    response = officer.post(reverse("funding:sponsor_list"), {
+        "name": "Desa Cangkudu", "payer_type": "apbdes", "kind": "government", "region_code": "36.03.01.2003",
+    })  # fmt: skip
+    assert response.status_code == 302 and Sponsor.objects.get().ref == "desa-cangkudu"
+    response = officer.post(reverse("funding:sponsor_list"), {
+        "name": "Pemkab Gresik", "payer_type": "apbd_kabkota", "region_code": "35.25",
+    })  # fmt: skip
+    assert response.status_code == 403 and "REGION_NOT_ALLOWED" in response.content.decode()
+    assert Sponsor.objects.count() == 1
+
+
+def test_donor_previews_then_confirms_and_gets_the_receipt(client: Client) -> None:
+    member(poverty_decile="1", full_name="Siti Aminah")
+    donor = _sponsor("donor", "", "Ibu Ani")
+    client.force_login(make_user(Role.SPONSOR, sponsor_ref=donor.ref))
+    form = {"workers": "1", "months": "12", "region_code": "36.03.01.2003", "occupation": "", "ecosystem": ""}
+    preview = client.post(reverse("funding:donation"), {**form, "action": "preview"})
+    assert preview.status_code == 200 and "S*** A*****" in preview.content.decode()
+    assert not Program.objects.exists()
+    done = client.post(reverse("funding:donation"), {**form, "action": "confirm"})
+    program = Program.objects.get()
+    assert done.status_code == 302 and done["Location"].endswith(f"/dana/donasi/{program.pk}/")
+    receipt = client.get(done["Location"])
+    assert receipt.status_code == 200 and "Siti Aminah" not in receipt.content.decode()
+    pdf = client.get(done["Location"] + "?format=pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_donation_with_bad_numbers_is_refused(client: Client) -> None:
+    donor = _sponsor("donor", "", "Ibu Ani")
+    client.force_login(make_user(Role.SPONSOR, sponsor_ref=donor.ref))
+    response = client.post(reverse("funding:donation"), {"workers": "0", "months": "12", "action": "confirm"})
+    assert response.status_code == 400 and "WORKERS_INVALID" in response.content.decode()
+    response = client.post(reverse("funding:donation"), {"workers": "3", "months": "7", "action": "confirm"})
+    assert response.status_code == 400 and "MONTHS_INVALID" in response.content.decode()
+
+
+def test_planner_answers_both_questions(officer: Client) -> None:
+    page = officer.get(reverse("funding:plan"), {"payer_type": "apbd_kabkota", "workers": "86000", "months": "12",
+                                                  "first_period": "2027-01", "budget": "1000000000"})  # fmt: skip
+    assert page.status_code == 200
+    plan = page.context["plan"]
+    assert (plan.cost_per_worker, plan.total, plan.workers_covered) == (201_600, 86_000 * 201_600, 4960)
+    bad = officer.get(reverse("funding:plan"), {"payer_type": "pemda", "workers": "1", "months": "12"})
+    assert bad.status_code == 400 and "PAYER_TYPE_UNKNOWN" in bad.content.decode()
+
+
+def test_ending_and_overlap_pages(officer: Client) -> None:
+    member()
+    program = program_create(sponsor_id=_sponsor().pk, name="APBD", budget=1_000_000,
+                             first_period=Period(2026, 11), months=2, viewer=SYSTEM, actor=None)  # fmt: skip
+    allocation_run(program_ids=[program.pk], viewer=SYSTEM, actor=None)
+    page = officer.get(reverse("funding:ending"))
+    assert page.status_code == 200 and len(page.context["r"].rows) == 1
+    xlsx = officer.get(reverse("funding:ending") + "?format=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert officer.get(reverse("funding:overlap")).status_code == 200
+
+
+def test_pages_need_a_login(client: Client) -> None:
+    for name in (
+        "funding:program_list",
+        "funding:plan",
+        "funding:ending",
+        "funding:overlap",
+        "funding:donation",
+    ):
+        assert client.get(reverse(name)).status_code == 302

@@ -1,0 +1,272 @@
+"""Pages of funding for a sponsor, a budget officer and the branch office: programs with budget used and left,
+a program's funded workers, decisions and waiting list, allocation (with a dry run), sponsors, the donor
+flow with its receipt, the budget planner, the end-of-sponsorship list and the overlap report. Thin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jaring.contributions.rules import PayerType, payer_type_parse
+from jaring.core.errors import JaringError, NotFound, ValidationFailed
+from jaring.core.rules import Role, may_manage_funding
+from jaring.core.selectors import Viewer
+from jaring.core.types import Period, whole_number
+from jaring.core.views_util import forbidden, viewer_required
+from jaring.funding import exports
+from jaring.funding.models import SponsorKind
+from jaring.funding.rules import DONATION_MONTHS, PRIORITY_LABELS, Priority
+from jaring.funding.selectors import (
+    budget_plan,
+    overlap_report,
+    program_decisions,
+    program_get,
+    program_list,
+    program_summary,
+    program_waitlist,
+    program_workers,
+    sponsor_list,
+    sponsorship_ending,
+)
+from jaring.funding.services import allocation_run, donation_create, program_create, sponsor_create
+from jaring.registry.rules import ECOSYSTEM_LABELS, OCCUPATIONS
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SPONSOR_TYPES = [p.value for p in PayerType if p != PayerType.MANDIRI]
+
+
+def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _number(request: HttpRequest, name: str, label: str, *, required: bool = True) -> int | None:
+    raw = request.POST.get(name, "").strip().replace(".", "")
+    if not raw and not required:
+        return None
+    value = whole_number(raw)
+    if value is None:
+        raise ValidationFailed(f"{label} harus angka utuh.", code=f"{name.upper()}_INVALID", field=name)
+    return value
+
+
+def _choices() -> dict[str, Any]:
+    return {"occupations": [(o.code, o.label) for o in OCCUPATIONS],
+            "ecosystems": [(e.value, label) for e, label in ECOSYSTEM_LABELS.items()],
+            "payer_types": SPONSOR_TYPES, "priorities": [(p.value, PRIORITY_LABELS[p]) for p in Priority]}  # fmt: skip
+
+
+@viewer_required
+def program_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    return render(request, "funding/program_list.html", {
+        "programs": program_list(viewer=viewer), "may_manage": may_manage_funding(viewer.role),
+    })  # fmt: skip
+
+
+@viewer_required
+def program_create_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    if not may_manage_funding(viewer.role):
+        return forbidden(request)
+    sponsors = sponsor_list(viewer=viewer)
+    context: dict[str, Any] = {"sponsors": sponsors, "form": {}, **_choices(),
+                               "next_month": str(Period.of(timezone.localdate()).plus(1))}  # fmt: skip
+    if request.method == "POST":
+        form = request.POST
+        context["form"] = form
+        try:
+            sponsor_id = whole_number(form.get("sponsor", ""))
+            if sponsor_id is None:
+                raise ValidationFailed("Pilih sponsor.", code="SPONSOR_MISSING", field="sponsor")
+            program = program_create(
+                sponsor_id=sponsor_id, name=form.get("name", ""), budget=_number(request, "budget", "Anggaran") or 0,
+                first_period=Period.parse(form.get("first_period", "")),
+                months=_number(request, "months", "Lama (bulan)") or 0, jht=form.get("jht") == "on",
+                frequency=_number(request, "frequency", "Frekuensi") or 1,
+                region_codes=[c for c in form.get("region_codes", "").replace(" ", ",").split(",") if c],
+                occupations=form.getlist("occupations"), ecosystems=form.getlist("ecosystems"),
+                age_min=_number(request, "age_min", "Usia minimum", required=False),
+                age_max=_number(request, "age_max", "Usia maksimum", required=False),
+                decile_max=_number(request, "decile_max", "Desil maksimum", required=False),
+                only_uncovered=form.get("only_uncovered") == "on", priority=form.get("priority", Priority.POOREST),
+                max_workers=_number(request, "max_workers", "Kuota pekerja", required=False),
+                viewer=viewer, actor=request.user,
+            )  # fmt: skip
+        except JaringError as exc:
+            context["error"] = f"{exc.message} [{exc.code}]"
+            return render(request, "funding/program_form.html", context, status=exc.http_status)
+        messages.success(request, f"Program {program.name} dibuat. Jalankan alokasi untuk mendanai pekerja.")
+        return redirect("funding:program_detail", program_id=program.pk)
+    return render(request, "funding/program_form.html", context)
+
+
+@viewer_required
+def program_detail_view(request: HttpRequest, viewer: Viewer, program_id: int) -> HttpResponse:
+    try:
+        program = program_get(viewer=viewer, program_id=program_id)
+    except NotFound:
+        return render(request, "core/not_found.html", status=404)
+    after = whole_number(request.GET.get("after", ""))
+    workers = program_workers(viewer=viewer, program_id=program_id, after=after, limit=101)
+    context = {"p": program_summary(viewer=viewer, program_id=program_id), "program": program,
+               "workers": workers[:100], "next_after": workers[99].id if len(workers) > 100 else None}  # fmt: skip
+    if request.headers.get("HX-Request") and after:
+        return render(request, "funding/_worker_rows.html", context)
+    context.update(
+        decisions=program_decisions(viewer=viewer, program_id=program_id),
+        waitlist=program_waitlist(viewer=viewer, program_id=program_id),
+        may_manage=may_manage_funding(viewer.role), conditions=_conditions(program),
+    )  # fmt: skip
+    return render(request, "funding/program_detail.html", context)
+
+
+def _conditions(program: Any) -> list[tuple[str, str]]:
+    out = [("Wilayah", program.region_codes.replace(",", ", ") or "seluruh Indonesia")]
+    if program.occupations:
+        out.append(("Pekerjaan", program.occupations.replace(",", ", ")))
+    if program.ecosystems:
+        out.append(("Ekosistem", program.ecosystems.replace(",", ", ")))
+    if program.age_min is not None or program.age_max is not None:
+        out.append(("Usia", f"{program.age_min or 0}-{program.age_max or '…'} tahun"))
+    if program.decile_max is not None:
+        out.append(("Desil kemiskinan", f"1-{program.decile_max}"))
+    if program.only_uncovered:
+        out.append(("Sasaran", "hanya yang belum terlindungi"))
+    if program.max_workers:
+        out.append(("Kuota", f"{program.max_workers:,} pekerja".replace(",", ".")))
+    out.append(("Prioritas", PRIORITY_LABELS[Priority(program.priority)]))
+    return out
+
+
+@viewer_required
+@require_POST
+def program_allocate_view(request: HttpRequest, viewer: Viewer, program_id: int) -> HttpResponse:
+    if not may_manage_funding(viewer.role):
+        return forbidden(request)
+    dry = request.POST.get("dry_run") == "on"
+    try:
+        result = allocation_run(program_ids=[program_id], viewer=viewer, actor=request.user, dry_run=dry)
+    except JaringError as exc:
+        if exc.http_status == 404:
+            return render(request, "core/not_found.html", status=404)
+        messages.error(request, f"{exc.message} [{exc.code}]")
+        return redirect("funding:program_detail", program_id=program_id)
+    o = result.programs[0]
+    text = (f"{'Simulasi (tidak disimpan)' if dry else 'Alokasi selesai'}: {o.assigned:,} pekerja didanai "
+            f"({o.assigned_months:,} pekerja-bulan, Rp {o.committed_by_run:,}), {o.waitlisted:,} daftar tunggu, "
+            f"{o.excluded:,} tidak memenuhi syarat; sisa anggaran Rp {o.budget_left:,}.").replace(",", ".")  # fmt: skip
+    (messages.info if dry else messages.success)(request, text)
+    return redirect("funding:program_detail", program_id=program_id)
+
+
+@viewer_required
+def sponsor_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    may_create = may_manage_funding(viewer.role) and viewer.role != Role.SPONSOR
+    context: dict[str, Any] = {"sponsors": sponsor_list(viewer=viewer), "may_create": may_create, "form": {},
+                               "kinds": SponsorKind.choices, **_choices()}  # fmt: skip
+    if request.method == "POST":
+        if not may_create:
+            return forbidden(request)
+        form = request.POST
+        context["form"] = form
+        try:
+            sponsor_create(name=form.get("name", ""), payer_type=form.get("payer_type", ""),
+                           kind=form.get("kind", SponsorKind.GOVERNMENT), region_code=form.get("region_code", ""),
+                           ref=form.get("ref", ""), contact=form.get("contact", ""), viewer=viewer,
+                           actor=request.user)  # fmt: skip
+        except JaringError as exc:
+            context["error"] = f"{exc.message} [{exc.code}]"
+            return render(request, "funding/sponsor_list.html", context, status=exc.http_status)
+        messages.success(request, "Sponsor didaftarkan.")
+        return redirect("funding:sponsor_list")
+    return render(request, "funding/sponsor_list.html", context)
+
+
+@viewer_required
+def donation_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    """A donor chooses whom (village, occupation, ecosystem, or let Jaring pick the neediest) and for how long;
+    sees whom and what first; then confirms and gets the receipt."""
+    if not may_manage_funding(viewer.role):
+        return forbidden(request)
+    context: dict[str, Any] = {"form": {"months": "12", "workers": "10"}, "month_choices": DONATION_MONTHS,
+                               "staff": viewer.role != Role.SPONSOR, **_choices()}  # fmt: skip
+    if request.method == "POST":
+        form = request.POST
+        context["form"] = form
+        confirm = form.get("action") == "confirm"
+        try:
+            donation = donation_create(
+                workers=_number(request, "workers", "Jumlah pekerja") or 0,
+                months=_number(request, "months", "Lama (bulan)") or 0, region_code=form.get("region_code", "").strip(),
+                occupation=form.get("occupation", ""), ecosystem=form.get("ecosystem", ""),
+                donor_name=form.get("donor_name", ""), viewer=viewer, actor=request.user, dry_run=not confirm,
+            )  # fmt: skip
+        except JaringError as exc:
+            context["error"] = f"{exc.message} [{exc.code}]"
+            return render(request, "funding/donation.html", context, status=exc.http_status)
+        if confirm:
+            messages.success(request, "Terima kasih! Donasi tercatat; tanda terima siap diunduh.")
+            return redirect("funding:donation_receipt", program_id=donation.program.pk)
+        context["preview"] = donation
+    return render(request, "funding/donation.html", context)
+
+
+@viewer_required
+def donation_receipt_view(request: HttpRequest, viewer: Viewer, program_id: int) -> HttpResponse:
+    try:
+        program = program_get(viewer=viewer, program_id=program_id)
+    except NotFound:
+        return render(request, "core/not_found.html", status=404)
+    summary = program_summary(viewer=viewer, program_id=program_id)
+    rows = program_workers(viewer=viewer, program_id=program_id, limit=None)
+    if request.GET.get("format") == "pdf":
+        data = exports.donation_receipt_pdf(summary, rows, program.sponsor.name)
+        return _download(data, f"tanda-terima-donasi-{program.pk}.pdf", "application/pdf")
+    return render(request, "funding/donation_receipt.html",
+                  {"p": summary, "program": program, "rows": rows[:500], "more": max(0, len(rows) - 500)})  # fmt: skip
+
+
+@viewer_required
+def plan_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    """The budget planner: cost of N workers for M months, or how many a budget covers."""
+    q = request.GET
+    context: dict[str, Any] = {"q": q, "payer_types": SPONSOR_TYPES,
+                               "next_month": str(Period.of(timezone.localdate()).plus(1))}  # fmt: skip
+    status = 200
+    if q.get("months"):
+        try:
+            workers = whole_number(q.get("workers", "").replace(".", "")) if q.get("workers") else None
+            budget = whole_number(q.get("budget", "").replace(".", "")) if q.get("budget") else None
+            months = whole_number(q.get("months", ""))
+            if months is None:
+                raise ValidationFailed("Lama harus angka bulan.", code="MONTHS_INVALID", field="months")
+            context["plan"] = budget_plan(
+                payer_type=payer_type_parse(q.get("payer_type", "")), months=months,
+                first_period=Period.parse(q.get("first_period") or context["next_month"]), workers=workers,
+                budget=budget, sector=q.get("sector", "other"), jht=q.get("jht") == "on",
+            )  # fmt: skip
+        except JaringError as exc:
+            context["error"] = f"{exc.message} [{exc.code}]"
+            status = exc.http_status
+    return render(request, "funding/plan.html", context, status=status)
+
+
+@viewer_required
+def ending_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    today = timezone.localdate()
+    if request.GET.get("format") == "xlsx":
+        report = sponsorship_ending(viewer=viewer, today=today, limit=None)
+        return _download(exports.ending_xlsx(report), f"pendanaan-berakhir-{today:%Y-%m-%d}.xlsx", XLSX)
+    return render(
+        request, "funding/ending.html", {"r": sponsorship_ending(viewer=viewer, today=today, limit=500)}
+    )
+
+
+@viewer_required
+def overlap_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    return render(request, "funding/overlap.html", {"r": overlap_report(viewer=viewer)})
