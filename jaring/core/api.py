@@ -46,6 +46,7 @@ def api_viewer(request: HttpRequest) -> Viewer:
 
 def register_routers() -> None:
     from jaring.contributions.api import router as contributions_router  # noqa: PLC0415
+    from jaring.funding.api import router as funding_router  # noqa: PLC0415
     from jaring.imports.api import router as imports_router  # noqa: PLC0415 (routers import this module)
     from jaring.regions.api import router as regions_router  # noqa: PLC0415
     from jaring.registry.api import router as registry_router  # noqa: PLC0415
@@ -54,6 +55,7 @@ def register_routers() -> None:
     api.add_router("/workers", registry_router)
     api.add_router("/imports", imports_router)
     api.add_router("/contributions", contributions_router)
+    api.add_router("/funding", funding_router)
 
 
 register_routers()
