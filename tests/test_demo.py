@@ -6,8 +6,14 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 
-from jaring.core.selectors import viewer_for
+from jaring.contributions.models import BillLine
+from jaring.core.selectors import SYSTEM, viewer_for
+from jaring.core.types import Period
+from jaring.funding.demo import CSR_REF
+from jaring.funding.models import Allocation, Program
+from jaring.funding.selectors import overlap_report, program_list
 from jaring.imports.models import BatchStatus, ImportBatch
 from jaring.registry.demo import demo_load
 from jaring.registry.models import Membership, Worker
@@ -31,8 +37,28 @@ def test_demo_data_fills_the_four_seed_regions_and_runs_again_without_change(tmp
     assert any(p.suffix == ".csv" for p in tmp_path.iterdir()) and any(
         p.suffix == ".xlsx" for p in tmp_path.iterdir()
     )
-    for username in ("admin", "cabang", "pemda", "desa", "agen", "sponsor"):
+    for username in ("admin", "cabang", "pemda", "desa", "agen", "sponsor", "donatur"):
         assert viewer_for(get_user_model().objects.get(username=username)) is not None
+    _funding_side_by_side()
 
     again = demo_load(workers=400, seed=3, out_dir=tmp_path)
     assert again["workers_created"] == 0 and Worker.objects.count() == created
+
+
+def _funding_side_by_side() -> None:
+    """APBD, Dana Desa, CSR and a donation fund workers together; the allocation runs never fund a worker-month
+    twice (only the village's legacy list overlaps, on purpose, for the overlap report) and no month is billed
+    twice."""
+    kinds = set(Program.objects.filter(funded_workers__gt=0).values_list("payer_type", flat=True))
+    assert {"apbd_kabkota", "apbdes", "csr", "donor"} <= kinds
+    months: set[tuple[int, int]] = set()
+    for a in Allocation.objects.filter(source="run"):
+        for i in range(a.months):
+            key = (a.worker_id, Period.parse(a.first_period).plus(i).index)
+            assert key not in months
+            months.add(key)
+    assert len(overlap_report(viewer=SYSTEM).rows) == 5
+    billed = BillLine.objects.values("worker_id", "period").annotate(n=Count("id")).filter(n__gt=1)
+    assert not billed.exists()
+    sponsor = viewer_for(get_user_model().objects.get(username="sponsor"))
+    assert sponsor is not None and {p.sponsor_ref for p in program_list(viewer=sponsor)} == {CSR_REF}

@@ -13,7 +13,7 @@ import polars as pl
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from jaring.contributions.models import BillingRun, BillLine, Payer, PayerKind
+from jaring.contributions.models import BillingRun, BillLine, Payer, PayerAssignment, PayerKind
 from jaring.contributions.rules import PayerType
 from jaring.contributions.services import billing_run, payer_assign, payer_create, statement_import
 from jaring.core.bulk import read_frame
@@ -46,27 +46,16 @@ def ledger_demo(*, seed: int, out_dir: Path, today: dt.date) -> dict[str, int]:
     if not members:
         return {"months": 0, "statements": 0}
     first = Period.of(today).plus(-(MONTHS - 1))
-    tangerang = list(
-        Worker.objects.filter(pk__in=members, regency_code="36.03")
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
-    apbd = payer_create(kind=PayerKind.PROGRAM, payer_type=PayerType.APBD_KABKOTA, name="APBD Kab. Tangerang 2026",
-                        region_code="36.03", program_ref="demo:apbd-tangerang", actor=None)  # fmt: skip
-    payer_assign(payer_id=apbd.pk, worker_ids=tangerang[: len(tangerang) // 3], first_period=first,
-                 last_period=Period(today.year, 12), actor=None)  # fmt: skip
-    donor = payer_create(kind=PayerKind.PROGRAM, payer_type=PayerType.DONOR, name="GN Lingkaran - Donatur Demo",
-                         frequency=6, program_ref="demo:gn-lingkaran", actor=None)  # fmt: skip
-    rest = [w for w in members if w not in set(tangerang[: len(tangerang) // 3])]
-    payer_assign(payer_id=donor.pk, worker_ids=rest[:40], first_period=first, last_period=None, actor=None)
+    # Sponsors' programs (funding demo) pay for some; the demo agent collects from others; the rest pay
+    # themselves (the billing run makes their payers).
+    funded = set(PayerAssignment.objects.values_list("worker_id", flat=True))
+    rest = [w for w in members if w not in funded]
     agent = get_user_model().objects.filter(username="agen").first()
     if agent is not None:
         area = agent.profile.region_code
         collection = payer_create(kind=PayerKind.AGENT, payer_type=PayerType.MANDIRI, name=f"Kolektif agen {agent}",
                                   agent_id=agent.pk, region_code=area, actor=None)  # fmt: skip
-        picked = list(
-            Worker.objects.filter(pk__in=rest[40:], district_code=area[:8]).values_list("id", flat=True)
-        )
+        picked = list(Worker.objects.filter(pk__in=rest, district_code=area[:8]).values_list("id", flat=True))
         payer_assign(payer_id=collection.pk, worker_ids=picked[:60], first_period=first, last_period=None,
                      actor=None)  # fmt: skip
     behaviour: dict[int, str] = {}

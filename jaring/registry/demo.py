@@ -11,10 +11,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from jaring.contributions.demo import MONTHS as LEDGER_MONTHS
 from jaring.contributions.demo import ledger_demo
 from jaring.core.rules import ROLE_LABELS, Role
 from jaring.core.selectors import SYSTEM
 from jaring.core.services import user_profile_set
+from jaring.funding.demo import CSR_REF, DONOR_REF, funding_demo
 from jaring.imports.models import BatchStatus
 from jaring.imports.services import import_commit, import_stage, import_upload
 from jaring.regions.models import NikPrefix, Region
@@ -44,20 +46,24 @@ def demo_users(*, first_village: str) -> list[dict[str, str]]:
         ("pemda", Role.REGION, "36.03", ""),
         ("desa", Role.VILLAGE, first_village, ""),
         ("agen", Role.AGENT, first_village[:8], ""),
-        ("sponsor", Role.SPONSOR, "", ""),
+        ("sponsor", Role.SPONSOR, "", CSR_REF),  # the CSR manager of the demo company
+        ("donatur", Role.SPONSOR, "", DONOR_REF),  # GN Lingkaran
     ]
     out = []
     with transaction.atomic():
-        for username, role, region, branch in specs:
+        for username, role, region, scope in specs:
+            branch = scope if role == Role.BRANCH else ""
+            sponsor_ref = scope if role == Role.SPONSOR else ""
             user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": role == Role.ADMIN})
             if role == Role.ADMIN:
                 user.is_superuser = True
                 user.is_staff = True
             user.set_password(DEMO_PASSWORD)
             user.save()
-            user_profile_set(user=user, role=role, region_code=region, branch_code=branch, actor=None)
+            user_profile_set(user=user, role=role, region_code=region, branch_code=branch, sponsor_ref=sponsor_ref,
+                             actor=None)  # fmt: skip
             out.append({"username": username, "password": DEMO_PASSWORD, "role": ROLE_LABELS[role],
-                        "scope": region or branch or "semua"})  # fmt: skip
+                        "scope": region or scope or "semua"})  # fmt: skip
     return out
 
 
@@ -101,12 +107,14 @@ def demo_load(
         .first()
     )
     users = demo_users(first_village=first_village or villages[0])
+    funding = funding_demo(today=timezone.localdate(), months_back=LEDGER_MONTHS)
     ledger = ledger_demo(seed=seed, out_dir=out_dir, today=timezone.localdate())
     return {
         "workers_created": created,
         "cards_issued": cards,
         "lists": report,
         "users": users,
+        "funding": funding,
         "ledger": ledger,
         "out_dir": str(out_dir),
     }
