@@ -116,6 +116,9 @@ class AllocationRun(models.Model):
     waitlisted = models.IntegerField(default=0)
     excluded = models.IntegerField(default=0)
     reasons = models.JSONField(default=dict)  # reason code -> workers
+    # Per program: {"<id>": {"assigned": n, "months": n, "committed": rp, "waitlisted": {reason: n},
+    # "excluded": {reason: n}}}: what a program's page explains.
+    outcomes = models.JSONField(default=dict)
     budget_committed = models.BigIntegerField(default=0)  # by this run
     seconds = models.FloatField(default=0)
     actor = models.ForeignKey(

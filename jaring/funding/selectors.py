@@ -19,7 +19,7 @@ from jaring.core.rules import Role, mask_nik
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
 from jaring.funding import rules
-from jaring.funding.models import Allocation, Decision, Program, Sponsor
+from jaring.funding.models import Allocation, AllocationRun, Decision, Program, Sponsor
 from jaring.funding.rules import Outcome, Reason
 from jaring.registry.models import Worker
 
@@ -205,21 +205,27 @@ class ReasonCount:
 
 
 def program_decisions(*, viewer: Viewer, program_id: int) -> list[ReasonCount]:
-    """What the latest run decided for the program, counted by outcome and reason."""
+    """What the latest run that included the program decided, counted by outcome and reason (the run keeps
+    the counts: workers whose months other programs fund are counted there, not listed)."""
     program_get(viewer=viewer, program_id=program_id)
-    run = _latest_run(program_id)
+    key = str(program_id)
+    run = (
+        AllocationRun.objects.filter(outcomes__has_key=key)
+        .order_by("-id")
+        .values_list("outcomes", flat=True)
+        .first()
+    )
     if run is None:
         return []
-    counts = (
-        Decision.objects.filter(_worker_scope(viewer), program_id=program_id, run_id=run)
-        .values_list("outcome", "reason")
-        .annotate(n=Count("id"))
-        .order_by("outcome", "-n")
+    found = run[key]
+    out = (
+        [ReasonCount(Outcome.ASSIGNED.value, "", "Didanai", found.get("assigned", 0))]
+        if found.get("assigned")
+        else []
     )
-    out = []
-    for outcome, reason, n in counts:
-        label = rules.REASON_LABELS[Reason(reason)] if reason else "Didanai"
-        out.append(ReasonCount(outcome, reason, label, n))
+    for outcome in (Outcome.WAITLISTED, Outcome.EXCLUDED):
+        for reason, n in sorted(found.get(outcome.value, {}).items(), key=lambda kv: -kv[1]):
+            out.append(ReasonCount(outcome.value, reason, rules.REASON_LABELS[Reason(reason)], n))
     return out
 
 

@@ -374,6 +374,9 @@ def allocation_run(
             assigned_months=sum(o.assigned_months for o in outcomes),
             waitlisted=sum(o.waitlisted for o in outcomes), excluded=sum(o.excluded for o in outcomes),
             reasons=reasons, budget_committed=sum(o.committed_by_run for o in outcomes), seconds=seconds,
+            outcomes={str(o.program_id): {"assigned": o.assigned, "months": o.assigned_months,
+                                          "committed": o.committed_by_run, "waitlisted": o.waitlist_reasons,
+                                          "excluded": o.excluded_reasons} for o in outcomes},
         )  # fmt: skip
         audit_record(
             actor=actor, action="allocation.run", entity_type="allocation_run", entity_id=run.pk,
@@ -524,22 +527,59 @@ def _pays_own_way(pairs: pl.DataFrame, progs: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
+MASK_MONTHS = 62  # a run's months are bits of one Int64: programs spanning more are allocated in turns
+
+
+def _mask(first: int, last: int, lo: int) -> int:
+    """Months first..last (Period indexes) as bits, bit 0 = month `lo`."""
+    return ((1 << (last - first + 1)) - 1) << (first - lo)
+
+
+def _bits(mask: int, lo: int) -> list[int]:
+    out, i = [], 0
+    while mask:
+        if mask & 1:
+            out.append(lo + i)
+        mask >>= 1
+        i += 1
+    return out
+
+
+def _windows(programs: Sequence[Program]) -> list[list[Program]]:
+    """Programs grouped so that each group's months fit one mask (almost always: one group)."""
+    groups: list[list[Program]] = []
+    lo = 0
+    for p in sorted(programs, key=lambda p: (p.first_period, p.pk)):
+        first = Period.parse(p.first_period).index
+        if not groups or first + p.months - 1 - lo >= MASK_MONTHS:
+            groups.append([])
+            lo = first
+        groups[-1].append(p)
+    return groups
+
+
 def _taken(worker_ids: pl.Series, lo: int, hi: int) -> pl.DataFrame:
-    """Worker-months some program already funds in [lo, hi]: (worker_id, month, by_program)."""
+    """Months in [lo, hi] some program already funds, per worker and program: (worker_id, by_program, held)."""
     frame = read_frame(
         f"SELECT worker_id, program_id, first_period, last_period FROM {ALLOCATION} "
         f"WHERE last_period >= %s AND first_period <= %s",
         [str(_period_at(lo)), str(_period_at(hi))],
         {"worker_id": pl.Int64, "by_program": pl.Int64, "first": pl.String, "last": pl.String},
-    )
-    return (
-        frame.join(worker_ids.to_frame("worker_id").unique(), on="worker_id", how="semi")
-        .with_columns(pl.int_ranges(pl.max_horizontal(_month_index("first"), pl.lit(lo)),
-                                    pl.min_horizontal(_month_index("last"), pl.lit(hi)) + 1).alias("month"))
-        .explode("month")
-        .select("worker_id", "month", "by_program")
-        .unique(subset=["worker_id", "month"], keep="first")
+    ).join(worker_ids.to_frame("worker_id").unique(), on="worker_id", how="semi")
+    spans = frame.select("first", "last").unique()
+    masks = {
+        (f, t): _mask(max(Period.parse(f).index, lo), min(Period.parse(t).index, hi), lo)
+        for f, t in spans.iter_rows()
+    }
+    table = pl.DataFrame(
+        [(f, t, m) for (f, t), m in masks.items()],
+        schema={"first": pl.String, "last": pl.String, "held": pl.Int64}, orient="row",
     )  # fmt: skip
+    return (
+        frame.join(table, on=["first", "last"])
+        .group_by("worker_id", "by_program")
+        .agg(pl.col("held").bitwise_or())
+    )
 
 
 def _month_index(col: str) -> pl.Expr:
@@ -559,16 +599,85 @@ def _period_str(col: str) -> pl.Expr:
     )
 
 
+PRICE_KEYS = ["income", "sector", "payer_type", "jht"]
+
+
+class _Prices:
+    """Each worker-month priced by the contribution rules: every distinct (income, sector, payer type, JHT)
+    priced once per month of the window, a mask's cost summed from those."""
+
+    def __init__(self, combos: pl.DataFrame, lo: int, hi: int) -> None:
+        self.lo = lo
+        months = pl.DataFrame({"period": [str(_period_at(m)) for m in range(lo, hi + 1)]})
+        table = (
+            due_table(combos.select(PRICE_KEYS).unique().join(months, how="cross")) if combos.height else None
+        )
+        self.by = {} if table is None else {
+            (i, s, t, j, Period.parse(p).index): a
+            for i, s, t, j, p, a in table.select(*PRICE_KEYS, "period", "amount").iter_rows()
+        }  # fmt: skip
+
+    def runs(self, frame: pl.DataFrame, col: str) -> pl.DataFrame:
+        """For each distinct (price keys, mask) in `frame`: its runs of consecutive months with their cost, as
+        lists (first, last, months, cost), and the mask's total cost and months."""
+        rows = []
+        for i, s, t, j, mask in frame.select(*PRICE_KEYS, col).unique().iter_rows():
+            runs = rules.month_runs(_bits(mask, self.lo))
+            costs = [sum(self.by[(i, s, t, j, m)] for m in range(a, b + 1)) for a, b in runs]
+            rows.append((i, s, t, j, mask, [a for a, _ in runs], [b for _, b in runs],
+                         [b - a + 1 for a, b in runs], costs, sum(costs), sum(b - a + 1 for a, b in runs)))  # fmt: skip
+        return pl.DataFrame(
+            rows,
+            schema={"income": pl.Int64, "sector": pl.String, "payer_type": pl.String, "jht": pl.Boolean,
+                    col: pl.Int64, "run_first": pl.List(pl.Int64), "run_last": pl.List(pl.Int64),
+                    "run_months": pl.List(pl.Int64), "run_cost": pl.List(pl.Int64), "cost": pl.Int64,
+                    "months": pl.Int64},
+            orient="row",
+        )  # fmt: skip
+
+
 def _allocate(
     *, programs: Sequence[Program], run: AllocationRun, actor: Actor, phases: dict[str, float]
 ) -> list[ProgramOutcome]:
-    tick = time.perf_counter()
     outcomes = {p.pk: ProgramOutcome(program_id=p.pk, name=p.name, budget=p.budget) for p in programs}
-    if not programs:
-        return []
+    for group in _windows(programs):
+        _allocate_window(programs=group, run=run, actor=actor, phases=phases, outcomes=outcomes)
+    _programs_refresh([p.pk for p in programs])
+    for program in Program.objects.filter(pk__in=[p.pk for p in programs]):
+        o = outcomes[program.pk]
+        o.waitlisted = sum(o.waitlist_reasons.values())
+        o.excluded = sum(o.excluded_reasons.values())
+        o.budget, o.budget_committed, o.budget_left = (
+            program.budget,
+            program.committed,
+            program.budget - program.committed,
+        )
+    return [outcomes[p.pk] for p in programs]
+
+
+def _count(outcomes: dict[int, ProgramOutcome], frame: pl.DataFrame, *, waitlist: bool = False) -> None:
+    for pid, reason, n in frame.group_by("program_id", "reason").len().iter_rows():
+        target = outcomes[pid].waitlist_reasons if waitlist else outcomes[pid].excluded_reasons
+        target[reason] = target.get(reason, 0) + n
+
+
+def _allocate_window(
+    *, programs: Sequence[Program], run: AllocationRun, actor: Actor, phases: dict[str, float],
+    outcomes: dict[int, ProgramOutcome],
+) -> None:  # fmt: skip
+    def lap(name: str) -> None:
+        phases[name] = round(phases.get(name, 0) + time.perf_counter() - tick, 2)
+
+    tick = time.perf_counter()
     progs = _program_frame(programs, precedence_order())
+    lo, hi = int(progs.get_column("first_idx").min()), int(progs.get_column("last_idx").max())  # type: ignore[arg-type]  # non-empty Int64 columns
+    progs = progs.with_columns(
+        pl.struct("first_idx", "last_idx").map_elements(lambda r: _mask(r["first_idx"], r["last_idx"], lo),
+                                                        return_dtype=pl.Int64).alias("want")
+    )  # fmt: skip
     workers = _workers(programs)
-    phases["read"] = round(time.perf_counter() - tick, 2)
+    lap("read")
+    tick = time.perf_counter()
     pairs = _pairs(programs, workers)
     pairs = pairs.join(workers, on="worker_id").join(progs, on="program_id")
     own = _pays_own_way(pairs.select("program_id", "worker_id"), progs)
@@ -576,53 +685,47 @@ def _allocate(
                        how="left").with_columns(pl.col("pays_own_way").fill_null(False))  # fmt: skip
     pairs = exclusion_frame(pairs)
     excluded = pairs.filter(pl.col("reason").is_not_null()).select("program_id", "worker_id", "reason")
-    eligible = pairs.filter(pl.col("reason").is_null()).drop("reason")
-    phases["eligibility"] = round(time.perf_counter() - tick - phases["read"], 2)
-
-    # Worker-months each program would fund, less those already funded (by it or by another program).
-    months = eligible.select(
-        "program_id", "worker_id", "precedence", "decile", "poorest", "income", "sector", "payer_type", "jht",
-        pl.int_ranges("first_idx", pl.col("last_idx") + 1).alias("month"),
-    ).explode("month")  # fmt: skip
-    lo, hi = int(progs.get_column("first_idx").min()), int(progs.get_column("last_idx").max())  # type: ignore[arg-type]  # non-empty Int64 columns
-    taken = _taken(eligible.get_column("worker_id"), lo, hi)
-    held = months.join(taken, on=["worker_id", "month"], how="inner")
-    claims = months.join(taken, on=["worker_id", "month"], how="anti")
-    settled = claims.select("program_id", "worker_id").unique()
-    nothing_left = (
-        held.group_by("program_id", "worker_id")
-        .agg((pl.col("by_program") == pl.col("program_id")).any().alias("mine"))
-        .join(settled, on=["program_id", "worker_id"], how="anti")
-        .select("program_id", "worker_id",
-                pl.when(pl.col("mine")).then(pl.lit(Reason.ALREADY_ASSIGNED.value))
-                .otherwise(pl.lit(Reason.FUNDED_ELSEWHERE.value)).alias("reason"))
+    _count(outcomes, excluded)
+    eligible = pairs.filter(pl.col("reason").is_null()).select(
+        "program_id", "worker_id", (pl.col("precedence") * 1_000_000_000 + pl.col("program_id")).alias("key"),
+        "want", *PRICE_KEYS,
+        pl.when(pl.col("poorest")).then(pl.col("decile").fill_null(11)).otherwise(0).alias("p1"),
     )  # fmt: skip
-    excluded = pl.concat([excluded, nothing_left])
+    del pairs
+    lap("eligibility")
 
-    # Price each worker-month with the contribution rules (each distinct combination once).
-    claims = claims.with_columns(_period_str("month").alias("period"))
-    if claims.height:
-        prices = due_table(claims.select("income", "sector", "payer_type", "jht", "period").unique())
-        claims = claims.join(prices.select("income", "sector", "payer_type", "jht", "period", "amount"),
-                             on=["income", "sector", "payer_type", "jht", "period"], how="left")  # fmt: skip
-    else:
-        claims = claims.with_columns(pl.lit(0, dtype=pl.Int64).alias("amount"))
-    phases["months"] = round(time.perf_counter() - tick - sum(phases.values()), 2)
+    # Months already funded: by another program (funded elsewhere) or by this one (already assigned).
+    tick = time.perf_counter()
+    taken = _taken(eligible.get_column("worker_id"), lo, hi)
+    held_all = taken.group_by("worker_id").agg(pl.col("held").bitwise_or().alias("held_all"))
+    mine = taken.rename({"by_program": "program_id", "held": "mine"})
+    claims = (
+        eligible.join(held_all, on="worker_id", how="left").join(mine, on=["program_id", "worker_id"], how="left")
+        .with_columns((pl.col("want") & ~pl.col("held_all").fill_null(0)).alias("free"))
+    )  # fmt: skip
+    nothing = claims.filter(pl.col("free") == 0).select(
+        "program_id", "worker_id",
+        pl.when((pl.col("want") & pl.col("mine").fill_null(0)) != 0).then(pl.lit(Reason.ALREADY_ASSIGNED.value))
+        .otherwise(pl.lit(Reason.FUNDED_ELSEWHERE.value)).alias("reason"),
+    )  # fmt: skip
+    _count(outcomes, nothing)
+    claims = claims.filter(pl.col("free") != 0).drop("want", "held_all", "mine")
+    prices = _Prices(claims, lo, hi)
+    lap("months")
 
+    tick = time.perf_counter()
     budget = dict(zip(progs["program_id"].to_list(), progs["budget_left"].to_list(), strict=True))
     quota = dict(zip(progs["program_id"].to_list(), progs["max_left"].to_list(), strict=True))
     offset = dict.fromkeys(budget, 0)
     won_parts, wait_parts = [], []
     while claims.height:
-        # Each worker-month goes to the program of highest precedence (then the older program) among those
-        # still wanting it; each program takes its winners in priority order while budget and quota last.
-        key = pl.col("precedence") * 1_000_000_000 + pl.col("program_id")
-        top = claims.filter(key == key.min().over("worker_id", "month"))
+        # Each worker goes first to the program of highest precedence (then the older program) among those still
+        # wanting some of their months; it takes the months still free. Each program takes its candidates in
+        # priority order while budget and quota last; what it leaves goes to the next program in later rounds.
+        top = claims.filter(pl.col("key") == pl.col("key").min().over("worker_id"))
+        costs = prices.runs(top, "free")
         per = (
-            top.group_by("program_id", "worker_id")
-            .agg(pl.col("amount").sum().alias("cost"), pl.len().alias("months"), pl.col("decile").first(),
-                 pl.col("poorest").first())
-            .with_columns(pl.when(pl.col("poorest")).then(pl.col("decile").fill_null(11)).otherwise(0).alias("p1"))
+            top.join(costs.select(*PRICE_KEYS, "free", "cost", "months"), on=[*PRICE_KEYS, "free"])
             .sort("program_id", "p1", "worker_id")
             .with_columns(pl.col("cost").cum_sum().over("program_id").alias("cum"),
                           (pl.int_range(pl.len()).over("program_id") + 1).alias("n"))
@@ -638,121 +741,95 @@ def _allocate(
             )
         )  # fmt: skip
         won = per.filter(pl.col("reason").is_null())
-        waiting = per.filter(pl.col("reason").is_not_null())
-        won_months = top.join(won.select("program_id", "worker_id", "rank"), on=["program_id", "worker_id"])
-        won_parts.append(won_months)
-        wait_parts.append(waiting.select("program_id", "worker_id", "reason", "rank", "months", "cost"))
+        won_parts.append(won.select("program_id", "worker_id", "free", *PRICE_KEYS, "rank", "cost", "months"))
+        wait_parts.append(per.filter(pl.col("reason").is_not_null()).select(
+            "program_id", "worker_id", "reason", "rank", "months", "cost"))  # fmt: skip
         for pid, cost, n in won.group_by("program_id").agg(pl.col("cost").sum(), pl.len()).iter_rows():
             budget[pid] -= cost
             if quota[pid] is not None:
                 quota[pid] -= n
-        for pid, n in per.group_by("program_id").agg(pl.len()).iter_rows():
+        for pid, n in per.group_by("program_id").len().iter_rows():
             offset[pid] += n
-        claims = claims.join(
-            per.select("program_id", "worker_id"), on=["program_id", "worker_id"], how="anti"
-        )
-        claims = claims.join(won_months.select("worker_id", "month"), on=["worker_id", "month"], how="anti")
-    phases["assign"] = round(time.perf_counter() - tick - sum(phases.values()), 2)
+        claims = (
+            claims.join(top.select("program_id", "worker_id"), on=["program_id", "worker_id"], how="anti")
+            .join(won.select("worker_id", pl.col("free").alias("got")), on="worker_id", how="left")
+            .with_columns((pl.col("free") & ~pl.col("got").fill_null(0)).alias("free"))
+            .drop("got")
+        )  # fmt: skip
+        gone = claims.filter(pl.col("free") == 0)
+        if gone.height:
+            _count(
+                outcomes,
+                gone.select("program_id", "worker_id", pl.lit(Reason.FUNDED_ELSEWHERE.value).alias("reason")),
+            )
+            claims = claims.filter(pl.col("free") != 0)
+    lap("assign")
 
-    # A program whose every wanted month went to programs of higher precedence in this run: funded elsewhere.
-    if won_parts:
-        decided = pl.concat([p.select("program_id", "worker_id") for p in (*won_parts, *wait_parts)]).unique()
-        lost = settled.join(decided, on=["program_id", "worker_id"], how="anti")
-        excluded = pl.concat(
-            [excluded, lost.with_columns(pl.lit(Reason.FUNDED_ELSEWHERE.value).alias("reason"))]
-        )
-    won_all = (
-        pl.concat(won_parts) if won_parts else claims.with_columns(pl.lit(0, dtype=pl.Int64).alias("rank"))
-    )
-    waits = pl.concat(wait_parts) if wait_parts else pl.DataFrame(
-        schema={"program_id": pl.Int64, "worker_id": pl.Int64, "reason": pl.String, "rank": pl.Int64,
-                "months": pl.UInt32, "cost": pl.Int64})  # fmt: skip
-    _write(run=run, progs=progs, won=won_all, waits=waits, excluded=excluded, actor=actor)
-    phases["write"] = round(time.perf_counter() - tick - sum(phases.values()), 2)
-
-    for pid, n, m, cost in (
-        won_all.group_by("program_id")
-        .agg(pl.col("worker_id").n_unique(), pl.len(), pl.col("amount").sum())
-        .iter_rows()
-    ):
-        outcomes[pid].assigned, outcomes[pid].assigned_months, outcomes[pid].committed_by_run = (
-            n,
-            m,
-            int(cost),
-        )
-    for (pid, reason), n in (
-        waits.group_by("program_id", "reason").len().rows_by_key(["program_id", "reason"]).items()
-    ):
-        outcomes[pid].waitlist_reasons[reason] = int(n[0][0])
-    for (pid, reason), n in (
-        excluded.group_by("program_id", "reason").len().rows_by_key(["program_id", "reason"]).items()
-    ):
-        outcomes[pid].excluded_reasons[reason] = int(n[0][0])
-    _programs_refresh([p.pk for p in programs])
-    for program in Program.objects.filter(pk__in=[p.pk for p in programs]):
-        o = outcomes[program.pk]
-        o.waitlisted = sum(o.waitlist_reasons.values())
-        o.excluded = sum(o.excluded_reasons.values())
-        o.budget, o.budget_committed, o.budget_left = (
-            program.budget,
-            program.committed,
-            program.budget - program.committed,
-        )
-    return [outcomes[p.pk] for p in programs]
+    tick = time.perf_counter()
+    won_all = pl.concat(won_parts) if won_parts else None
+    waits = pl.concat(wait_parts) if wait_parts else None
+    if waits is not None:
+        _count(outcomes, waits, waitlist=True)
+    if won_all is not None:
+        for pid, n, months, cost in (
+            won_all.group_by("program_id")
+            .agg(pl.len(), pl.col("months").sum(), pl.col("cost").sum())
+            .iter_rows()
+        ):
+            o = outcomes[pid]
+            o.assigned, o.assigned_months, o.committed_by_run = (
+                o.assigned + n,
+                o.assigned_months + months,
+                o.committed_by_run + cost,
+            )
+    _write(run=run, progs=progs, won=won_all, waits=waits, excluded=excluded, prices=prices, actor=actor)
+    lap("write")
 
 
 def _write(
-    *,
-    run: AllocationRun,
-    progs: pl.DataFrame,
-    won: pl.DataFrame,
-    waits: pl.DataFrame,
-    excluded: pl.DataFrame,
-    actor: Actor,
-) -> None:
-    now = _ts(timezone.now())
-    user = getattr(_user(actor), "pk", None)
-    # Consecutive months of one (program, worker) form one allocation: month - position is constant in a run.
-    runs = (
-        won.sort("program_id", "worker_id", "month")
-        .with_columns((pl.col("month") - pl.int_range(pl.len()).over("program_id", "worker_id")).alias("island"))
-        .group_by("program_id", "worker_id", "island")
-        .agg(pl.col("month").min().alias("first"), pl.col("month").max().alias("last"), pl.len().alias("months"),
-             pl.col("amount").sum().alias("cost"), pl.col("rank").first())
-        .sort("program_id", "rank", "first")
-        .with_columns(_period_str("first").alias("first_period"), _period_str("last").alias("last_period"))
-    )  # fmt: skip
-    insert_frame(ALLOCATION, runs.select(
-        "program_id", "worker_id", pl.lit(run.pk).alias("run_id"), "first_period", "last_period", "months", "cost",
-        pl.lit(AllocationSource.RUN.value).alias("source"),
-    ))  # fmt: skip
-    payer_of = progs.select("program_id", "payer_id")
-    insert_frame(ASSIGNMENT, runs.join(payer_of, on="program_id").select(
-        "worker_id", "payer_id", "first_period", "last_period",
-        pl.lit(now, dtype=pl.String if isinstance(now, str) else pl.Datetime("us", "UTC")).alias("created_at"),
-        pl.lit(user, dtype=pl.Int64).alias("created_by_id"),
-    ))  # fmt: skip
-    decided = (
-        runs.group_by("program_id", "worker_id")
-        .agg(pl.col("rank").first(), pl.col("months").sum(), pl.col("cost").sum())
-        .select("program_id", "worker_id", pl.lit(Outcome.ASSIGNED.value).alias("outcome"), pl.lit("").alias("reason"),
-                "rank", pl.col("months").cast(pl.Int64), "cost")
-    )  # fmt: skip
-    frames = [
-        decided,
-        waits.select("program_id", "worker_id", pl.lit(Outcome.WAITLISTED.value).alias("outcome"), "reason", "rank",
-                     pl.col("months").cast(pl.Int64), "cost"),
-        excluded.select("program_id", "worker_id", pl.lit(Outcome.EXCLUDED.value).alias("outcome"), "reason",
-                        pl.lit(None, dtype=pl.Int64).alias("rank"), pl.lit(0, dtype=pl.Int64).alias("months"),
-                        pl.lit(0, dtype=pl.Int64).alias("cost")),
-    ]  # fmt: skip
-    decisions = pl.concat(
-        [f.with_columns(pl.col("rank").cast(pl.Int64), pl.col("cost").cast(pl.Int64)) for f in frames]
-    )
-    insert_frame(
-        DECISION,
-        decisions.select(pl.lit(run.pk).alias("run_id"), pl.all()).sort("program_id", "outcome", "rank"),
-    )
+    *, run: AllocationRun, progs: pl.DataFrame, won: pl.DataFrame | None, waits: pl.DataFrame | None,
+    excluded: pl.DataFrame, prices: _Prices, actor: Actor,
+) -> None:  # fmt: skip
+    """Allocations (one per run of consecutive months) and the billing run's payer assignments; decisions for
+    the workers funded, waiting and excluded by a condition. Workers whose months other programs fund are
+    counted, not listed: the allocations themselves say who funds them."""
+    frames = []
+    if won is not None and won.height:
+        now = _ts(timezone.now())
+        user = getattr(_user(actor), "pk", None)
+        runs = (
+            won.join(prices.runs(won, "free").drop("cost", "months"), on=[*PRICE_KEYS, "free"])
+            .select("program_id", "worker_id", "rank", "run_first", "run_last", "run_months", "run_cost")
+            .explode("run_first", "run_last", "run_months", "run_cost")
+            .sort("program_id", "rank", "run_first")
+            .with_columns(_period_str("run_first").alias("first_period"), _period_str("run_last").alias("last_period"))
+        )  # fmt: skip
+        insert_frame(ALLOCATION, runs.select(
+            "program_id", "worker_id", pl.lit(run.pk).alias("run_id"), "first_period", "last_period",
+            pl.col("run_months").alias("months"), pl.col("run_cost").alias("cost"),
+            pl.lit(AllocationSource.RUN.value).alias("source"),
+        ))  # fmt: skip
+        insert_frame(ASSIGNMENT, runs.join(progs.select("program_id", "payer_id"), on="program_id").select(
+            "worker_id", "payer_id", "first_period", "last_period",
+            pl.lit(now, dtype=pl.String if isinstance(now, str) else pl.Datetime("us", "UTC")).alias("created_at"),
+            pl.lit(user, dtype=pl.Int64).alias("created_by_id"),
+        ))  # fmt: skip
+        frames.append(won.select("program_id", "worker_id", pl.lit(Outcome.ASSIGNED.value).alias("outcome"),
+                                 pl.lit("").alias("reason"), "rank", "months", "cost"))  # fmt: skip
+    if waits is not None and waits.height:
+        frames.append(waits.select("program_id", "worker_id", pl.lit(Outcome.WAITLISTED.value).alias("outcome"),
+                                   "reason", "rank", "months", "cost"))  # fmt: skip
+    if excluded.height:
+        frames.append(excluded.select(
+            "program_id", "worker_id", pl.lit(Outcome.EXCLUDED.value).alias("outcome"), "reason",
+            pl.lit(None, dtype=pl.Int64).alias("rank"), pl.lit(0, dtype=pl.Int64).alias("months"),
+            pl.lit(0, dtype=pl.Int64).alias("cost"),
+        ))  # fmt: skip
+    if frames:
+        decisions = pl.concat([f.with_columns(pl.col("rank").cast(pl.Int64), pl.col("months").cast(pl.Int64),
+                                              pl.col("cost").cast(pl.Int64)) for f in frames])  # fmt: skip
+        insert_frame(DECISION, decisions.select(pl.lit(run.pk).alias("run_id"), pl.all()).sort(
+            "program_id", "outcome", "rank"))  # fmt: skip
 
 
 def _programs_refresh(program_ids: Sequence[int]) -> None:
