@@ -9,7 +9,7 @@ Each run starts from a fresh database: regions, N workers with cards in Banten's
 DTSEN deciles varied), then 500 programs that compete for them, as in a real province: 8 regency/city APBD
 programs (budget for about 60 % of their workers), 1 provincial APBD program (budget for 5 %), 391 village
 Dana Desa programs ("1 Desa 100 Pekerja Rentan": 100 workers each), 80 CSR programs per district for fishers
-and traders, 20 national donor programs for the not yet covered (500 workers each); all from 2027-01 for 12
+and traders, 20 donor programs for the not yet covered in a regency (500 workers each); all from 2027-01 for 12
 months. One `allocation_run` over all of them; then the same again (must add nothing). Figures are printed and
 appended to bench/results.jsonl with the machine they ran on."""
 
@@ -152,7 +152,7 @@ def _programs(workers: int) -> dict[str, int]:
     counts["csr"] = len(districts)
     for i in range(20):
         program(f"Donatur {i + 1}", PayerType.DONOR, "", 500 * year(PayerType.DONOR), max_workers=500,
-                only_uncovered=True)  # fmt: skip
+                only_uncovered=True, region_codes=[regencies[i % len(regencies)]["regency_code"]])  # fmt: skip
     counts["donor"] = 20
     return counts
 
