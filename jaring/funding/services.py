@@ -679,18 +679,35 @@ def _allocate_window(
     lap("read")
     tick = time.perf_counter()
     pairs = _pairs(programs, workers)
-    pairs = pairs.join(workers, on="worker_id").join(progs, on="program_id")
-    own = _pays_own_way(pairs.select("program_id", "worker_id"), progs)
-    pairs = pairs.join(own.with_columns(pl.lit(True).alias("pays_own_way")), on=["program_id", "worker_id"],
-                       how="left").with_columns(pl.col("pays_own_way").fill_null(False))  # fmt: skip
-    pairs = exclusion_frame(pairs)
-    excluded = pairs.filter(pl.col("reason").is_not_null()).select("program_id", "worker_id", "reason")
+    # Conditions are checked only where a program has some: most pairs (a regency's budget, a village's quota)
+    # need the worker's price keys and decile, not the condition columns.
+    conditional = progs.filter(
+        (pl.col("occupations").list.len() > 0) | (pl.col("ecosystems").list.len() > 0) | pl.col("age_min").is_not_null()
+        | pl.col("age_max").is_not_null() | pl.col("decile_max").is_not_null() | pl.col("only_uncovered")
+    ).get_column("program_id")  # fmt: skip
+    checked = pairs.filter(pl.col("program_id").is_in(conditional.implode()))
+    checked = checked.join(workers, on="worker_id").join(progs, on="program_id")
+    own = _pays_own_way(checked.select("program_id", "worker_id"), progs)
+    checked = checked.join(own.with_columns(pl.lit(True).alias("pays_own_way")), on=["program_id", "worker_id"],
+                           how="left").with_columns(pl.col("pays_own_way").fill_null(False))  # fmt: skip
+    checked = exclusion_frame(checked)
+    excluded = checked.filter(pl.col("reason").is_not_null()).select("program_id", "worker_id", "reason")
     _count(outcomes, excluded)
-    eligible = pairs.filter(pl.col("reason").is_null()).select(
-        "program_id", "worker_id", (pl.col("precedence") * 1_000_000_000 + pl.col("program_id")).alias("key"),
-        "want", *PRICE_KEYS,
-        pl.when(pl.col("poorest")).then(pl.col("decile").fill_null(11)).otherwise(0).alias("p1"),
+    slim = progs.select("program_id", "precedence", "want", "payer_type", "jht", "poorest")
+    eligible = (
+        pl.concat([
+            pairs.filter(~pl.col("program_id").is_in(conditional.implode())),
+            checked.filter(pl.col("reason").is_null()).select("program_id", "worker_id"),
+        ])
+        .join(workers.select("worker_id", "income", "sector", "decile"), on="worker_id")
+        .join(slim, on="program_id")
+        .select(
+            "program_id", "worker_id", (pl.col("precedence") * 1_000_000_000 + pl.col("program_id")).alias("key"),
+            "want", *PRICE_KEYS,
+            pl.when(pl.col("poorest")).then(pl.col("decile").fill_null(11)).otherwise(0).alias("p1"),
+        )
     )  # fmt: skip
+    del checked
     del pairs
     lap("eligibility")
 
@@ -768,6 +785,13 @@ def _allocate_window(
     tick = time.perf_counter()
     won_all = pl.concat(won_parts) if won_parts else None
     waits = pl.concat(wait_parts) if wait_parts else None
+    if waits is not None and won_all is not None:
+        # A worker one program could not fund and another did is, for the first, funded elsewhere: its waiting
+        # list keeps only the people still waiting.
+        funded = won_all.select("worker_id").unique()
+        _count(outcomes, waits.join(funded, on="worker_id", how="semi").with_columns(
+            pl.lit(Reason.FUNDED_ELSEWHERE.value).alias("reason")))  # fmt: skip
+        waits = waits.join(funded, on="worker_id", how="anti")
     if waits is not None:
         _count(outcomes, waits, waitlist=True)
     if won_all is not None:
