@@ -149,6 +149,7 @@ class Allocation(models.Model):
     months = models.PositiveSmallIntegerField()
     cost = models.BigIntegerField()
     source = models.CharField(max_length=6, choices=AllocationSource.choices, default=AllocationSource.RUN)
+    rank = models.IntegerField(null=True, blank=True)  # the worker's place in the program's priority order
 
     class Meta:
         indexes = [
@@ -162,7 +163,8 @@ class Allocation(models.Model):
 
 
 class Decision(models.Model):
-    """Why a worker in a program's reach was or was not funded by one run: the program's explanation."""
+    """Why a worker in a program's reach was not funded by one run (waiting, or excluded by a condition): the
+    program's explanation. Funded workers are their allocations; the run counts the rest."""
 
     run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="+", db_index=False)
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", db_index=False)

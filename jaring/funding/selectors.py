@@ -155,10 +155,11 @@ def program_workers(
 
 
 def _latest_run(program_id: int) -> int | None:
+    """The latest allocation run that included the program."""
     return (
-        Decision.objects.filter(program_id=program_id)
-        .order_by("-run_id")
-        .values_list("run_id", flat=True)
+        AllocationRun.objects.filter(outcomes__has_key=str(program_id))
+        .order_by("-id")
+        .values_list("id", flat=True)
         .first()
     )
 

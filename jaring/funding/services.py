@@ -831,15 +831,13 @@ def _write(
         insert_frame(ALLOCATION, runs.select(
             "program_id", "worker_id", pl.lit(run.pk).alias("run_id"), "first_period", "last_period",
             pl.col("run_months").alias("months"), pl.col("run_cost").alias("cost"),
-            pl.lit(AllocationSource.RUN.value).alias("source"),
+            pl.lit(AllocationSource.RUN.value).alias("source"), "rank",
         ))  # fmt: skip
         insert_frame(ASSIGNMENT, runs.join(progs.select("program_id", "payer_id"), on="program_id").select(
             "worker_id", "payer_id", "first_period", "last_period",
             pl.lit(now, dtype=pl.String if isinstance(now, str) else pl.Datetime("us", "UTC")).alias("created_at"),
             pl.lit(user, dtype=pl.Int64).alias("created_by_id"),
         ))  # fmt: skip
-        frames.append(won.select("program_id", "worker_id", pl.lit(Outcome.ASSIGNED.value).alias("outcome"),
-                                 pl.lit("").alias("reason"), "rank", "months", "cost"))  # fmt: skip
     if waits is not None and waits.height:
         frames.append(waits.select("program_id", "worker_id", pl.lit(Outcome.WAITLISTED.value).alias("outcome"),
                                    "reason", "rank", "months", "cost"))  # fmt: skip
@@ -913,6 +911,7 @@ def allocation_record_legacy(
             pl.lit(program.pk).alias("program_id"), "worker_id", pl.lit(None, dtype=pl.Int64).alias("run_id"),
             pl.lit(str(first_period)).alias("first_period"), pl.lit(str(last_period)).alias("last_period"),
             pl.lit(months).alias("months"), "cost", pl.lit(AllocationSource.LEGACY.value).alias("source"),
+            pl.lit(None, dtype=pl.Int64).alias("rank"),
         )  # fmt: skip
         if int(rows.get_column("cost").sum()) + program.committed > program.budget:
             raise ValidationFailed(

@@ -17,7 +17,7 @@ from jaring.core.errors import NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import Role
 from jaring.core.selectors import SYSTEM, Viewer
 from jaring.core.types import Period
-from jaring.funding.models import Allocation, AllocationRun, Decision, Program, Sponsor
+from jaring.funding.models import Allocation, AllocationRun, Program, Sponsor
 from jaring.funding.rules import Reason
 from jaring.funding.selectors import (
     budget_plan,
@@ -86,9 +86,7 @@ def test_allocation_funds_eligible_workers_and_the_next_bill_goes_to_the_program
     bill = Bill.objects.get(payer_id=program.payer_id)
     assert (bill.lines_count, bill.amount_total) == (3, 3 * 16_800)
     # poorest first: the ranks follow the decile
-    ranks = dict(
-        Decision.objects.filter(program=program, outcome="assigned").values_list("worker_id", "rank")
-    )
+    ranks = dict(Allocation.objects.filter(program=program).values_list("worker_id", "rank"))
     assert [ranks[w.pk] for w in workers] == [3, 1, 2]
 
 
