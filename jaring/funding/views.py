@@ -114,7 +114,8 @@ def program_detail_view(request: HttpRequest, viewer: Viewer, program_id: int) -
     after = whole_number(request.GET.get("after", ""))
     workers = program_workers(viewer=viewer, program_id=program_id, after=after, limit=101)
     context = {"p": program_summary(viewer=viewer, program_id=program_id), "program": program,
-               "workers": workers[:100], "next_after": workers[99].id if len(workers) > 100 else None}  # fmt: skip
+               "workers": workers[:100], "next_after": workers[99].id if len(workers) > 100 else None,
+               "link_workers": viewer.role != Role.SPONSOR}  # fmt: skip
     if request.headers.get("HX-Request") and after:
         return render(request, "funding/_worker_rows.html", context)
     context.update(
