@@ -263,9 +263,8 @@ def ending_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         report = sponsorship_ending(viewer=viewer, today=today, limit=None)
         return _download(exports.ending_xlsx(report), f"pendanaan-berakhir-{today:%Y-%m-%d}.xlsx", XLSX)
-    return render(
-        request, "funding/ending.html", {"r": sponsorship_ending(viewer=viewer, today=today, limit=500)}
-    )
+    report = sponsorship_ending(viewer=viewer, today=today, limit=500)
+    return render(request, "funding/ending.html", {"r": report, "link_workers": viewer.role != Role.SPONSOR})
 
 
 @viewer_required
