@@ -142,8 +142,10 @@ class Allocation(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="allocations", db_index=False)
     worker = models.ForeignKey("registry.Worker", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # No database constraint: the run is written in the same transaction by the only writer, and a million
+    # allocations would each pay a foreign-key check at commit (bench/README.md).
     run = models.ForeignKey(AllocationRun, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                            db_index=False)  # fmt: skip
+                            db_index=False, db_constraint=False)  # fmt: skip
     first_period = models.CharField(max_length=7)
     last_period = models.CharField(max_length=7)
     months = models.PositiveSmallIntegerField()
@@ -166,9 +168,14 @@ class Decision(models.Model):
     """Why a worker in a program's reach was not funded by one run (waiting, or excluded by a condition): the
     program's explanation. Funded workers are their allocations; the run counts the rest."""
 
-    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="+", db_index=False)
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", db_index=False)
-    worker = models.ForeignKey("registry.Worker", on_delete=models.PROTECT, related_name="+", db_index=False)
+    # A derived log written only by the allocation run, from ids it has just read: no foreign-key checks (a run
+    # writes a million of these; each check would lock the referenced row at commit).
+    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="+", db_index=False,
+                            db_constraint=False)  # fmt: skip
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="+", db_index=False,
+                                db_constraint=False)  # fmt: skip
+    worker = models.ForeignKey("registry.Worker", on_delete=models.PROTECT, related_name="+", db_index=False,
+                               db_constraint=False)  # fmt: skip
     outcome = models.CharField(max_length=10, choices=[(o.value, o.value) for o in Outcome])
     reason = models.CharField(
         max_length=24, blank=True, default="", choices=[(r.value, r.value) for r in Reason]

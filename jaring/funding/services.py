@@ -642,7 +642,9 @@ def _allocate(
     outcomes = {p.pk: ProgramOutcome(program_id=p.pk, name=p.name, budget=p.budget) for p in programs}
     for group in _windows(programs):
         _allocate_window(programs=group, run=run, actor=actor, phases=phases, outcomes=outcomes)
+    tick = time.perf_counter()
     _programs_refresh([p.pk for p in programs])
+    phases["refresh"] = round(time.perf_counter() - tick, 2)
     for program in Program.objects.filter(pk__in=[p.pk for p in programs]):
         o = outcomes[program.pk]
         o.waitlisted = sum(o.waitlist_reasons.values())
