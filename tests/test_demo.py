@@ -46,18 +46,22 @@ def test_demo_data_fills_the_four_seed_regions_and_runs_again_without_change(tmp
 
 
 def _funding_side_by_side() -> None:
-    """APBD, Dana Desa, CSR and a donation fund workers together; the allocation runs never fund a worker-month
-    twice (only the village's legacy list overlaps, on purpose, for the overlap report) and no month is billed
-    twice."""
+    """APBD, Dana Desa, CSR and a donation fund workers together and no worker-month is funded twice; only last
+    year's legacy lists overlap (closed programs, for the overlap report); no month is billed twice."""
     kinds = set(Program.objects.filter(funded_workers__gt=0).values_list("payer_type", flat=True))
     assert {"apbd_kabkota", "apbdes", "csr", "donor"} <= kinds
     months: set[tuple[int, int]] = set()
-    for a in Allocation.objects.filter(source="run"):
+    for a in Allocation.objects.all():
+        if a.source == "legacy":
+            continue
         for i in range(a.months):
             key = (a.worker_id, Period.parse(a.first_period).plus(i).index)
             assert key not in months
             months.add(key)
-    assert len(overlap_report(viewer=SYSTEM).rows) == 5
+    overlaps = overlap_report(viewer=SYSTEM).rows
+    assert len(overlaps) == 5 and all(o.last_period < min(a.first_period for a in Allocation.objects.filter(source="run"))
+                                      for o in overlaps)  # fmt: skip
+    assert not Allocation.objects.filter(source="legacy", program__status="active").exists()
     billed = BillLine.objects.values("worker_id", "period").annotate(n=Count("id")).filter(n__gt=1)
     assert not billed.exists()
     sponsor = viewer_for(get_user_model().objects.get(username="sponsor"))

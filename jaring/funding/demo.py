@@ -1,7 +1,8 @@
 """Funding for the demo: Kab. Tangerang's APBD program, two villages' Dana Desa programs ("1 Desa 100 Pekerja
 Rentan"; one ends within 60 days), a company's CSR program for fishers and traders in Banten and a GN
-Lingkaran donation, allocated together by precedence so that no worker-month is funded twice; plus a
-village's legacy list that overlaps the regency's, for the overlap report. Starts `months_back` months ago."""
+Lingkaran donation, allocated together by precedence so that no worker-month is funded twice; plus last
+year's legacy lists of the regency and a village, which overlap, for the overlap report. Starts `months_back`
+months ago."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from jaring.funding.services import (
     allocation_record_legacy,
     allocation_run,
     donation_create,
+    program_close,
     program_create,
     sponsor_create,
 )
@@ -79,15 +81,33 @@ def funding_demo(*, today: dt.date, months_back: int) -> dict[str, int]:
         occupations=["nelayan", "pedagang_pasar", "pedagang_kaki_lima"], viewer=SYSTEM, actor=None,
     )  # fmt: skip
     allocation_run(program_ids=None, viewer=SYSTEM, actor=None)
-    # A village's list from before Jaring: five workers the regency also pays for, three months.
+    # Last year, before Jaring: the regency's and the first village's Excel lists both paid for five workers
+    # (the overlap report shows them, with what to credit back); those programs are closed.
     if village_programs:
-        overlap = list(
-            Allocation.objects.filter(program=apbd).order_by("id").values_list("worker_id", flat=True)[:5]
-        )
-        allocation_record_legacy(program_id=village_programs[0].pk, worker_ids=overlap, first_period=first,
-                                 last_period=first.plus(2), viewer=SYSTEM, actor=None)  # fmt: skip
+        _legacy_year(regency=regency, village=village_programs[0].sponsor, apbd=apbd, first=first)
     donor = make("GN Lingkaran - Gerakan Donasi", PayerType.DONOR, "", DONOR_REF, SponsorKind.ORGANISATION)
     donation_create(workers=40, months=6, viewer=Viewer(user_id=None, username="demo", role=Role.SPONSOR,
                                                         sponsor_ref=donor.ref),
                     actor=None, first_period=first, today=first.first_day())  # fmt: skip
     return {"programs": Program.objects.count(), "allocations": Allocation.objects.count()}
+
+
+def _legacy_year(*, regency: Sponsor, village: Sponsor, apbd: Program, first: Period) -> None:
+    start = first.plus(-12)
+    funded = list(
+        Allocation.objects.filter(program=apbd).order_by("id").values_list("worker_id", flat=True)[:40]
+    )
+    village_people = list(
+        Worker.objects.filter(village_id=village.region_code, pk__in=Membership.objects.filter(status="active")
+                              .values("worker_id")).exclude(pk__in=funded).order_by("id").values_list("id", flat=True)[:10]
+    )  # fmt: skip
+    lists = [(regency, f"APBD {start.year} (data lama)", funded), (village, f"Dana Desa {start.year} (data lama)",
+             village_people + funded[:5])]  # fmt: skip
+    for sponsor, name, workers in lists:
+        if not workers:
+            continue
+        old = program_create(sponsor_id=sponsor.pk, name=name, budget=_year_cost(PayerType(sponsor.payer_type), start)
+                             * len(workers) * 2, first_period=start, months=12, viewer=SYSTEM, actor=None)  # fmt: skip
+        allocation_record_legacy(program_id=old.pk, worker_ids=workers, first_period=start, last_period=start.plus(11),
+                                 viewer=SYSTEM, actor=None)  # fmt: skip
+        program_close(program_id=old.pk, viewer=SYSTEM, actor=None)
