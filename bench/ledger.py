@@ -213,8 +213,10 @@ def _billing_row_by_row(period: object, sample: int) -> float:
     for worker_id in ids:
         worker = Worker.objects.get(pk=worker_id)
         assignment = (
+            # Ordered the way the (worker, first_period) index is: "-id" alone makes PostgreSQL walk the primary
+            # key backwards through millions of rows (0.35 s per worker at 10 million).
             PayerAssignment.objects.filter(worker_id=worker_id, first_period__lte=str(period))
-            .order_by("-id")
+            .order_by("-first_period", "-id")
             .first()
         )
         assert assignment is not None
