@@ -228,6 +228,7 @@ def _lapse(*, as_of: Period, payer_ids_sql: str = "", params: list[Any] | None =
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS jaring_ending")
         cursor.execute(f"CREATE TEMPORARY TABLE jaring_ending AS {run_sql}", run_params)
+        _analyze(cursor, "jaring_ending")
         cursor.execute(
             f"UPDATE {LINE} SET status = 'lapsed' WHERE status = 'open' AND period < %s "
             f"AND worker_id IN (SELECT worker_id FROM jaring_ending)",
@@ -414,6 +415,13 @@ def _user(actor: Actor) -> Any:
 # ------------------------------------------------------------------------------------- settling
 
 
+def _analyze(cursor: Any, table: str) -> None:
+    """PostgreSQL keeps no statistics on a new temporary table: without them it plans one payer's settling like a
+    hundred thousand (a scan of every bill line, 0.35 s at a million lines, for each bank notification)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {table}")
+
+
 def _temp_settle_table(rows: list[tuple[int, int | None, dt.datetime]]) -> None:
     """payer, payment (None: paid from earlier credit), paid_at, for one round of settling."""
     stamp_type = "timestamptz" if connection.vendor == "postgresql" else "text"
@@ -427,6 +435,7 @@ def _temp_settle_table(rows: list[tuple[int, int | None, dt.datetime]]) -> None:
             "INSERT INTO jaring_settle (payer_id, payment_id, paid_at) VALUES (%s, %s, %s)",
             [(payer, payment, _ts(at)) for payer, payment, at in rows],
         )
+        _analyze(cursor, "jaring_settle")
 
 
 def _settle_round() -> int:
@@ -443,6 +452,7 @@ def _settle_round() -> int:
             f") r JOIN jaring_settle s ON s.payer_id = r.payer_id JOIN {PAYER} p ON p.id = r.payer_id "
             f"WHERE r.cum <= p.credit"
         )
+        _analyze(cursor, "jaring_paid")
         cursor.execute("SELECT COUNT(*) FROM jaring_paid")
         paid = int(cursor.fetchone()[0])
         if paid:
