@@ -38,7 +38,7 @@ from jaring.contributions.models import (
 )
 from jaring.contributions.rules import PayerType
 from jaring.contributions.selectors import due_table
-from jaring.core.bulk import insert_frame, read_frame
+from jaring.core.bulk import insert_frame, insert_rows, read_frame
 from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_handle_payments
 from jaring.core.selectors import Viewer
@@ -415,6 +415,11 @@ def _user(actor: Actor) -> Any:
 # ------------------------------------------------------------------------------------- settling
 
 
+def _month_of(at: dt.datetime, zone: Any = None) -> Period:
+    """The calendar month of a moment in Jakarta time. Bulk callers pass the zone, looked up once."""
+    return Period.of(at.astimezone(zone or timezone.get_current_timezone()).date())
+
+
 def _analyze(cursor: Any, table: str) -> None:
     """PostgreSQL keeps no statistics on a new temporary table: without them it plans one payer's settling like a
     hundred thousand (a scan of every bill line, 0.35 s at a million lines, for each bank notification)."""
@@ -422,19 +427,26 @@ def _analyze(cursor: Any, table: str) -> None:
         cursor.execute(f"ANALYZE {table}")
 
 
-def _temp_settle_table(rows: list[tuple[int, int | None, dt.datetime]]) -> None:
-    """payer, payment (None: paid from earlier credit), paid_at, for one round of settling."""
+def _temp_settle_table(
+    rows: list[tuple[int, int | None, dt.datetime]], amounts: list[int] | None = None
+) -> None:
+    """payer, payment (None: paid from earlier credit), paid_at (and the amount the payment brings), for one round
+    of settling. Loaded with COPY on PostgreSQL."""
     stamp_type = "timestamptz" if connection.vendor == "postgresql" else "text"
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS jaring_settle")
         cursor.execute(
             f"CREATE TEMPORARY TABLE jaring_settle (payer_id bigint PRIMARY KEY, payment_id bigint, "
-            f"paid_at {stamp_type})"
+            f"paid_at {stamp_type}, amount bigint, as_of varchar(7))"
         )
-        cursor.executemany(
-            "INSERT INTO jaring_settle (payer_id, payment_id, paid_at) VALUES (%s, %s, %s)",
-            [(payer, payment, _ts(at)) for payer, payment, at in rows],
-        )
+    given = amounts or [0] * len(rows)
+    zone = timezone.get_current_timezone()
+    insert_rows(
+        "jaring_settle", ["payer_id", "payment_id", "paid_at", "amount", "as_of"],
+        ((payer, payment, _ts(at), amount, str(_month_of(at, zone)))
+         for (payer, payment, at), amount in zip(rows, given, strict=True)),
+    )  # fmt: skip
+    with connection.cursor() as cursor:
         _analyze(cursor, "jaring_settle")
 
 
@@ -465,8 +477,7 @@ def _settle_round() -> int:
                 f"FROM jaring_paid GROUP BY payer_id) t WHERE {PAYER}.id = t.payer_id"
             )
             _bills_refresh(cursor, "SELECT DISTINCT bill_id FROM jaring_paid")
-        cursor.execute("DROP TABLE jaring_paid")
-        cursor.execute("DROP TABLE jaring_settle")
+        cursor.execute("DROP TABLE jaring_paid")  # jaring_settle stays for the caller's next step
     return paid
 
 
@@ -507,18 +518,17 @@ def _apply_payments(payments: list[tuple[int, int, int, dt.datetime]], *, actor:
         batch = [(payer, items[round_no]) for payer, items in by_payer.items() if len(items) > round_no]
         if not batch:
             break
+        _temp_settle_table([(payer, pid, at) for payer, (pid, _, at) in batch],
+                           [amount for _, (_, amount, _) in batch])  # fmt: skip
         with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {PAYER} SET credit = credit + %s WHERE id = %s",
-                [(amount, payer) for payer, (_, amount, _) in batch],
+            cursor.execute(
+                f"UPDATE {PAYER} SET credit = credit + s.amount FROM jaring_settle s WHERE {PAYER}.id = s.payer_id"
             )
-        by_month: dict[Period, list[int]] = {}
-        for payer, (_, _, at) in batch:
-            by_month.setdefault(Period.of(timezone.localtime(at).date()), []).append(payer)
-        for as_of, payer_ids in by_month.items():
-            marks = ", ".join(["%s"] * len(payer_ids))
-            _lapse(as_of=as_of, payer_ids_sql=marks, params=payer_ids)
-        _temp_settle_table([(payer, pid, at) for payer, (pid, _, at) in batch])
+        zone = timezone.get_current_timezone()
+        months = sorted({_month_of(at, zone) for _, (_, _, at) in batch})
+        for as_of in months:
+            _lapse(as_of=as_of, payer_ids_sql="SELECT payer_id FROM jaring_settle WHERE as_of = %s",
+                   params=[str(as_of)])  # fmt: skip
         paid += _settle_round()
         paid += _reactivate_paying_workers([(payer, at) for payer, (_, _, at) in batch], actor=actor)
         round_no += 1
@@ -528,13 +538,14 @@ def _apply_payments(payments: list[tuple[int, int, int, dt.datetime]], *, actor:
 def _reactivate_paying_workers(batch: list[tuple[int, dt.datetime]], *, actor: Actor) -> int:
     """A self-paying worker whose membership ended and who pays again is re-activated from the month of the
     payment; the unpaid gap stays uncovered (domain rules section 2, decision)."""
-    payer_ids = [payer for payer, _ in batch]
     at_by_payer = dict(batch)
-    rows = list(
-        Payer.objects.filter(pk__in=payer_ids, kind=PayerKind.WORKER, credit__gt=0)
-        .exclude(worker__memberships__status="active")
-        .values_list("pk", "worker_id")
-    )
+    with connection.cursor() as cursor:  # the payers of this round are in jaring_settle (see _apply_payments)
+        cursor.execute(
+            f"SELECT p.id, p.worker_id FROM {PAYER} p JOIN jaring_settle s ON s.payer_id = p.id "
+            f"WHERE p.kind = 'worker' AND p.credit > 0 AND NOT EXISTS (SELECT 1 FROM {MEMBERSHIP} m "
+            f"WHERE m.worker_id = p.worker_id AND m.status = 'active') ORDER BY p.id"
+        )
+        rows = cursor.fetchall()
     paid = 0
     for payer_id, worker_id in rows:
         membership = Membership.objects.filter(worker_id=worker_id, status="ended").order_by("-id").first()
@@ -740,6 +751,7 @@ def statement_import(
     problems: list[StatementProblem] = []
     rows = []
     first_line = profile.skip_rows + 2  # the header is the line before the first row
+    tz = timezone.get_current_timezone()  # statements are in Jakarta time (zoneinfo: replace() is correct)
     for i, (ref, va, amount_text, date_text) in enumerate(frame.iter_rows()):
         line = first_line + i
         amount = _amount_parse(amount_text or "", decimal_comma=profile.decimal_comma)
@@ -761,7 +773,7 @@ def statement_import(
             problems.append(StatementProblem(line, profile.date_column, "DATE_INVALID",
                                              f"Tanggal '{date_text}' tidak sesuai format {profile.date_format}."))  # fmt: skip
             continue
-        rows.append((line, ref.strip()[:64], (va or "").strip()[:32], amount, timezone.make_aware(paid)))
+        rows.append((line, ref.strip()[:64], (va or "").strip()[:32], amount, paid.replace(tzinfo=tz)))
     with transaction.atomic():
         statement = StatementImport.objects.create(
             file_name=file_name[:255],
@@ -770,18 +782,12 @@ def statement_import(
             lines=frame.height,
             created_by=_user(actor),
         )
-        known = set(
-            Payment.objects.filter(bank=profile.bank, reference__in=[r[1] for r in rows]).values_list(
-                "reference", flat=True
-            )
-        )
-        payers = dict(
-            Payer.objects.filter(va_number__in={rules.va_clean(r[2]) for r in rows}).values_list(
-                "va_number", "pk"
-            )
+        known, payers = _statement_lookups(
+            bank=profile.bank, rows=[(r[1], rules.va_clean(r[2])) for r in rows]
         )
         now = _ts(timezone.now())
         fresh, duplicates, taken = [], 0, set()
+        to_settle: dict[int, tuple[int, int, dt.datetime]] = {}
         for line, ref, va, amount, paid_at in rows:
             if ref in known or ref in taken:
                 duplicates += 1
@@ -790,16 +796,23 @@ def statement_import(
             clean = rules.va_clean(va)
             payer_id = payers.get(clean) if rules.va_valid(clean) else None
             code, reason = ("", "") if payer_id else _unmatched_reason(va)[:2]
+            if payer_id:
+                to_settle[line] = (payer_id, amount, paid_at)
             fresh.append((PaymentSource.STATEMENT.value, profile.bank, ref, va, amount, _ts(paid_at), payer_id,
                           PaymentStatus.MATCHED.value if payer_id else PaymentStatus.UNMATCHED.value, code, reason,
                           statement.pk, line, now, getattr(_user(actor), "pk", None), None, ""))  # fmt: skip
         if fresh:
             insert_frame(Payment._meta.db_table, _payments_frame(fresh))
+        # The new payments' ids by line (integers only: no datetime read back for each of them).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT line_no, id FROM {Payment._meta.db_table} WHERE statement_id = %s AND payer_id IS NOT NULL",
+                [statement.pk],
+            )
+            ids = dict(cursor.fetchall())
         matched = [
-            (pid, payer, amount, paid_at)
-            for pid, payer, amount, paid_at in Payment.objects.filter(statement=statement, payer__isnull=False)
-            .values_list("pk", "payer_id", "amount", "paid_at")
-        ]  # fmt: skip
+            (ids[line], payer, amount, paid_at) for line, (payer, amount, paid_at) in to_settle.items()
+        ]
         lines_paid = _apply_payments(matched, actor=actor)
         unmatched = sum(1 for r in fresh if r[6] is None)
         StatementImport.objects.filter(pk=statement.pk).update(
@@ -815,6 +828,32 @@ def statement_import(
             batch_ref=f"statement:{statement.pk}",
         )  # fmt: skip
     return StatementResult(statement, True, problems, lines_paid)
+
+
+def _statement_lookups(*, bank: str, rows: list[tuple[str, str]]) -> tuple[set[str], dict[str, int]]:
+    """References of this bank already recorded, and the payer of each virtual account, for a whole statement:
+    its (reference, account) pairs go into a temporary table and are joined, instead of two IN lists of a
+    hundred thousand values."""
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS jaring_statement")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE jaring_statement (reference varchar(64), va_number varchar(32))"
+        )
+    insert_rows("jaring_statement", ["reference", "va_number"], rows)
+    with connection.cursor() as cursor:
+        _analyze(cursor, "jaring_statement")
+        cursor.execute(
+            f"SELECT DISTINCT p.reference FROM {Payment._meta.db_table} p JOIN jaring_statement s "
+            f"ON s.reference = p.reference WHERE p.bank = %s",
+            [bank],
+        )
+        known = {row[0] for row in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT DISTINCT y.va_number, y.id FROM {PAYER} y JOIN jaring_statement s ON s.va_number = y.va_number"
+        )
+        payers = {va: pk for va, pk in cursor.fetchall()}
+        cursor.execute("DROP TABLE jaring_statement")
+    return known, payers
 
 
 PAYMENT_COLUMNS = (
