@@ -2,7 +2,7 @@
 on a sample in the same run (the baseline).
 
     .venv/bin/python bench/allocation.py                      # SQLite, 1,000,000 workers, 500 programs
-    .venv/bin/python bench/allocation.py --db postgres        # PostgreSQL (database jaring_bench_alloc)
+    .venv/bin/python bench/allocation.py --db postgres        # PostgreSQL (database jaring_bench_allocation)
     .venv/bin/python bench/allocation.py --workers 20000      # a quick look
 
 Each run starts from a fresh database: regions, N workers with cards in Banten's villages (occupations and
@@ -27,25 +27,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from ledger import OUT, PG_ADMIN, _machine, _registry  # noqa: E402  (the ledger bench's registry builder)
+from ledger import OUT, _database, _machine, _registry  # noqa: E402  (the ledger bench's helpers)
 
-PG_DB = "jaring_bench_alloc"
 OCCUPATIONS = ["petani", "nelayan", "pedagang_pasar", "pedagang_kaki_lima", "buruh_harian_lepas"]
-
-
-def _database(kind: str) -> str:
-    OUT.mkdir(exist_ok=True)
-    if kind == "sqlite":
-        path = OUT / "allocation.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-        conn.execute(f"CREATE DATABASE {PG_DB}")
-    return f"postgresql://127.0.0.1:5432/{PG_DB}"
 
 
 def main() -> None:
@@ -55,7 +39,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=2_000, help="workers allocated the row-by-row way")
     args = parser.parse_args()
 
-    os.environ["DATABASE_URL"] = _database(args.db)
+    os.environ["DATABASE_URL"] = _database(args.db, "allocation")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jaring.settings")
     os.environ["JARING_VAR_DIR"] = str(OUT / "var")
     import django

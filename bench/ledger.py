@@ -25,22 +25,23 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 PG_ADMIN = "postgresql://127.0.0.1:5432/postgres"
-PG_DB = "jaring_bench_ledger"
 
 
-def _database(kind: str) -> str:
+def _database(kind: str, name: str = "ledger") -> str:
+    """A fresh database for one bench run: bench/out/<name>.sqlite3, or jaring_bench_<name> on PostgreSQL."""
     OUT.mkdir(exist_ok=True)
     if kind == "sqlite":
-        path = OUT / "ledger.sqlite3"
+        path = OUT / f"{name}.sqlite3"
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"
     import psycopg
 
+    db = f"jaring_bench_{name}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
-        conn.execute(f"CREATE DATABASE {PG_DB}")
-    return f"postgresql://127.0.0.1:5432/{PG_DB}"
+        conn.execute(f"DROP DATABASE IF EXISTS {db}")
+        conn.execute(f"CREATE DATABASE {db}")
+    return f"postgresql://127.0.0.1:5432/{db}"
 
 
 def _machine() -> dict[str, object]:

@@ -30,15 +30,7 @@ from jaring.core.errors import JaringError, NotFound, ValidationFailed
 from jaring.core.rules import may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period, whole_number
-from jaring.core.views_util import forbidden, viewer_required
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+from jaring.core.views_util import XLSX, download, forbidden, viewer_required
 
 
 def _this_month() -> Period:
@@ -91,7 +83,7 @@ def bill_xlsx_view(request: HttpRequest, viewer: Viewer, bill_id: int) -> HttpRe
     except NotFound:
         return render(request, "core/not_found.html", status=404)
     data = exports.bill_xlsx(bill, bill_lines(viewer=viewer, bill_id=bill_id, limit=None))
-    return _download(data, f"tagihan-{bill.id}-{bill.period}.xlsx", XLSX)
+    return download(data, f"tagihan-{bill.id}-{bill.period}.xlsx", XLSX)
 
 
 @viewer_required
@@ -101,7 +93,7 @@ def bill_pdf_view(request: HttpRequest, viewer: Viewer, bill_id: int) -> HttpRes
     except NotFound:
         return render(request, "core/not_found.html", status=404)
     lines = bill_lines(viewer=viewer, bill_id=bill_id, limit=exports.PDF_MAX_LINES + 1)
-    return _download(exports.bill_pdf(bill, lines), f"tagihan-{bill.id}-{bill.period}.pdf", "application/pdf")
+    return download(exports.bill_pdf(bill, lines), f"tagihan-{bill.id}-{bill.period}.pdf", "application/pdf")
 
 
 PAYMENT_FIELDS = ("va_number", "amount", "paid_at", "reference", "bank")
@@ -219,7 +211,7 @@ def arrears_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     rows = arrears_list(viewer=viewer, group=group, as_of=as_of)
     if request.GET.get("format") == "xlsx":
         title = f"Tunggakan iuran {ARREARS_TITLES[group]}, bulan {as_of}"
-        return _download(
+        return download(
             exports.arrears_xlsx(rows, title=title), f"tunggakan-{group.value}-{as_of}.xlsx", XLSX
         )
     return render(request, "contributions/arrears.html",

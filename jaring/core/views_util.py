@@ -35,3 +35,13 @@ def viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return view(request, viewer, *args, **kwargs)
 
     return wrapper
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(data: bytes, name: str, content_type: str) -> HttpResponse:
+    """A file for the browser to save (bills, receipts, lists)."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

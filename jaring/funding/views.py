@@ -17,7 +17,7 @@ from jaring.core.errors import JaringError, NotFound, ValidationFailed
 from jaring.core.rules import Role, may_manage_funding
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period, whole_number
-from jaring.core.views_util import forbidden, viewer_required
+from jaring.core.views_util import XLSX, download, forbidden, viewer_required
 from jaring.funding import exports
 from jaring.funding.models import SponsorKind
 from jaring.funding.rules import DONATION_MONTHS, PRIORITY_LABELS, Priority
@@ -36,14 +36,7 @@ from jaring.funding.selectors import (
 from jaring.funding.services import allocation_run, donation_create, program_create, sponsor_create
 from jaring.registry.rules import ECOSYSTEM_LABELS, OCCUPATIONS
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPONSOR_TYPES = [p.value for p in PayerType if p != PayerType.MANDIRI]
-
-
-def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _number(request: HttpRequest, name: str, label: str, *, required: bool = True) -> int | None:
@@ -227,7 +220,7 @@ def donation_receipt_view(request: HttpRequest, viewer: Viewer, program_id: int)
     rows = program_workers(viewer=viewer, program_id=program_id, limit=None)
     if request.GET.get("format") == "pdf":
         data = exports.donation_receipt_pdf(summary, rows, program.sponsor.name)
-        return _download(data, f"tanda-terima-donasi-{program.pk}.pdf", "application/pdf")
+        return download(data, f"tanda-terima-donasi-{program.pk}.pdf", "application/pdf")
     return render(request, "funding/donation_receipt.html",
                   {"p": summary, "program": program, "rows": rows[:500], "more": max(0, len(rows) - 500)})  # fmt: skip
 
@@ -262,7 +255,7 @@ def ending_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     today = timezone.localdate()
     if request.GET.get("format") == "xlsx":
         report = sponsorship_ending(viewer=viewer, today=today, limit=None)
-        return _download(exports.ending_xlsx(report), f"pendanaan-berakhir-{today:%Y-%m-%d}.xlsx", XLSX)
+        return download(exports.ending_xlsx(report), f"pendanaan-berakhir-{today:%Y-%m-%d}.xlsx", XLSX)
     report = sponsorship_ending(viewer=viewer, today=today, limit=500)
     return render(request, "funding/ending.html", {"r": report, "link_workers": viewer.role != Role.SPONSOR})
 

@@ -12,7 +12,7 @@ from jaring.core.errors import JaringError, NotFound
 from jaring.core.rules import may_import
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
-from jaring.core.views_util import viewer_required
+from jaring.core.views_util import XLSX, download, viewer_required
 from jaring.imports.exports import template_xlsx
 from jaring.imports.models import BatchStatus
 from jaring.imports.selectors import (
@@ -26,14 +26,7 @@ from jaring.imports.selectors import (
 from jaring.imports.services import import_upload
 from jaring.imports.tasks import enqueue_commit, enqueue_stage
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE = 50
-
-
-def _xlsx(name: str, data: bytes) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @viewer_required
@@ -124,9 +117,9 @@ def batch_rejected_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> 
         name, data = batch_rejected_xlsx(viewer=viewer, batch_id=batch_id)
     except JaringError as exc:
         return render(request, "core/not_found.html", status=exc.http_status)
-    return _xlsx(name, data)
+    return download(data, name, XLSX)
 
 
 @login_required
 def template_view(request: HttpRequest) -> HttpResponse:
-    return _xlsx("templat-daftar-pekerja-jaring.xlsx", template_xlsx())
+    return download(template_xlsx(), "templat-daftar-pekerja-jaring.xlsx", XLSX)
