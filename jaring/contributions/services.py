@@ -451,8 +451,9 @@ def _temp_settle_table(
 
 
 def _settle_round() -> int:
-    """Pay each listed payer's open months, oldest month first (then line order), as far as its credit goes
-    in whole months; what is left stays as credit. Returns the number of lines paid."""
+    """Pay each listed payer's open months, oldest month first (then line order), as far as its credit and the
+    round's payment (jaring_settle.amount) go in whole months; what is left stays as credit. Returns the number
+    of lines paid."""
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS jaring_paid")
         cursor.execute(
@@ -462,7 +463,7 @@ def _settle_round() -> int:
             f"    PARTITION BY l.payer_id ORDER BY l.period, l.id ROWS UNBOUNDED PRECEDING) AS cum "
             f"  FROM {LINE} l WHERE l.status = 'open' AND l.payer_id IN (SELECT payer_id FROM jaring_settle)"
             f") r JOIN jaring_settle s ON s.payer_id = r.payer_id JOIN {PAYER} p ON p.id = r.payer_id "
-            f"WHERE r.cum <= p.credit"
+            f"WHERE r.cum <= p.credit + s.amount"
         )
         _analyze(cursor, "jaring_paid")
         cursor.execute("SELECT COUNT(*) FROM jaring_paid")
@@ -472,11 +473,15 @@ def _settle_round() -> int:
                 f"UPDATE {LINE} SET status = 'paid', paid_at = jaring_paid.paid_at, "
                 f"payment_id = jaring_paid.payment_id FROM jaring_paid WHERE {LINE}.id = jaring_paid.line_id"
             )
-            cursor.execute(
-                f"UPDATE {PAYER} SET credit = credit - t.total FROM (SELECT payer_id, SUM(amount) AS total "
-                f"FROM jaring_paid GROUP BY payer_id) t WHERE {PAYER}.id = t.payer_id"
-            )
             _bills_refresh(cursor, "SELECT DISTINCT bill_id FROM jaring_paid")
+        # One update of each payer's credit: what this round's payments bring, less the months they paid (a
+        # second update of the same rows would no longer fit on their pages).
+        cursor.execute(
+            f"UPDATE {PAYER} SET credit = credit + t.brought - t.spent FROM (SELECT s.payer_id, s.amount AS brought, "
+            f"COALESCE(SUM(j.amount), 0) AS spent FROM jaring_settle s LEFT JOIN jaring_paid j "
+            f"ON j.payer_id = s.payer_id GROUP BY s.payer_id, s.amount) t "
+            f"WHERE {PAYER}.id = t.payer_id AND (t.brought <> 0 OR t.spent <> 0)"
+        )
         cursor.execute("DROP TABLE jaring_paid")  # jaring_settle stays for the caller's next step
     return paid
 
@@ -520,10 +525,6 @@ def _apply_payments(payments: list[tuple[int, int, int, dt.datetime]], *, actor:
             break
         _temp_settle_table([(payer, pid, at) for payer, (pid, _, at) in batch],
                            [amount for _, (_, amount, _) in batch])  # fmt: skip
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {PAYER} SET credit = credit + s.amount FROM jaring_settle s WHERE {PAYER}.id = s.payer_id"
-            )
         zone = timezone.get_current_timezone()
         months = sorted({_month_of(at, zone) for _, (_, _, at) in batch})
         for as_of in months:
