@@ -42,7 +42,11 @@ _CANONICAL = {
     "syaiful": "saiful syaifful",
     "mustofa": "mustafa musthofa",
 }
-CANONICAL = {variant: canon for canon, variants in _CANONICAL.items() for variant in variants.split()}
+CANONICAL = {
+    re.sub(r"(.)\1+", r"\1", variant): canon
+    for canon, variants in _CANONICAL.items()
+    for variant in variants.split()
+}  # keyed by the folded spelling: tokens fold their doubled letters before the lookup
 _PARENS = re.compile(r"\([^)]*\)")
 _NOT_LETTER = re.compile(r"[^a-z ]+")
 
@@ -81,7 +85,10 @@ def name_parts(name: str) -> NameParts:
     text = text.split(",")[0]  # degrees follow the first comma: "Dr. H. Ahmad, S.E., M.M."
     text = _PARENS.sub(" ", text)
     text = text.replace("'", "").replace("`", "").replace("\u2019", "")  # Nur'aini = Nuraini
-    tokens = _NOT_LETTER.sub(" ", text.replace(".", ". ")).split()
+    # Doubled letters fold first ("Mohammad" = "Mohamad", "HH" = "H"), so that titles and degrees are
+    # recognised in the form the result will have and normalising a normalised name changes nothing
+    # (Hypothesis found "HH0A" and "A0MAA").
+    tokens = [_fold_doubles(t) for t in _NOT_LETTER.sub(" ", text.replace(".", ". ")).split()]
     while tokens and tokens[0] in TITLES and len(tokens) > 1:
         tokens.pop(0)
     while len(tokens) > 1 and tokens[-1] in DEGREES:
