@@ -1,0 +1,293 @@
+"""JKK and JKM benefits and who may claim them (domain rules section 3). Pure: the schedule arrives as data
+(`Schedule`, defaults from the regulation), never as literals in the computations; every line of a breakdown
+cites its basis.
+
+Sources: PP 44/2015 jo. PP 82/2019 (Lampiran III: JKK benefits; JKM Rp 42 million; scholarships), PP 44/2015
+Art. 26 (JKK right lapses 2 years after the accident), reporting within 2 x 24 hours; Jaring decisions where the
+sources are silent: STMB paid per day at income / 30 (days 1-365 at 100 %, from day 366 at 50 %), coverage only
+when the event's month was paid on or before the event date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+
+class ClaimType(StrEnum):
+    JKM = "jkm"  # death not caused by work
+    JKK_DEATH = "jkk_death"
+    JKK_TOTAL_DISABILITY = "jkk_total_disability"
+    JKK_PARTIAL_DISABILITY = "jkk_partial_disability"
+    JKK_STMB = "jkk_stmb"  # temporary inability to work
+    JKK_TRANSPORT = "jkk_transport"
+    JKK_MEDICAL = "jkk_medical"  # medical care at the provider's bills
+    SCHOLARSHIP = "scholarship"  # yearly, per child, after a death or total disability
+
+
+JKK_TYPES = frozenset({ClaimType.JKK_DEATH, ClaimType.JKK_TOTAL_DISABILITY, ClaimType.JKK_PARTIAL_DISABILITY,
+                       ClaimType.JKK_STMB, ClaimType.JKK_TRANSPORT, ClaimType.JKK_MEDICAL})  # fmt: skip
+DEATH_TYPES = frozenset({ClaimType.JKM, ClaimType.JKK_DEATH})
+
+
+class Mode(StrEnum):
+    LAND = "land"  # also river and lake
+    SEA = "sea"
+    AIR = "air"
+
+
+class Level(StrEnum):
+    TK = "tk"
+    SD = "sd"
+    SMP = "smp"
+    SMA = "sma"
+    UNIVERSITY = "university"  # or training
+
+
+PP82 = "PP 82/2019 Lampiran III"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The benefit schedule (PP 44/2015 jo. PP 82/2019). A change of regulation is a new Schedule."""
+
+    jkm_lump_sum: int = 20_000_000
+    jkm_periodic: int = 12_000_000  # 24 x Rp 500,000, paid at once
+    jkm_funeral: int = 10_000_000
+    jkk_death_multiplier: int = 48  # 60 % x 80 x income
+    jkk_death_minimum: int = 20_000_000
+    jkk_funeral: int = 10_000_000
+    jkk_periodic: int = 12_000_000
+    total_disability_multiplier: int = 56  # 70 % x 80 x income
+    partial_disability_multiplier: int = 80  # percentage (disability table) x 80 x income
+    stmb_full_days: int = 365  # decision: days 1-365 at 100 %
+    stmb_later_percent: int = 50
+    stmb_days_per_month: int = 30  # decision: per day = income / 30
+    transport_caps: Mapping[Mode, int] = field(
+        default_factory=lambda: {Mode.LAND: 5_000_000, Mode.SEA: 2_000_000, Mode.AIR: 10_000_000}
+    )
+    scholarship: Mapping[Level, tuple[int, int]] = field(  # amount per year, most years
+        default_factory=lambda: {Level.TK: (1_500_000, 2), Level.SD: (1_500_000, 6), Level.SMP: (2_000_000, 3),
+                                 Level.SMA: (3_000_000, 3), Level.UNIVERSITY: (12_000_000, 5)}
+    )  # fmt: skip
+    scholarship_tk_sd_years: int = 8
+    scholarship_children: int = 2
+    scholarship_age_limit: int = 23
+    jkm_scholarship_min_paid_months: int = 36
+    jkk_right_years: int = 2  # PP 44/2015 Art. 26
+    report_hours: int = 48  # 2 x 24 hours
+
+
+SCHEDULE = Schedule()
+
+
+@dataclass(frozen=True)
+class Line:
+    item: str
+    amount: int
+    basis: str
+
+
+def _rupiah(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def jkm_benefit(*, schedule: Schedule = SCHEDULE) -> list[Line]:
+    return [
+        Line("Santunan sekaligus", schedule.jkm_lump_sum, "PP 82/2019: JKM santunan sekaligus"),
+        Line("Santunan berkala (24 x Rp 500.000, dibayar sekaligus)", schedule.jkm_periodic,
+             "PP 82/2019: JKM santunan berkala"),
+        Line("Biaya pemakaman", schedule.jkm_funeral, "PP 82/2019: JKM biaya pemakaman"),
+    ]  # fmt: skip
+
+
+def jkk_death_benefit(*, income: int, schedule: Schedule = SCHEDULE) -> list[Line]:
+    lump = max(schedule.jkk_death_multiplier * income, schedule.jkk_death_minimum)
+    basis = f"{PP82}: {schedule.jkk_death_multiplier} x upah (60 % x 80 x upah), paling sedikit Rp 20.000.000"
+    return [
+        Line("Santunan kematian karena kecelakaan kerja", lump, basis),
+        Line("Biaya pemakaman", schedule.jkk_funeral, f"{PP82}: biaya pemakaman"),
+        Line("Santunan berkala (dibayar sekaligus)", schedule.jkk_periodic, f"{PP82}: santunan berkala"),
+    ]
+
+
+def total_disability_benefit(*, income: int, schedule: Schedule = SCHEDULE) -> list[Line]:
+    return [
+        Line("Santunan cacat total tetap", schedule.total_disability_multiplier * income,
+             f"{PP82}: {schedule.total_disability_multiplier} x upah (70 % x 80 x upah)"),
+        Line("Santunan berkala (dibayar sekaligus)", schedule.jkk_periodic, f"{PP82}: santunan berkala"),
+    ]  # fmt: skip
+
+
+def partial_disability_benefit(*, income: int, percent: Decimal, schedule: Schedule = SCHEDULE) -> list[Line]:
+    """percent: the disability table's percentage for the lost function (0 < percent <= 100)."""
+    if not Decimal(0) < percent <= Decimal(100):
+        raise ValueError("percent must be more than 0 and at most 100")
+    amount = _rupiah(percent / 100 * schedule.partial_disability_multiplier * income)
+    return [Line(f"Santunan cacat sebagian tetap ({percent.normalize():f} %)", amount,
+                 f"{PP82}: % tabel cacat x {schedule.partial_disability_multiplier} x upah")]  # fmt: skip
+
+
+def stmb_benefit(*, income: int, days: int, schedule: Schedule = SCHEDULE) -> list[Line]:
+    """Temporary inability to work: per day income / 30; days 1-365 in full, later days at 50 %."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    daily = Decimal(income) / schedule.stmb_days_per_month
+    full = min(days, schedule.stmb_full_days)
+    later = days - full
+    lines = [Line(f"STMB {full} hari x 100 % x upah/{schedule.stmb_days_per_month}", _rupiah(daily * full),
+                  f"{PP82}: STMB 100 % upah 12 bulan pertama (keputusan: per hari = upah/30)")]  # fmt: skip
+    if later:
+        lines.append(Line(
+            f"STMB {later} hari x {schedule.stmb_later_percent} % x upah/{schedule.stmb_days_per_month}",
+            _rupiah(daily * later * schedule.stmb_later_percent / 100),
+            f"{PP82}: STMB {schedule.stmb_later_percent} % upah sesudah 12 bulan sampai sembuh",
+        ))  # fmt: skip
+    return lines
+
+
+def transport_benefit(*, mode: Mode, amount: int, schedule: Schedule = SCHEDULE) -> list[Line]:
+    cap = schedule.transport_caps[mode]
+    paid = min(amount, cap)
+    note = " (dibatasi)" if amount > cap else ""
+    return [Line(f"Biaya transportasi {mode.value}{note}", paid,
+                 f"{PP82}: transportasi {mode.value} paling banyak Rp {cap:,}".replace(",", "."))]  # fmt: skip
+
+
+def medical_benefit(*, amount: int) -> list[Line]:
+    return [Line("Perawatan dan pengobatan sesuai tagihan fasilitas kesehatan", amount,
+                 f"{PP82}: sesuai kebutuhan medis, tanpa batas")]  # fmt: skip
+
+
+def scholarship_benefit(*, level: Level, schedule: Schedule = SCHEDULE) -> list[Line]:
+    amount, years = schedule.scholarship[level]
+    return [Line(f"Beasiswa {level.value.upper()} (per tahun, paling lama {years} tahun)", amount,
+                 "PP 82/2019: beasiswa pendidikan anak")]  # fmt: skip
+
+
+class Refusal(StrEnum):
+    """Why a claim cannot be paid. Flags (accepted, noted) are separate."""
+
+    NOT_PAID_BEFORE_EVENT = "contribution_not_paid_before_event"
+    JKK_RIGHT_LAPSED = "jkk_right_lapsed"
+    ALREADY_DEAD = "worker_already_dead"
+    EVENT_AFTER_DEATH = "event_after_death"
+    SCHOLARSHIP_TOO_FEW_MONTHS = "scholarship_needs_36_paid_months"
+    SCHOLARSHIP_NO_TRIGGER = "scholarship_needs_death_or_total_disability"
+    TOO_MANY_CHILDREN = "at_most_two_children"
+    CHILD_TOO_OLD = "child_over_age_limit"
+    CHILD_MARRIED_OR_WORKING = "child_married_or_working"
+    SCHOLARSHIP_YEARS_USED = "scholarship_years_used"
+    EVENT_IN_FUTURE = "event_in_future"
+
+
+class Flag(StrEnum):
+    LATE_REPORT = "reported_after_48_hours"
+
+
+REFUSAL_TEXT = {
+    Refusal.NOT_PAID_BEFORE_EVENT: "Iuran bulan kejadian belum dibayar pada atau sebelum tanggal kejadian.",
+    Refusal.JKK_RIGHT_LAPSED: "Hak atas manfaat JKK gugur 2 tahun sesudah kecelakaan (PP 44/2015 Pasal 26).",
+    Refusal.ALREADY_DEAD: "Kematian pekerja ini sudah tercatat; klaim kematian kedua ditolak.",
+    Refusal.EVENT_AFTER_DEATH: "Kejadian sesudah tanggal kematian yang tercatat.",
+    Refusal.SCHOLARSHIP_TOO_FEW_MONTHS: "Beasiswa JKM memerlukan masa iur paling sedikit 36 bulan.",
+    Refusal.SCHOLARSHIP_NO_TRIGGER: "Beasiswa hanya sesudah kematian atau cacat total tetap.",
+    Refusal.TOO_MANY_CHILDREN: "Beasiswa paling banyak untuk 2 anak.",
+    Refusal.CHILD_TOO_OLD: "Beasiswa berakhir pada usia 23 tahun.",
+    Refusal.CHILD_MARRIED_OR_WORKING: "Beasiswa berakhir bila anak menikah atau bekerja.",
+    Refusal.SCHOLARSHIP_YEARS_USED: "Masa beasiswa untuk jenjang ini sudah habis.",
+    Refusal.EVENT_IN_FUTURE: "Tanggal kejadian di masa depan.",
+}
+FLAG_TEXT = {Flag.LATE_REPORT: "Dilaporkan lebih dari 2 x 24 jam sesudah kejadian (diterima, dicatat)."}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the ledger and the claims history say about the worker, gathered by a selector."""
+
+    event_month_paid_on_time: (
+        bool  # contributions.selectors.contribution_paid(worker, month, on_or_before=event)
+    )
+    paid_months: int  # masa iur: months paid on or before the event
+    death_date: dt.date | None = None  # a recorded death (JKM or JKK death)
+
+
+def eligibility(
+    *, claim: ClaimType, event: dt.date, reported: dt.datetime | None, today: dt.date, facts: Facts,
+    schedule: Schedule = SCHEDULE,
+) -> tuple[list[Refusal], list[Flag]]:  # fmt: skip
+    """Refusals (the claim cannot be paid) and flags (paid, but noted) for a claim of a worker's own event.
+    Scholarships are checked by `scholarship_eligibility`."""
+    refusals: list[Refusal] = []
+    flags: list[Flag] = []
+    if event > today:
+        refusals.append(Refusal.EVENT_IN_FUTURE)
+    if facts.death_date is not None:
+        if claim in DEATH_TYPES:
+            refusals.append(Refusal.ALREADY_DEAD)
+        elif event > facts.death_date:
+            refusals.append(Refusal.EVENT_AFTER_DEATH)
+    if not facts.event_month_paid_on_time:
+        refusals.append(Refusal.NOT_PAID_BEFORE_EVENT)
+    if claim in JKK_TYPES and today > _add_years(event, schedule.jkk_right_years):
+        refusals.append(Refusal.JKK_RIGHT_LAPSED)
+    if reported is not None:
+        start = dt.datetime.combine(event, dt.time.min, tzinfo=reported.tzinfo)
+        if reported - start > dt.timedelta(hours=schedule.report_hours + 24):  # the whole event day counts
+            flags.append(Flag.LATE_REPORT)
+    return refusals, flags
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class Child:
+    birth_date: dt.date
+    married_or_working: bool = False
+
+
+def scholarship_eligibility(
+    *, trigger: ClaimType, paid_months: int, children: list[Child], child_index: int, level: Level,
+    years_claimed_at_level: int, years_claimed_tk_sd: int, today: dt.date, schedule: Schedule = SCHEDULE,
+) -> list[Refusal]:  # fmt: skip
+    """A yearly scholarship claim for one child (0-based index in birth order) after `trigger`."""
+    refusals: list[Refusal] = []
+    if trigger not in (ClaimType.JKM, ClaimType.JKK_DEATH, ClaimType.JKK_TOTAL_DISABILITY):
+        refusals.append(Refusal.SCHOLARSHIP_NO_TRIGGER)
+    if trigger == ClaimType.JKM and paid_months < schedule.jkm_scholarship_min_paid_months:
+        refusals.append(Refusal.SCHOLARSHIP_TOO_FEW_MONTHS)  # JKK scholarships need no minimum
+    if child_index >= schedule.scholarship_children:
+        refusals.append(Refusal.TOO_MANY_CHILDREN)
+    child = children[child_index] if child_index < len(children) else None
+    if child is not None:
+        age = today.year - child.birth_date.year - ((today.month, today.day) < (child.birth_date.month,
+                                                                                 child.birth_date.day))  # fmt: skip
+        if age >= schedule.scholarship_age_limit:
+            refusals.append(Refusal.CHILD_TOO_OLD)
+        if child.married_or_working:
+            refusals.append(Refusal.CHILD_MARRIED_OR_WORKING)
+    _, most = schedule.scholarship[level]
+    tk_sd_full = level in (Level.TK, Level.SD) and years_claimed_tk_sd >= schedule.scholarship_tk_sd_years
+    if years_claimed_at_level >= most or tk_sd_full:
+        refusals.append(Refusal.SCHOLARSHIP_YEARS_USED)
+    return refusals
+
+
+def scholarship_total_per_child(*, schedule: Schedule = SCHEDULE) -> int:
+    """The most one child can receive: TK+SD together at most 8 years (TK at most 2)."""
+    tk_amount, tk_years = schedule.scholarship[Level.TK]
+    sd_amount, sd_years = schedule.scholarship[Level.SD]
+    tk_sd = tk_amount * tk_years + sd_amount * min(sd_years, schedule.scholarship_tk_sd_years - tk_years)
+    rest = sum(a * y for lvl, (a, y) in schedule.scholarship.items() if lvl not in (Level.TK, Level.SD))
+    return tk_sd + rest
+
+
+def total(lines: list[Line]) -> int:
+    return sum(line.amount for line in lines)
