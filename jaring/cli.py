@@ -569,6 +569,93 @@ def cmd_sponsorship_ending(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_claim_assess(args: argparse.Namespace) -> int:
+    from decimal import Decimal, InvalidOperation
+
+    from jaring.claims.rules import SCHEDULE, ClaimType, Mode
+    from jaring.claims.selectors import claim_assess, claim_facts
+    from jaring.core.errors import JaringError, ValidationFailed
+
+    def parse(value: str, kind: Any, code: str, field: str, message: str) -> Any:
+        try:
+            return kind(value)
+        except (ValueError, InvalidOperation):
+            raise ValidationFailed(message, code=code, field=field) from None
+
+    try:
+        claim = parse(
+            args.type,
+            ClaimType,
+            "CLAIM_TYPE_UNKNOWN",
+            "type",
+            f"Jenis klaim '{args.type}' tidak dikenal: {', '.join(c.value for c in ClaimType)}.",
+        )
+        event = parse(
+            args.event_date,
+            dt.date.fromisoformat,
+            "EVENT_DATE_INVALID",
+            "event_date",
+            f"Tanggal kejadian '{args.event_date}' tidak sah (YYYY-MM-DD).",
+        )
+        reported = None
+        if args.report_date:
+            reported = parse(
+                args.report_date,
+                dt.datetime.fromisoformat,
+                "REPORT_DATE_INVALID",
+                "report_date",
+                f"Tanggal laporan '{args.report_date}' tidak sah (YYYY-MM-DD atau YYYY-MM-DDTHH:MM).",
+            )
+            from django.utils import timezone
+
+            reported = reported if timezone.is_aware(reported) else timezone.make_aware(reported)
+        mode = (
+            parse(args.mode, Mode, "MODE_UNKNOWN", "mode", "Moda: land, sea atau air.") if args.mode else None
+        )
+        percent = (
+            parse(args.percent, Decimal, "PERCENT_INVALID", "percent", "Persentase harus angka.")
+            if args.percent
+            else None
+        )
+        result = claim_assess(
+            nik=args.nik,
+            claim=claim,
+            event=event,
+            reported=reported,
+            days=args.days,
+            percent=percent,
+            mode=mode,
+            amount=args.amount,
+        )
+    except JaringError as exc:
+        return _rejected(args, exc)
+    data = dataclasses.asdict(result)
+    if args.children is not None and claim in (
+        ClaimType.JKM,
+        ClaimType.JKK_DEATH,
+        ClaimType.JKK_TOTAL_DISABILITY,
+    ):
+        months = claim_facts(worker_id=result.worker_id, event=event).paid_months
+        enough = claim != ClaimType.JKM or months >= SCHEDULE.jkm_scholarship_min_paid_months
+        data["scholarship"] = {
+            "children_eligible": min(args.children, SCHEDULE.scholarship_children) if enough else 0,
+            "paid_months": months,
+            "reason": "" if enough else "scholarship_needs_36_paid_months",
+        }
+
+    def human(d: dict[str, Any]) -> str:
+        head = (
+            "Memenuhi syarat"
+            if d["eligible"]
+            else "Tidak memenuhi syarat: " + "; ".join(r["message"] for r in d["reasons"])
+        )
+        rows = [f"  {line['item']}: Rp {line['amount']:,} ({line['basis']})" for line in d["lines"]]
+        return "\n".join([head, *rows, f"  Jumlah: Rp {d['total']:,}"]).replace(",", ".")
+
+    _emit(args, data, human)
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -747,6 +834,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ending.add_argument("--days", type=int, default=60)
     ending.add_argument("--xlsx", default="", help="also write the list with invitations to this .xlsx file")
+    claim = sub.add_parser("claim", help="JKK and JKM claims").add_subparsers(dest="sub", required=True)
+    assess = add(
+        "assess", cmd_claim_assess, "eligibility and benefit breakdown of one event; records nothing", claim
+    )
+    assess.add_argument("--nik", required=True)
+    assess.add_argument(
+        "--type",
+        required=True,
+        help="jkm, jkk_death, jkk_total_disability, jkk_partial_disability, "
+        "jkk_stmb, jkk_transport, jkk_medical",
+    )
+    assess.add_argument("--event-date", required=True, help="YYYY-MM-DD")
+    assess.add_argument("--report-date", default="", help="when it was reported, YYYY-MM-DD[THH:MM]")
+    assess.add_argument("--days", type=int, help="days unable to work (jkk_stmb)")
+    assess.add_argument(
+        "--percent", default="", help="disability percentage from the table (jkk_partial_disability)"
+    )
+    assess.add_argument("--mode", default="", help="land, sea or air (jkk_transport)")
+    assess.add_argument("--amount", type=int, help="rupiah claimed (jkk_transport, jkk_medical)")
+    assess.add_argument(
+        "--children", type=int, help="children for the scholarship (jkm, jkk_death, total disability)"
+    )
     serve = add("serve", cmd_serve, "serve the web app on 127.0.0.1 with a background task worker")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

@@ -415,6 +415,13 @@ def contribution_paid(*, worker_id: int, period: Period, on_or_before: dt.dateti
     return PaidMonth(str(period), found[0], found[1], found[2])
 
 
+def paid_months(*, worker_id: int, on_or_before: dt.datetime) -> int:
+    """Masa iur: how many of the worker's months were paid on or before this moment (JKM scholarships need 36)."""
+    return BillLine.objects.filter(
+        worker_id=worker_id, status=LineStatus.PAID, paid_at__lte=on_or_before
+    ).count()
+
+
 # ------------------------------------------------------------------------------------- arrears
 
 

@@ -1,0 +1,112 @@
+"""Reads for claims: what the ledger says about a worker at the moment of an event, and a claim assessed by
+the rules without recording anything (`jaring claim assess`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+
+from jaring.claims import rules
+from jaring.claims.rules import ClaimType, Facts, Line, Mode
+from jaring.contributions.selectors import contribution_paid, paid_months
+from jaring.core.errors import NotFound, ValidationFailed
+from jaring.core.types import Period
+from jaring.registry.models import Worker
+
+
+def claim_facts(*, worker_id: int, event: dt.date) -> Facts:
+    """Was the event's month paid on or before the end of the event day, and how many months were paid by then.
+    Recorded deaths arrive with the claims register."""
+    end_of_day = timezone.make_aware(dt.datetime.combine(event, dt.time.max))
+    paid = contribution_paid(worker_id=worker_id, period=Period.of(event), on_or_before=end_of_day)
+    return Facts(event_month_paid_on_time=paid is not None,
+                 paid_months=paid_months(worker_id=worker_id, on_or_before=end_of_day))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Assessment:
+    claim: str
+    worker_id: int
+    income: int
+    eligible: bool
+    reasons: list[dict[str, str]]  # refusals: code and message
+    flags: list[dict[str, str]]
+    lines: list[Line]
+    total: int
+
+
+def claim_assess(
+    *, nik: str, claim: ClaimType, event: dt.date, reported: dt.datetime | None = None, days: int | None = None,
+    percent: Decimal | None = None, mode: Mode | None = None, amount: int | None = None, today: dt.date | None = None,
+) -> Assessment:  # fmt: skip
+    """Eligibility and the benefit breakdown for one event of a worker, by the rules; records nothing."""
+    worker = Worker.objects.filter(nik=nik.strip()).first()
+    if worker is None:
+        raise NotFound("Tidak ada pekerja dengan NIK ini.", code="WORKER_NOT_FOUND", field="nik")
+    today = today or timezone.localdate()
+    facts = claim_facts(worker_id=worker.pk, event=event)
+    refusals, flags = rules.eligibility(claim=claim, event=event, reported=reported, today=today, facts=facts)
+    lines = _lines(
+        claim=claim, income=worker.income_tier, days=days, percent=percent, mode=mode, amount=amount
+    )
+    return Assessment(
+        claim=claim.value, worker_id=worker.pk, income=worker.income_tier, eligible=not refusals,
+        reasons=[{"code": r.value, "message": rules.REFUSAL_TEXT[r]} for r in refusals],
+        flags=[{"code": f.value, "message": rules.FLAG_TEXT[f]} for f in flags],
+        lines=lines, total=rules.total(lines),
+    )  # fmt: skip
+
+
+def _need(value: object, name: str, what: str) -> None:
+    if value is None:
+        raise ValidationFailed(f"Klaim ini memerlukan {what}.", code=f"{name.upper()}_MISSING", field=name)
+
+
+def _lines(
+    *,
+    claim: ClaimType,
+    income: int,
+    days: int | None,
+    percent: Decimal | None,
+    mode: Mode | None,
+    amount: int | None,
+) -> list[Line]:
+    if claim == ClaimType.JKM:
+        return rules.jkm_benefit()
+    if claim == ClaimType.JKK_DEATH:
+        return rules.jkk_death_benefit(income=income)
+    if claim == ClaimType.JKK_TOTAL_DISABILITY:
+        return rules.total_disability_benefit(income=income)
+    if claim == ClaimType.JKK_PARTIAL_DISABILITY:
+        _need(percent, "percent", "persentase cacat dari tabel (--percent)")
+        assert percent is not None
+        if not Decimal(0) < percent <= Decimal(100):
+            raise ValidationFailed("Persentase cacat harus lebih dari 0 dan paling banyak 100.",
+                                   code="PERCENT_INVALID", field="percent")  # fmt: skip
+        return rules.partial_disability_benefit(income=income, percent=percent)
+    if claim == ClaimType.JKK_STMB:
+        _need(days, "days", "jumlah hari tidak mampu bekerja (--days)")
+        assert days is not None
+        if days < 1:
+            raise ValidationFailed("Jumlah hari paling sedikit 1.", code="DAYS_INVALID", field="days")
+        return rules.stmb_benefit(income=income, days=days)
+    if claim == ClaimType.JKK_TRANSPORT:
+        _need(mode, "mode", "moda transportasi (--mode land|sea|air)")
+        _need(amount, "amount", "biaya transportasi (--amount)")
+        assert mode is not None and amount is not None
+        return rules.transport_benefit(mode=mode, amount=_positive(amount))
+    if claim == ClaimType.JKK_MEDICAL:
+        _need(amount, "amount", "jumlah tagihan fasilitas kesehatan (--amount)")
+        assert amount is not None
+        return rules.medical_benefit(amount=_positive(amount))
+    raise ValidationFailed("Beasiswa dinilai per anak per tahun bersama klaim asalnya.", code="CLAIM_TYPE_INVALID",
+                           field="type")  # fmt: skip
+
+
+def _positive(amount: int) -> int:
+    if amount <= 0:
+        raise ValidationFailed("Jumlah harus lebih dari Rp 0.", code="AMOUNT_INVALID", field="amount")
+    return amount
