@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "jaring.imports",
     "jaring.contributions",
     "jaring.funding",
+    "jaring.claims",
     "jaring.linkage",
 ]
 
@@ -115,6 +116,10 @@ JARING: dict[str, Any] = {
     "IMPORT_MAX_BYTES": int(os.environ.get("JARING_IMPORT_MAX_BYTES", str(400 * 1024 * 1024))),
     "IMPORT_MAX_ROWS": int(os.environ.get("JARING_IMPORT_MAX_ROWS", "2000000")),
     "IMPORT_DIR": VAR_DIR / "imports",
+    # Claim documents (death certificates, ID cards, bills): outside the web root, served only through a view
+    # that checks who asks.
+    "CLAIMS_DIR": VAR_DIR / "claims",
+    "CLAIM_DOCUMENT_MAX_BYTES": int(os.environ.get("JARING_CLAIM_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024))),
     # Virtual accounts: the bank's company prefix for self-paying workers (followed by the KPJ) and for
     # other payers (followed by a payer number); the 16th digit is a Luhn check digit.
     "VA_PREFIXES": {

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from jaring.claims import rules
+from jaring.claims.models import Claim, ClaimStatus
 from jaring.claims.rules import ClaimType, Facts, Line, Mode
 from jaring.contributions.selectors import contribution_paid, paid_months
 from jaring.core.errors import NotFound, ValidationFailed
@@ -19,11 +20,18 @@ from jaring.registry.models import Worker
 
 def claim_facts(*, worker_id: int, event: dt.date) -> Facts:
     """Was the event's month paid on or before the end of the event day, and how many months were paid by then.
-    Recorded deaths arrive with the claims register."""
+    A death recorded by a claim that was not rejected is the worker's death."""
     end_of_day = timezone.make_aware(dt.datetime.combine(event, dt.time.max))
     paid = contribution_paid(worker_id=worker_id, period=Period.of(event), on_or_before=end_of_day)
+    death = (
+        Claim.objects.filter(worker_id=worker_id, claim_type__in=[t.value for t in rules.DEATH_TYPES])
+        .exclude(status=ClaimStatus.REJECTED)
+        .order_by("event_date")
+        .values_list("event_date", flat=True)
+        .first()
+    )
     return Facts(event_month_paid_on_time=paid is not None,
-                 paid_months=paid_months(worker_id=worker_id, on_or_before=end_of_day))  # fmt: skip
+                 paid_months=paid_months(worker_id=worker_id, on_or_before=end_of_day), death_date=death)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,185 @@
+"""Every write of claims: filing a claim (assessed by the rules against the ledger; refused claims are recorded
+as rejected with the rules' reason), its documents (type and size checked, stored outside the web root), the
+steps reported -> documents complete -> verified -> approved -> paid with four eyes, and rejection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from jaring.claims import rules
+from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DocumentType
+from jaring.claims.rules import ClaimType, Mode
+from jaring.claims.selectors import claim_assess
+from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.rules import Role
+from jaring.core.selectors import Viewer
+from jaring.core.services import Actor, audit_record, counter_take
+from jaring.registry.models import Worker
+
+_MAY_REPORT = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
+_MAY_DECIDE = {Role.ADMIN, Role.BRANCH}
+
+
+def _user(actor: Actor) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _claim_for(viewer: Viewer, claim_id: int, *, lock: bool = False) -> Claim:
+    query = Claim.objects.filter(pk=claim_id)
+    if not viewer.all_regions:
+        query = query.filter(viewer.region_q(prefix="worker__"))
+    claim = (query.select_for_update() if lock else query).first()
+    if claim is None:
+        raise NotFound("Klaim tidak ditemukan.", code="CLAIM_NOT_FOUND")
+    return claim
+
+
+def claim_file(
+    *, nik: str, claim_type: ClaimType, event: dt.date, reported_at: dt.datetime | None = None,
+    days: int | None = None, percent: Decimal | None = None, mode: Mode | None = None, amount: int | None = None,
+    viewer: Viewer, actor: Actor,
+) -> Claim:  # fmt: skip
+    """Record a claim with the breakdown the rules give today. A claim the rules refuse (a month paid after the
+    event, a second death, a lapsed JKK right) is recorded as rejected with that reason: nothing is lost."""
+    if viewer.role not in _MAY_REPORT:
+        raise PermissionDenied("Peran Anda tidak mencatat klaim.", code="CLAIMS_NOT_ALLOWED")
+    reported_at = reported_at or timezone.now()
+    assessment = claim_assess(nik=nik, claim=claim_type, event=event, reported=reported_at, days=days,
+                              percent=percent, mode=mode, amount=amount)  # fmt: skip
+    with transaction.atomic():
+        worker = Worker.objects.filter(viewer.region_q(), pk=assessment.worker_id).first()
+        if worker is None:
+            raise NotFound(
+                "Tidak ada pekerja dengan NIK ini di wilayah Anda.", code="WORKER_NOT_FOUND", field="nik"
+            )
+        number = f"KLM-{timezone.localdate():%Y}-{counter_take(name='claim'):06d}"
+        refused = [r["code"] for r in assessment.reasons]
+        claim = Claim.objects.create(
+            number=number, worker=worker, claim_type=claim_type.value, event_date=event, reported_at=reported_at,
+            days=days, percent=percent, mode=mode.value if mode else "", amount_claimed=amount,
+            income=assessment.income, lines=[{"item": x.item, "amount": x.amount, "basis": x.basis} for x in assessment.lines],
+            total=assessment.total, refusals=refused, flags=[f["code"] for f in assessment.flags],
+            status=ClaimStatus.REJECTED if refused else ClaimStatus.REPORTED,
+            reject_code=refused[0] if refused else "", reject_reason=assessment.reasons[0]["message"] if refused else "",
+            filed_by=_user(actor),
+        )  # fmt: skip
+        audit_record(actor=actor, action="claim.file", entity_type="claim", entity_id=claim.pk,
+                     changes={"number": number, "type": claim_type.value, "event": event.isoformat(),
+                              "total": claim.total, "status": claim.status, "refusals": refused})  # fmt: skip
+    return claim
+
+
+def claim_document_add(
+    *, claim_id: int, doc_type: str, stream: IO[bytes], file_name: str, viewer: Viewer, actor: Actor
+) -> ClaimDocument:
+    """A PDF, JPEG or PNG up to the size limit, recognised by its bytes; stored under JARING CLAIMS_DIR by its
+    hash, never under the web root or by the name it came with."""
+    if viewer.role not in _MAY_REPORT:
+        raise PermissionDenied("Peran Anda tidak mengunggah dokumen klaim.", code="CLAIMS_NOT_ALLOWED")
+    if doc_type not in DocumentType.values:
+        raise ValidationFailed(f"Jenis dokumen '{doc_type}' tidak dikenal.", code="DOCUMENT_TYPE_UNKNOWN",
+                               field="doc_type")  # fmt: skip
+    limit = settings.JARING["CLAIM_DOCUMENT_MAX_BYTES"]
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise FileRejected(
+            f"Dokumen lebih dari {limit // (1024 * 1024)} MB.", code="FILE_TOO_LARGE", field="file"
+        )
+    kind = rules.document_kind(data[:16])
+    if kind is None:
+        raise FileRejected("Dokumen harus PDF, JPG atau PNG.", code="FILE_TYPE_NOT_ALLOWED", field="file")
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        claim = _claim_for(viewer, claim_id, lock=True)
+        if claim.status in (ClaimStatus.PAID, ClaimStatus.REJECTED):
+            raise Conflict("Klaim ini sudah selesai.", code="CLAIM_CLOSED")
+        stored = Path(claim.number) / f"{digest}{rules.DOCUMENT_TYPES[kind]}"
+        target = Path(settings.JARING["CLAIMS_DIR"]) / stored
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        document = ClaimDocument.objects.create(
+            claim=claim, doc_type=doc_type, file_name=Path(file_name).name[:255], stored_as=str(stored),
+            content_type=kind, size=len(data), sha256=digest, uploaded_by=_user(actor),
+        )  # fmt: skip
+        audit_record(actor=actor, action="claim.document_add", entity_type="claim", entity_id=claim.pk,
+                     changes={"doc_type": doc_type, "size": len(data), "sha256": digest})  # fmt: skip
+    return document
+
+
+def claim_advance(
+    *, claim_id: int, viewer: Viewer, actor: Actor, beneficiary_name: str = "", bank: str = "",
+    account_number: str = "", payment_reference: str = "",
+) -> Claim:  # fmt: skip
+    """One step forward: documents complete (every required document present), verified, approved (by someone
+    other than the verifier), paid (to a named account, with the transfer's reference)."""
+    if viewer.role not in _MAY_DECIDE:
+        raise PermissionDenied("Hanya petugas kantor cabang yang memproses klaim.", code="CLAIMS_NOT_ALLOWED")
+    with transaction.atomic():
+        claim = _claim_for(viewer, claim_id, lock=True)
+        target = rules.NEXT_STEP.get(claim.status)
+        if target is None:
+            raise Conflict("Klaim ini sudah selesai.", code="CLAIM_CLOSED")
+        user = _user(actor)
+        if target == ClaimStatus.DOCUMENTS_COMPLETE:
+            present = set(claim.documents.values_list("doc_type", flat=True))
+            missing = rules.missing_documents(claim=ClaimType(claim.claim_type), present=present)
+            if missing:
+                labels = ", ".join(DocumentType(m).label for m in missing)
+                raise ValidationFailed(f"Dokumen belum lengkap: {labels}.", code="DOCUMENTS_MISSING")
+        elif target == ClaimStatus.VERIFIED:
+            claim.verified_by = user
+        elif target == ClaimStatus.APPROVED:
+            if user is not None and claim.verified_by_id == user.pk:
+                raise PermissionDenied(
+                    "Yang menyetujui tidak boleh orang yang memverifikasi.", code="FOUR_EYES"
+                )
+            claim.approved_by = user
+        elif target == ClaimStatus.PAID:
+            fields = {"beneficiary_name": beneficiary_name, "bank": bank, "account_number": account_number,
+                      "payment_reference": payment_reference}  # fmt: skip
+            for name, value in fields.items():
+                if not value.strip():
+                    raise ValidationFailed("Isi nama penerima, bank, nomor rekening dan referensi transfer.",
+                                           code="PAYMENT_DETAILS_MISSING", field=name)  # fmt: skip
+                setattr(claim, name, value.strip()[:150])
+            claim.paid_at = timezone.now()
+        claim.status = target
+        claim.save()
+        audit_record(actor=actor, action=f"claim.{target}", entity_type="claim", entity_id=claim.pk,
+                     changes={"status": target})  # fmt: skip
+    return claim
+
+
+REJECT_CODES = {"documents_invalid": "Dokumen tidak sah", "not_work_related": "Bukan kecelakaan kerja",
+                "duplicate_claim": "Klaim ganda", "other": "Alasan lain"}  # fmt: skip
+
+
+def claim_reject(*, claim_id: int, code: str, reason: str, viewer: Viewer, actor: Actor) -> Claim:
+    if viewer.role not in _MAY_DECIDE:
+        raise PermissionDenied("Hanya petugas kantor cabang yang memproses klaim.", code="CLAIMS_NOT_ALLOWED")
+    if code not in REJECT_CODES:
+        raise ValidationFailed(f"Kode penolakan '{code}' tidak dikenal: {', '.join(REJECT_CODES)}.",
+                               code="REJECT_CODE_UNKNOWN", field="code")  # fmt: skip
+    if not reason.strip():
+        raise ValidationFailed("Tulis alasan penolakan.", code="REASON_MISSING", field="reason")
+    with transaction.atomic():
+        claim = _claim_for(viewer, claim_id, lock=True)
+        if claim.status in (ClaimStatus.PAID, ClaimStatus.REJECTED):
+            raise Conflict("Klaim ini sudah selesai.", code="CLAIM_CLOSED")
+        claim.status, claim.reject_code, claim.reject_reason = (
+            ClaimStatus.REJECTED,
+            code,
+            reason.strip()[:255],
+        )
+        claim.save()
+        audit_record(actor=actor, action="claim.reject", entity_type="claim", entity_id=claim.pk,
+                     changes={"code": code, "reason": reason.strip()})  # fmt: skip
+    return claim
