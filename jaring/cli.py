@@ -617,16 +617,23 @@ def cmd_claim_assess(args: argparse.Namespace) -> int:
             if args.percent
             else None
         )
-        result = claim_assess(
-            nik=args.nik,
-            claim=claim,
-            event=event,
-            reported=reported,
-            days=args.days,
-            percent=percent,
-            mode=mode,
-            amount=args.amount,
-        )
+        if args.sub == "file":
+            from jaring.claims.services import claim_file
+            from jaring.core.selectors import SYSTEM
+
+            filed = claim_file(nik=args.nik, claim_type=claim, event=event, reported_at=reported, days=args.days,
+                               percent=percent, mode=mode, amount=args.amount, viewer=SYSTEM, actor=None)  # fmt: skip
+            out = {"id": filed.pk, "number": filed.number, "status": filed.status, "eligible": not filed.refusals,
+                   "reasons": filed.refusals, "reject_reason": filed.reject_reason, "flags": filed.flags,
+                   "lines": filed.lines, "total": filed.total}  # fmt: skip
+            _emit(
+                args,
+                out,
+                lambda d: f"Klaim {d['number']}: {d['status']}, Rp {d['total']:,}".replace(",", "."),
+            )
+            return EXIT_OK
+        result = claim_assess(nik=args.nik, claim=claim, event=event, reported=reported, days=args.days,
+                              percent=percent, mode=mode, amount=args.amount)  # fmt: skip
     except JaringError as exc:
         return _rejected(args, exc)
     data = dataclasses.asdict(result)
@@ -856,6 +863,12 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument(
         "--children", type=int, help="children for the scholarship (jkm, jkk_death, total disability)"
     )
+    filing = add("file", cmd_claim_assess, "record a claim (a refused one is recorded as rejected, with the reason)",
+                 claim)  # fmt: skip
+    for action in assess._actions:  # the same arguments as assess
+        if action.dest not in ("help", "json", "children"):
+            filing._add_action(action)
+    filing.set_defaults(children=None)
     serve = add("serve", cmd_serve, "serve the web app on 127.0.0.1 with a background task worker")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from jaring.claims.models import Claim
 from jaring.cli import main
 from jaring.contributions.factories import at, member
 from jaring.contributions.models import BillLine, Payer
@@ -81,3 +82,15 @@ def test_unknown_nik(capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, "claim", "assess", "--nik", "3603011204850001", "--type", "jkm", "--event-date",
                     "2026-10-20", "--json")  # fmt: skip
     assert code == 1 and out["error"]["code"] == "WORKER_NOT_FOUND"
+
+
+def test_claim_file_records_and_refuses_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    worker = member()
+    _paid(worker, "2026-10-03")
+    code, out = run(capsys, "claim", "file", "--nik", worker.nik or "", "--type", "jkm", "--event-date",
+                    "2026-10-20", "--json")  # fmt: skip
+    assert code == 0 and out["status"] == "reported" and out["total"] == 42_000_000 and out["number"]
+    code, out = run(capsys, "claim", "file", "--nik", worker.nik or "", "--type", "jkm", "--event-date",
+                    "2026-10-21", "--json")  # fmt: skip
+    assert code == 0 and out["status"] == "rejected" and out["reasons"] == ["worker_already_dead"]
+    assert Claim.objects.count() == 2
