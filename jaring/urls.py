@@ -17,6 +17,7 @@ urlpatterns = [
     path("impor/", include("jaring.imports.urls")),
     path("iuran/", include("jaring.contributions.urls")),
     path("dana/", include("jaring.funding.urls")),
+    path("klaim/", include("jaring.claims.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -6,14 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from jaring.claims import rules
-from jaring.claims.models import Claim, ClaimStatus
+from jaring.claims.models import Claim, ClaimDocument, ClaimStatus
 from jaring.claims.rules import ClaimType, Facts, Line, Mode
 from jaring.contributions.selectors import contribution_paid, paid_months
-from jaring.core.errors import NotFound, ValidationFailed
+from jaring.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jaring.core.rules import Role, mask_nik
+from jaring.core.selectors import Viewer
 from jaring.core.types import Period
 from jaring.registry.models import Worker
 
@@ -118,3 +123,77 @@ def _positive(amount: int) -> int:
     if amount <= 0:
         raise ValidationFailed("Jumlah harus lebih dari Rp 0.", code="AMOUNT_INVALID", field="amount")
     return amount
+
+
+def _scope(viewer: Viewer) -> Q:
+    return Q() if viewer.all_regions else viewer.region_q(prefix="worker__")
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: int
+    number: str
+    claim_type: str
+    worker_id: int
+    worker_name: str
+    nik: str
+    event_date: dt.date
+    status: str
+    status_label: str
+    total: int
+    flags: list[str]
+
+
+def claim_list(*, viewer: Viewer, status: str = "", limit: int = 200) -> list[ClaimRow]:
+    """The branch's queue: claims of the viewer's region, newest first; NIK masked for roles that need not see it."""
+    query = Claim.objects.filter(_scope(viewer)).select_related("worker").order_by("-id")
+    if status:
+        query = query.filter(status=status)
+    masked = not viewer.sees_personal_data
+    return [
+        ClaimRow(c.pk, c.number, c.claim_type, c.worker_id, c.worker.full_name,
+                 mask_nik(c.worker.nik) if masked else (c.worker.nik or ""), c.event_date, c.status,
+                 ClaimStatus(c.status).label, c.total, list(c.flags))
+        for c in query[:limit]
+    ]  # fmt: skip
+
+
+def claim_get(*, viewer: Viewer, claim_id: int) -> Claim:
+    claim = Claim.objects.filter(_scope(viewer), pk=claim_id).select_related("worker").first()
+    if claim is None:
+        raise NotFound("Klaim tidak ditemukan.", code="CLAIM_NOT_FOUND")
+    return claim
+
+
+def claim_document_get(*, viewer: Viewer, document_id: int) -> tuple[ClaimDocument, Path]:
+    """A claim's document for those who handle claims in its region only (personal data, UU 27/2022)."""
+    if viewer.role not in (Role.ADMIN, Role.BRANCH):
+        raise PermissionDenied(
+            "Dokumen klaim hanya untuk petugas yang menangani klaim.", code="CLAIMS_NOT_ALLOWED"
+        )
+    document = ClaimDocument.objects.filter(
+        pk=document_id, claim__in=Claim.objects.filter(_scope(viewer))
+    ).first()
+    if document is None:
+        raise NotFound("Dokumen tidak ditemukan.", code="DOCUMENT_NOT_FOUND")
+    return document, Path(settings.JARING["CLAIMS_DIR"]) / document.stored_as
+
+
+@dataclass(frozen=True)
+class ClaimStatusView:
+    number: str
+    claim_type: str
+    status: str
+    status_label: str
+    reported: dt.date
+    reject_reason: str
+    paid_at: dt.datetime | None
+
+
+def claim_status_lookup(*, number: str, nik: str) -> ClaimStatusView:
+    """What a worker or an heir may see with the claim number and the worker's NIK: the status, nothing more."""
+    claim = Claim.objects.filter(number=number.strip().upper(), worker__nik=nik.strip()).first()
+    if claim is None:
+        raise NotFound("Nomor klaim dan NIK tidak cocok.", code="CLAIM_NOT_FOUND")
+    return ClaimStatusView(claim.number, claim.claim_type, claim.status, ClaimStatus(claim.status).label,
+                           timezone.localtime(claim.reported_at).date(), claim.reject_reason, claim.paid_at)  # fmt: skip

@@ -1,0 +1,133 @@
+"""Claim pages: success, bad input and permission for each; documents only for those who handle claims; the
+status lookup needs the claim number and the NIK, posted."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from jaring.claims.models import Claim, ClaimDocument, ClaimStatus
+from jaring.contributions.factories import at, member
+from jaring.contributions.models import BillLine, Payer
+from jaring.contributions.services import billing_run, payment_record
+from jaring.core.factories import make_user
+from jaring.core.rules import Role
+from jaring.core.selectors import SYSTEM
+from jaring.core.types import Period
+from jaring.registry.models import Worker
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n% ktp\n"
+
+
+@pytest.fixture(autouse=True)
+def _claims_dir(tmp_path, settings) -> None:
+    settings.JARING = {**settings.JARING, "CLAIMS_DIR": tmp_path / "claims"}
+
+
+def _covered() -> Worker:
+    worker = member()
+    billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
+    amount = BillLine.objects.get(worker=worker, period="2026-10").amount
+    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-03"),
+                   reference="R1", bank="demo", viewer=SYSTEM, actor=None)  # fmt: skip
+    return worker
+
+
+@pytest.fixture
+def village(client: Client) -> Client:
+    client.force_login(make_user(Role.VILLAGE, region_code="36.03.01.2003"))
+    return client
+
+
+def test_village_reports_a_claim_and_uploads_a_document(village: Client) -> None:
+    worker = _covered()
+    response = village.post(reverse("claims:claim_file"), {"nik": worker.nik, "claim_type": "jkm",
+                                                           "event_date": "2026-10-20"})  # fmt: skip
+    claim = Claim.objects.get()
+    assert response.status_code == 302 and claim.status == ClaimStatus.REPORTED and claim.total == 42_000_000
+    page = village.get(reverse("claims:claim_detail", args=[claim.pk]))
+    assert page.status_code == 200 and "Rp 42.000.000" in page.content.decode()
+    village.post(reverse("claims:claim_document", args=[claim.pk]),
+                 {"doc_type": "id_card", "file": SimpleUploadedFile("ktp.pdf", PDF, "application/pdf")})  # fmt: skip
+    document = ClaimDocument.objects.get()
+    # A village officer reports; documents are opened only by those who handle claims.
+    assert village.get(reverse("claims:document_download", args=[document.pk])).status_code == 403
+    assert village.post(reverse("claims:claim_step", args=[claim.pk])).status_code == 403
+
+
+def test_bad_claim_input_is_refused_and_nothing_recorded(village: Client) -> None:
+    worker = _covered()
+    response = village.post(reverse("claims:claim_file"), {"nik": worker.nik, "claim_type": "jkk_stmb",
+                                                           "event_date": "2026-10-20"})  # fmt: skip
+    assert response.status_code == 400 and "DAYS_MISSING" in response.content.decode()
+    response = village.post(
+        reverse("claims:claim_file"), {"nik": worker.nik, "claim_type": "jkm", "event_date": "x"}
+    )
+    assert response.status_code == 400 and "CLAIM_INPUT_INVALID" in response.content.decode()
+    assert not Claim.objects.exists()
+
+
+def test_branch_takes_the_steps_with_four_eyes(client: Client) -> None:
+    worker = _covered()
+    a, b = make_user(Role.BRANCH, branch_code="KC-TGR-CKP"), make_user(Role.BRANCH, branch_code="KC-TGR-CKP")
+    client.force_login(a)
+    client.post(
+        reverse("claims:claim_file"), {"nik": worker.nik, "claim_type": "jkm", "event_date": "2026-10-20"}
+    )
+    claim = Claim.objects.get()
+    step = reverse("claims:claim_step", args=[claim.pk])
+    page = client.post(step, follow=True)
+    assert "DOCUMENTS_MISSING" in page.content.decode()
+    for doc_type in ("death_certificate", "id_card", "family_card"):
+        client.post(reverse("claims:claim_document", args=[claim.pk]),
+                    {"doc_type": doc_type, "file": SimpleUploadedFile(f"{doc_type}.pdf", PDF)})  # fmt: skip
+    bad = client.post(reverse("claims:claim_document", args=[claim.pk]),
+                      {"doc_type": "other", "file": SimpleUploadedFile("virus.exe", b"MZ\x90\x00")}, follow=True)  # fmt: skip
+    assert "FILE_TYPE_NOT_ALLOWED" in bad.content.decode() and ClaimDocument.objects.count() == 3
+    document = ClaimDocument.objects.first()
+    assert document is not None
+    download = client.get(reverse("claims:document_download", args=[document.pk]))
+    assert download.status_code == 200 and download.content == PDF
+    client.post(step)  # documents complete
+    client.post(step)  # verified by a
+    refused = client.post(step, follow=True)
+    assert "FOUR_EYES" in refused.content.decode()
+    client.force_login(b)
+    client.post(step)  # approved by b
+    client.post(
+        step, {"beneficiary_name": "Siti", "bank": "BRI", "account_number": "0123", "payment_reference": "T1"}
+    )
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.PAID and claim.verified_by_id == a.pk and claim.approved_by_id == b.pk
+
+
+def test_other_regions_and_roles(client: Client) -> None:
+    worker = _covered()
+    client.force_login(make_user(Role.BRANCH, branch_code="KC-TGR-CKP"))
+    client.post(
+        reverse("claims:claim_file"), {"nik": worker.nik, "claim_type": "jkm", "event_date": "2026-10-20"}
+    )
+    claim = Claim.objects.get()
+    client.force_login(make_user(Role.VILLAGE, region_code="35.25.01.2001"))  # another regency's village
+    assert client.get(reverse("claims:claim_detail", args=[claim.pk])).status_code == 404
+    client.force_login(make_user(Role.REGION, region_code="36.03"))  # budget officers do not handle claims
+    assert client.get(reverse("claims:claim_detail", args=[claim.pk])).status_code == 403
+    client.force_login(make_user(Role.SPONSOR))
+    assert client.get(reverse("claims:claim_list")).status_code == 403
+
+
+def test_status_lookup_needs_number_and_nik(client: Client) -> None:
+    worker = _covered()
+    client.force_login(make_user(Role.BRANCH, branch_code="KC-TGR-CKP"))
+    client.post(
+        reverse("claims:claim_file"), {"nik": worker.nik, "claim_type": "jkm", "event_date": "2026-10-20"}
+    )
+    claim = Claim.objects.get()
+    client.logout()
+    found = client.post(reverse("claims:status"), {"number": claim.number.lower(), "nik": worker.nik})
+    assert found.status_code == 200 and "Dilaporkan" in found.content.decode()
+    wrong = client.post(reverse("claims:status"), {"number": claim.number, "nik": "3603011204850099"})
+    assert wrong.status_code == 404 and claim.number not in wrong.content.decode()

@@ -1,0 +1,169 @@
+"""Pages of claims: the branch's queue and a claim with its breakdown, documents and next step; filing a claim
+(village officers and agents report); a status lookup for a worker or an heir (claim number + NIK, posted,
+never in the URL). Thin: each calls one selector or service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jaring.claims.models import ClaimStatus, DocumentType
+from jaring.claims.rules import NEXT_STEP, REQUIRED_DOCUMENTS, ClaimType, Mode
+from jaring.claims.selectors import claim_document_get, claim_get, claim_list, claim_status_lookup
+from jaring.claims.services import REJECT_CODES, claim_advance, claim_document_add, claim_file, claim_reject
+from jaring.core.errors import JaringError, NotFound, ValidationFailed
+from jaring.core.rules import Role
+from jaring.core.selectors import Viewer
+from jaring.core.types import whole_number
+from jaring.core.views_util import download, forbidden, viewer_required
+
+MAY_DECIDE = (Role.ADMIN, Role.BRANCH)
+MAY_REPORT = (Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT)
+STEP_LABELS = {"documents": "Tandai dokumen lengkap", "verified": "Verifikasi", "approved": "Setujui",
+               "paid": "Catat pembayaran"}  # fmt: skip
+
+
+@viewer_required
+def claim_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    if viewer.role not in MAY_REPORT:
+        return forbidden(request)
+    status = request.GET.get("status", "")[:10]
+    return render(request, "claims/claim_list.html", {
+        "claims": claim_list(viewer=viewer, status=status), "status": status, "statuses": ClaimStatus.choices,
+        "types": [c.value for c in ClaimType if c != ClaimType.SCHOLARSHIP], "modes": [m.value for m in Mode],
+        "form": {},
+    })  # fmt: skip
+
+
+def _decimal(text: str) -> Decimal | None:
+    if not text.strip():
+        return None
+    try:
+        return Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationFailed("Persentase harus angka.", code="PERCENT_INVALID", field="percent") from None
+
+
+@viewer_required
+@require_POST
+def claim_file_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    if viewer.role not in MAY_REPORT:
+        return forbidden(request)
+    form = request.POST
+    try:
+        try:
+            claim_type = ClaimType(form.get("claim_type", ""))
+            event = dt.date.fromisoformat(form.get("event_date", ""))
+        except ValueError:
+            raise ValidationFailed("Pilih jenis klaim dan isi tanggal kejadian (YYYY-MM-DD).",
+                                   code="CLAIM_INPUT_INVALID", field="event_date") from None  # fmt: skip
+        mode = Mode(form["mode"]) if form.get("mode") in Mode._value2member_map_ else None
+        claim = claim_file(
+            nik=form.get("nik", ""), claim_type=claim_type, event=event, days=whole_number(form.get("days", "")),
+            percent=_decimal(form.get("percent", "")), mode=mode,
+            amount=whole_number(form.get("amount", "").replace(".", "")), viewer=viewer, actor=request.user,
+        )  # fmt: skip
+    except JaringError as exc:
+        context: dict[str, Any] = {"claims": claim_list(viewer=viewer), "statuses": ClaimStatus.choices, "status": "",
+                                   "types": [c.value for c in ClaimType if c != ClaimType.SCHOLARSHIP],
+                                   "modes": [m.value for m in Mode], "form": form, "error": f"{exc.message} [{exc.code}]"}  # fmt: skip
+        return render(request, "claims/claim_list.html", context, status=exc.http_status)
+    if claim.status == ClaimStatus.REJECTED:
+        messages.warning(request, f"Klaim {claim.number} dicatat dan ditolak: {claim.reject_reason}")
+    else:
+        messages.success(request, f"Klaim {claim.number} dicatat. Unggah dokumennya.")
+    return redirect("claims:claim_detail", claim_id=claim.pk)
+
+
+@viewer_required
+def claim_detail_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> HttpResponse:
+    if viewer.role not in MAY_REPORT:
+        return forbidden(request)
+    try:
+        claim = claim_get(viewer=viewer, claim_id=claim_id)
+    except NotFound:
+        return render(request, "core/not_found.html", status=404)
+    present = set(claim.documents.values_list("doc_type", flat=True))
+    required = sorted(REQUIRED_DOCUMENTS[ClaimType(claim.claim_type)])
+    step = NEXT_STEP.get(claim.status)
+    return render(request, "claims/claim_detail.html", {
+        "claim": claim, "documents": claim.documents.order_by("id"), "doc_types": DocumentType.choices,
+        "required": [(d, DocumentType(d).label, d in present) for d in required], "step": step,
+        "step_label": STEP_LABELS.get(step or "", ""), "may_decide": viewer.role in MAY_DECIDE,
+        "reject_codes": REJECT_CODES.items(), "sees_documents": viewer.role in MAY_DECIDE,
+    })  # fmt: skip
+
+
+@viewer_required
+@require_POST
+def claim_document_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> HttpResponse:
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationFailed("Pilih berkas dokumen.", code="FILE_MISSING", field="file")
+        claim_document_add(claim_id=claim_id, doc_type=request.POST.get("doc_type", ""), stream=upload,
+                           file_name=upload.name or "dokumen", viewer=viewer, actor=request.user)  # fmt: skip
+        messages.success(request, "Dokumen diunggah.")
+    except JaringError as exc:
+        if exc.http_status == 404:
+            return render(request, "core/not_found.html", status=404)
+        if exc.http_status == 403:
+            return forbidden(request)
+        messages.error(request, f"{exc.message} [{exc.code}]")
+    return redirect("claims:claim_detail", claim_id=claim_id)
+
+
+@viewer_required
+@require_POST
+def claim_step_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> HttpResponse:
+    form = request.POST
+    try:
+        if form.get("action") == "reject":
+            claim_reject(claim_id=claim_id, code=form.get("code", ""), reason=form.get("reason", ""), viewer=viewer,
+                         actor=request.user)  # fmt: skip
+            messages.success(request, "Klaim ditolak; alasannya tercatat.")
+        else:
+            claim = claim_advance(claim_id=claim_id, viewer=viewer, actor=request.user,
+                                  beneficiary_name=form.get("beneficiary_name", ""), bank=form.get("bank", ""),
+                                  account_number=form.get("account_number", ""),
+                                  payment_reference=form.get("payment_reference", ""))  # fmt: skip
+            messages.success(request, f"Klaim kini: {ClaimStatus(claim.status).label}.")
+    except JaringError as exc:
+        if exc.http_status == 404:
+            return render(request, "core/not_found.html", status=404)
+        if exc.http_status == 403 and exc.code != "FOUR_EYES":
+            return forbidden(request)
+        messages.error(request, f"{exc.message} [{exc.code}]")
+    return redirect("claims:claim_detail", claim_id=claim_id)
+
+
+@viewer_required
+def document_download_view(request: HttpRequest, viewer: Viewer, document_id: int) -> HttpResponse:
+    try:
+        document, path = claim_document_get(viewer=viewer, document_id=document_id)
+    except JaringError as exc:
+        if exc.http_status == 403:
+            return forbidden(request)
+        return render(request, "core/not_found.html", status=404)
+    return download(path.read_bytes(), document.file_name, document.content_type)  # at most a few MB
+
+
+def status_view(request: HttpRequest) -> HttpResponse:
+    """For a worker or an heir, without an account: the claim number and the worker's NIK, posted."""
+    context: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            context["found"] = claim_status_lookup(
+                number=request.POST.get("number", ""), nik=request.POST.get("nik", "")
+            )
+        except NotFound as exc:
+            context["error"] = exc.message
+            status = 404
+    return render(request, "claims/status.html", context, status=status)
