@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
+from jaring.claims.models import Claim
 from jaring.contributions.models import BillLine
 from jaring.core.selectors import SYSTEM, viewer_for
 from jaring.core.types import Period
@@ -40,6 +41,9 @@ def test_demo_data_fills_the_four_seed_regions_and_runs_again_without_change(tmp
     for username in ("admin", "cabang", "pemda", "desa", "agen", "sponsor", "donatur"):
         assert viewer_for(get_user_model().objects.get(username=username)) is not None
     _funding_side_by_side()
+    states = set(Claim.objects.values_list("status", flat=True))
+    assert states == {"reported", "documents", "verified", "approved", "paid", "rejected"}
+    assert Claim.objects.filter(reject_code="contribution_not_paid_before_event").exists()
 
     again = demo_load(workers=400, seed=3, out_dir=tmp_path)
     assert again["workers_created"] == 0 and Worker.objects.count() == created

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from jaring.claims.demo import claims_demo
 from jaring.contributions.demo import MONTHS as LEDGER_MONTHS
 from jaring.contributions.demo import ledger_demo
 from jaring.core.rules import ROLE_LABELS, Role
@@ -109,6 +110,7 @@ def demo_load(
     users = demo_users(first_village=first_village or villages[0])
     funding = funding_demo(today=timezone.localdate(), months_back=LEDGER_MONTHS)
     ledger = ledger_demo(seed=seed, out_dir=out_dir, today=timezone.localdate())
+    claims = claims_demo(today=timezone.localdate())
     return {
         "workers_created": created,
         "cards_issued": cards,
@@ -116,5 +118,6 @@ def demo_load(
         "users": users,
         "funding": funding,
         "ledger": ledger,
+        "claims": claims,
         "out_dir": str(out_dir),
     }
