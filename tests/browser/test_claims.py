@@ -1,0 +1,86 @@
+"""A farmer's widow gets the JKM: the village reports the death, the branch uploads the documents, one officer
+verifies, another approves and records the transfer, and the heir looks the claim up, in a real browser."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from playwright.sync_api import Page, expect
+
+from jaring.claims.models import Claim
+from jaring.contributions.factories import at, member
+from jaring.contributions.models import BillLine, Payer, RateRule
+from jaring.contributions.services import billing_run, payment_record
+from jaring.core.factories import PASSWORD, make_user
+from jaring.core.rules import Role
+from jaring.core.selectors import SYSTEM
+from jaring.core.types import Period
+from tests.browser.conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _regulation(tmp_path: Path, settings) -> None:
+    # Transactional tests empty every table afterwards, seeded rules included: put them back.
+    if not RateRule.objects.exists():
+        importlib.import_module("jaring.contributions.migrations.0002_regulation_seed").seed(apps, None)
+    settings.JARING = {**settings.JARING, "CLAIMS_DIR": tmp_path / "claims"}
+
+
+def test_jkm_from_the_report_to_the_payment(page: Page, tmp_path: Path) -> None:
+    worker = member(full_name="Sarmin")
+    billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
+    amount = BillLine.objects.get(worker=worker).amount
+    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-02"),
+                   reference="R1", bank="BRI", viewer=SYSTEM, actor=None)  # fmt: skip
+    make_user(Role.VILLAGE, region_code="36.03.01.2003", username="desa")
+    make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="verifikator")
+    make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="kepala")
+    pdf = tmp_path / "akta.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n% akta kematian\n")
+
+    login(page, "desa", PASSWORD)
+    page.goto("/klaim/")
+    page.fill("input[name=nik]", worker.nik or "")
+    page.select_option("select[name=claim_type]", "jkm")
+    page.fill("input[name=event_date]", "2026-10-20")
+    page.get_by_role("button", name="Catat klaim").click()
+    expect(page.locator("#total")).to_have_text("Rp 42.000.000")
+    claim = Claim.objects.get()
+    for doc_type in ("death_certificate", "id_card", "family_card"):
+        page.select_option("select[name=doc_type]", doc_type)
+        page.set_input_files("input[name=file]", str(pdf))
+        page.get_by_role("button", name="Unggah").click()
+        expect(page.locator(".alert.success")).to_contain_text("Dokumen diunggah")
+    expect(page.locator("#documents tbody tr")).to_have_count(3)
+    page.get_by_role("button", name="Keluar").click()
+
+    login(page, "verifikator", PASSWORD)
+    page.goto(f"/klaim/{claim.pk}/")
+    page.get_by_role("button", name="Tandai dokumen lengkap").click()
+    page.get_by_role("button", name="Verifikasi").click()
+    expect(page.locator("#status")).to_contain_text("Diverifikasi")
+    page.get_by_role("button", name="Setujui").click()
+    expect(page.locator(".alert.error")).to_contain_text("FOUR_EYES")
+    page.get_by_role("button", name="Keluar").click()
+
+    login(page, "kepala", PASSWORD)
+    page.goto(f"/klaim/{claim.pk}/")
+    page.get_by_role("button", name="Setujui").click()
+    page.fill("input[name=beneficiary_name]", "Siti (istri)")
+    page.fill("input[name=bank]", "BRI")
+    page.fill("input[name=account_number]", "0021-01-000123-50-9")
+    page.fill("input[name=payment_reference]", "TRF-0001")
+    page.get_by_role("button", name="Catat pembayaran").click()
+    expect(page.locator("#status")).to_contain_text("Dibayar")
+    page.get_by_role("button", name="Keluar").click()
+
+    page.goto("/klaim/status/")
+    page.fill("input[name=number]", claim.number)
+    page.fill("input[name=nik]", worker.nik or "")
+    page.get_by_role("button", name="Cek").click()
+    expect(page.locator("#claim-status")).to_contain_text("Dibayar")
