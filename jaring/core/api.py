@@ -45,6 +45,7 @@ def api_viewer(request: HttpRequest) -> Viewer:
 
 
 def register_routers() -> None:
+    from jaring.claims.api import router as claims_router  # noqa: PLC0415
     from jaring.contributions.api import router as contributions_router  # noqa: PLC0415
     from jaring.funding.api import router as funding_router  # noqa: PLC0415
     from jaring.imports.api import router as imports_router  # noqa: PLC0415 (routers import this module)
@@ -56,6 +57,7 @@ def register_routers() -> None:
     api.add_router("/imports", imports_router)
     api.add_router("/contributions", contributions_router)
     api.add_router("/funding", funding_router)
+    api.add_router("/claims", claims_router)
 
 
 register_routers()

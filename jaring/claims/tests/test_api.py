@@ -1,0 +1,82 @@
+"""Claims API: success, bad input and permission per endpoint."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from jaring.claims.models import Claim
+from jaring.contributions.factories import at, member
+from jaring.contributions.models import BillLine, Payer
+from jaring.contributions.services import billing_run, payment_record
+from jaring.core.factories import make_user
+from jaring.core.rules import Role
+from jaring.core.selectors import SYSTEM
+from jaring.core.types import Period
+from jaring.registry.models import Worker
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/claims"
+
+
+def _covered() -> Worker:
+    worker = member()
+    billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
+    amount = BillLine.objects.get(worker=worker, period="2026-10").amount
+    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-03"),
+                   reference="R1", bank="demo", viewer=SYSTEM, actor=None)  # fmt: skip
+    return worker
+
+
+def _post(client: Client, url: str, body: dict[str, Any]) -> Any:
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture
+def clerk(client: Client) -> Client:
+    client.force_login(make_user(Role.BRANCH, branch_code="KC-TGR-CKP"))
+    return client
+
+
+def test_assess_file_list_get_and_reject(clerk: Client) -> None:
+    worker = _covered()
+    event = {"nik": worker.nik, "claim_type": "jkk_stmb", "event_date": "2026-10-20", "days": 30}
+    assessed = _post(clerk, f"{BASE}/assess", event).json()
+    assert assessed["eligible"] is True and assessed["total"] == 1_000_000 and not Claim.objects.exists()
+    filed = _post(clerk, f"{BASE}/", event)
+    assert filed.status_code == 201
+    claim_id = filed.json()["id"]
+    assert [c["id"] for c in clerk.get(f"{BASE}/").json()["items"]] == [claim_id]
+    assert clerk.get(f"{BASE}/{claim_id}").json()["total"] == 1_000_000
+    missing = _post(clerk, f"{BASE}/{claim_id}/steps", {})
+    assert missing.status_code == 400 and missing.json()["error"]["code"] == "DOCUMENTS_MISSING"
+    done = _post(clerk, f"{BASE}/{claim_id}/reject", {"code": "not_work_related", "reason": "di rumah"})
+    assert done.json()["status"] == "rejected"
+
+
+def test_bad_input(clerk: Client) -> None:
+    worker = _covered()
+    bad = _post(clerk, f"{BASE}/", {"nik": worker.nik, "claim_type": "pensiun", "event_date": "2026-10-20"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "CLAIM_INPUT_INVALID"
+    bad = _post(clerk, f"{BASE}/", {"nik": worker.nik, "claim_type": "jkm", "event_date": "kemarin"})
+    assert bad.status_code == 422
+    assert not Claim.objects.exists()
+
+
+def test_permissions(client: Client) -> None:
+    worker = _covered()
+    assert client.get(f"{BASE}/").status_code == 401
+    client.force_login(make_user(Role.SPONSOR))
+    body = {"nik": worker.nik, "claim_type": "jkm", "event_date": "2026-10-20"}
+    assert _post(client, f"{BASE}/", body).status_code == 403
+    assert _post(client, f"{BASE}/assess", body).status_code == 403
+    client.force_login(make_user(Role.VILLAGE, region_code="36.03.01.2003"))
+    claim_id = _post(client, f"{BASE}/", body).json()["id"]
+    assert (
+        _post(client, f"{BASE}/{claim_id}/steps", {}).status_code == 403
+    )  # villages report, branches decide
+    client.force_login(make_user(Role.VILLAGE, region_code="35.25.01.2001"))
+    assert client.get(f"{BASE}/{claim_id}").status_code == 404
