@@ -84,3 +84,45 @@ def test_jkm_from_the_report_to_the_payment(page: Page, tmp_path: Path) -> None:
     page.fill("input[name=nik]", worker.nik or "")
     page.get_by_role("button", name="Cek").click()
     expect(page.locator("#claim-status")).to_contain_text("Dibayar")
+
+
+def test_jkk_fisher_gets_his_wages_while_he_cannot_work(page: Page, tmp_path: Path) -> None:
+    """A fisher injured at sea: STMB for 45 days and the boat home, reported late (flagged, still paid)."""
+    worker = member(full_name="Darto", occupation="Nelayan")
+    billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
+    amount = BillLine.objects.get(worker=worker).amount
+    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-02"),
+                   reference="R2", bank="BRI", viewer=SYSTEM, actor=None)  # fmt: skip
+    make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="petugas")
+    make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="kepala")
+    scan = tmp_path / "laporan.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+
+    login(page, "petugas", PASSWORD)
+    page.goto("/klaim/")
+    page.fill("input[name=nik]", worker.nik or "")
+    page.select_option("select[name=claim_type]", "jkk_stmb")
+    page.fill("input[name=event_date]", "2026-10-05")
+    page.fill("input[name=days]", "45")
+    page.get_by_role("button", name="Catat klaim").click()
+    expect(page.locator("#total")).to_have_text("Rp 1.500.000")  # 45 days x Rp 1,000,000 / 30
+    expect(page.locator("#breakdown")).to_contain_text("PP 82/2019 Lampiran III")
+    expect(page.locator("dl.facts")).to_contain_text("lebih dari 2 x 24 jam")  # reported weeks later
+    claim = Claim.objects.get()
+    for doc_type in ("id_card", "accident_report"):
+        page.select_option("select[name=doc_type]", doc_type)
+        page.set_input_files("input[name=file]", str(scan))
+        page.get_by_role("button", name="Unggah").click()
+    expect(page.locator("#documents tbody tr")).to_have_count(2)
+    page.get_by_role("button", name="Tandai dokumen lengkap").click()
+    page.get_by_role("button", name="Verifikasi").click()
+    page.get_by_role("button", name="Keluar").click()
+    login(page, "kepala", PASSWORD)
+    page.goto(f"/klaim/{claim.pk}/")
+    page.get_by_role("button", name="Setujui").click()
+    page.fill("input[name=beneficiary_name]", "Darto")
+    page.fill("input[name=bank]", "BRI")
+    page.fill("input[name=account_number]", "0021-01-000456-50-1")
+    page.fill("input[name=payment_reference]", "TRF-0002")
+    page.get_by_role("button", name="Catat pembayaran").click()
+    expect(page.locator("#status")).to_contain_text("Dibayar")
