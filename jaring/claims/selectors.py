@@ -144,11 +144,15 @@ class ClaimRow:
     flags: list[str]
 
 
-def claim_list(*, viewer: Viewer, status: str = "", limit: int = 200) -> list[ClaimRow]:
+def claim_list(
+    *, viewer: Viewer, status: str = "", worker_id: int | None = None, limit: int = 200
+) -> list[ClaimRow]:
     """The branch's queue: claims of the viewer's region, newest first; NIK masked for roles that need not see it."""
     query = Claim.objects.filter(_scope(viewer)).select_related("worker").order_by("-id")
     if status:
         query = query.filter(status=status)
+    if worker_id is not None:
+        query = query.filter(worker_id=worker_id)
     masked = not viewer.sees_personal_data
     return [
         ClaimRow(c.pk, c.number, c.claim_type, c.worker_id, c.worker.full_name,

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:claim_id>/langkah/", views.claim_step_view, name="claim_step"),
     path("dokumen/<int:document_id>/", views.document_download_view, name="document_download"),
     path("status/", views.status_view, name="status"),
+    path("pekerja/<int:worker_id>/", views.worker_claims_view, name="worker_claims"),
 ]

@@ -167,3 +167,13 @@ def status_view(request: HttpRequest) -> HttpResponse:
             context["error"] = exc.message
             status = 404
     return render(request, "claims/status.html", context, status=status)
+
+
+@viewer_required
+def worker_claims_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpResponse:
+    """The worker page's claims (an htmx part): nothing for roles that do not handle claims."""
+    if viewer.role not in MAY_REPORT:
+        return HttpResponse("")
+    return render(
+        request, "claims/_worker_claims.html", {"claims": claim_list(viewer=viewer, worker_id=worker_id)}
+    )

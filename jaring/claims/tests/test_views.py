@@ -131,3 +131,21 @@ def test_status_lookup_needs_number_and_nik(client: Client) -> None:
     assert found.status_code == 200 and "Dilaporkan" in found.content.decode()
     wrong = client.post(reverse("claims:status"), {"number": claim.number, "nik": "3603011204850099"})
     assert wrong.status_code == 404 and claim.number not in wrong.content.decode()
+
+
+def test_worker_page_lists_the_workers_claims(village: Client) -> None:
+    worker = _covered()
+    village.post(
+        reverse("claims:claim_file"), {"nik": worker.nik, "claim_type": "jkm", "event_date": "2026-10-20"}
+    )
+    part = village.get(reverse("claims:worker_claims", args=[worker.pk]))
+    assert part.status_code == 200 and Claim.objects.get().number in part.content.decode()
+    other = member(full_name="Tanpa Klaim")
+    assert "Belum ada klaim" in village.get(reverse("claims:worker_claims", args=[other.pk])).content.decode()
+
+
+def test_worker_claims_part_is_empty_for_roles_without_claims(client: Client) -> None:
+    worker = _covered()
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    part = client.get(reverse("claims:worker_claims", args=[worker.pk]))
+    assert part.status_code == 200 and part.content == b""
