@@ -45,6 +45,15 @@ class Claim(models.Model):
     account_number = models.CharField(max_length=32, blank=True, default="")
     payment_reference = models.CharField(max_length=64, blank=True, default="")
     paid_at = models.DateTimeField(null=True, blank=True)
+    # A scholarship is claimed yearly per child, after its parent claim (a death or total disability).
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="scholarships"
+    )
+    child_name = models.CharField(max_length=150, blank=True, default="")
+    child_birth_date = models.DateField(null=True, blank=True)
+    child_index = models.PositiveSmallIntegerField(null=True, blank=True)  # 0 = eldest claimed
+    level = models.CharField(max_length=10, blank=True, default="")
+    school_year = models.PositiveSmallIntegerField(null=True, blank=True)
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")  # fmt: skip
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
@@ -79,6 +88,7 @@ class DocumentType(models.TextChoices):
     MEDICAL_BILL = "medical_bill", "Tagihan medis"
     POLICE_REPORT = "police_report", "Laporan polisi"
     ACCIDENT_REPORT = "accident_report", "Laporan kecelakaan kerja"
+    SCHOOL_CERTIFICATE = "school_certificate", "Surat keterangan sekolah"
     OTHER = "other", "Lainnya"
 
 

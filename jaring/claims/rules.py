@@ -302,7 +302,7 @@ REQUIRED_DOCUMENTS: Mapping[ClaimType, frozenset[str]] = {
     ClaimType.JKK_STMB: frozenset({"id_card", "accident_report"}),
     ClaimType.JKK_TRANSPORT: frozenset({"id_card", "accident_report"}),
     ClaimType.JKK_MEDICAL: frozenset({"id_card", "accident_report", "medical_bill"}),
-    ClaimType.SCHOLARSHIP: frozenset({"id_card", "family_card"}),
+    ClaimType.SCHOLARSHIP: frozenset({"family_card", "school_certificate"}),
 }
 DOCUMENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 

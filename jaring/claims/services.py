@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from jaring.claims import rules
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DocumentType
-from jaring.claims.rules import ClaimType, Mode
-from jaring.claims.selectors import claim_assess
+from jaring.claims.rules import Child, ClaimType, Level, Mode
+from jaring.claims.selectors import claim_assess, claim_facts
 from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import Role
 from jaring.core.selectors import Viewer
@@ -182,4 +182,54 @@ def claim_reject(*, claim_id: int, code: str, reason: str, viewer: Viewer, actor
         claim.save()
         audit_record(actor=actor, action="claim.reject", entity_type="claim", entity_id=claim.pk,
                      changes={"code": code, "reason": reason.strip()})  # fmt: skip
+    return claim
+
+
+def scholarship_file(
+    *, parent_claim_id: int, child_name: str, child_birth_date: dt.date, child_index: int, level: Level,
+    married_or_working: bool = False, school_year: int | None = None, viewer: Viewer, actor: Actor,
+) -> Claim:  # fmt: skip
+    """A yearly scholarship claim for one child after a death or total disability (PP 82/2019): at most two
+    children (0 and 1 in the order the family gives), until 23, married or working, years per level; a JKM
+    scholarship needs 36 paid months. One claim per child and school year; refused ones are recorded rejected."""
+    if viewer.role not in _MAY_REPORT:
+        raise PermissionDenied("Peran Anda tidak mencatat klaim.", code="CLAIMS_NOT_ALLOWED")
+    if not child_name.strip():
+        raise ValidationFailed("Nama anak wajib diisi.", code="CHILD_NAME_MISSING", field="child_name")
+    today = timezone.localdate()
+    year = school_year or today.year
+    with transaction.atomic():
+        parent = _claim_for(viewer, parent_claim_id, lock=True)
+        if parent.status == ClaimStatus.REJECTED:
+            raise Conflict("Klaim asalnya ditolak: tidak ada beasiswa.", code="PARENT_CLAIM_REJECTED")
+        earlier = Claim.objects.filter(parent=parent, child_index=child_index).exclude(
+            status=ClaimStatus.REJECTED
+        )
+        if earlier.filter(school_year=year).exists():
+            raise Conflict(
+                f"Beasiswa anak ini untuk tahun {year} sudah diklaim.", code="SCHOLARSHIP_THIS_YEAR"
+            )
+        facts = claim_facts(worker_id=parent.worker_id, event=parent.event_date)
+        refusals = rules.scholarship_eligibility(
+            trigger=ClaimType(parent.claim_type), paid_months=facts.paid_months,
+            # the rule reads the child at its place in the family's order
+            children=[Child(child_birth_date, married_or_working)] * (child_index + 1), child_index=child_index,
+            level=level, years_claimed_at_level=earlier.filter(level=level.value).count(),
+            years_claimed_tk_sd=earlier.filter(level__in=[Level.TK.value, Level.SD.value]).count(), today=today,
+        )  # fmt: skip
+        lines = rules.scholarship_benefit(level=level)
+        number = f"KLM-{today:%Y}-{counter_take(name='claim'):06d}"
+        claim = Claim.objects.create(
+            number=number, worker_id=parent.worker_id, claim_type=ClaimType.SCHOLARSHIP.value,
+            event_date=parent.event_date, reported_at=timezone.now(), income=parent.income,
+            lines=[{"item": x.item, "amount": x.amount, "basis": x.basis} for x in lines], total=rules.total(lines),
+            refusals=[r.value for r in refusals], status=ClaimStatus.REJECTED if refusals else ClaimStatus.REPORTED,
+            reject_code=refusals[0].value if refusals else "",
+            reject_reason=rules.REFUSAL_TEXT[refusals[0]] if refusals else "", parent=parent,
+            child_name=child_name.strip()[:150], child_birth_date=child_birth_date, child_index=child_index,
+            level=level.value, school_year=year, filed_by=_user(actor),
+        )  # fmt: skip
+        audit_record(actor=actor, action="claim.scholarship_file", entity_type="claim", entity_id=claim.pk,
+                     changes={"parent": parent.number, "child_index": child_index, "level": level.value,
+                              "year": year, "status": claim.status})  # fmt: skip
     return claim

@@ -14,9 +14,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jaring.claims.models import ClaimStatus, DocumentType
-from jaring.claims.rules import NEXT_STEP, REQUIRED_DOCUMENTS, ClaimType, Mode
+from jaring.claims.rules import NEXT_STEP, REQUIRED_DOCUMENTS, ClaimType, Level, Mode
 from jaring.claims.selectors import claim_document_get, claim_get, claim_list, claim_status_lookup
-from jaring.claims.services import REJECT_CODES, claim_advance, claim_document_add, claim_file, claim_reject
+from jaring.claims.services import (
+    REJECT_CODES,
+    claim_advance,
+    claim_document_add,
+    claim_file,
+    claim_reject,
+    scholarship_file,
+)
 from jaring.core.errors import JaringError, NotFound, ValidationFailed
 from jaring.core.rules import Role
 from jaring.core.selectors import Viewer
@@ -25,6 +32,7 @@ from jaring.core.views_util import download, forbidden, viewer_required
 
 MAY_DECIDE = (Role.ADMIN, Role.BRANCH)
 MAY_REPORT = (Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT)
+SCHOLARSHIP_TRIGGERS = (ClaimType.JKM, ClaimType.JKK_DEATH, ClaimType.JKK_TOTAL_DISABILITY)
 STEP_LABELS = {"documents": "Tandai dokumen lengkap", "verified": "Verifikasi", "approved": "Setujui",
                "paid": "Catat pembayaran"}  # fmt: skip
 
@@ -97,6 +105,8 @@ def claim_detail_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> Ht
         "required": [(d, DocumentType(d).label, d in present) for d in required], "step": step,
         "step_label": STEP_LABELS.get(step or "", ""), "may_decide": viewer.role in MAY_DECIDE,
         "reject_codes": REJECT_CODES.items(), "sees_documents": viewer.role in MAY_DECIDE,
+        "scholarships": claim.scholarships.order_by("child_index", "school_year"), "levels": [v.value for v in Level],
+        "may_scholarship": claim.claim_type in SCHOLARSHIP_TRIGGERS and claim.status != ClaimStatus.REJECTED,
     })  # fmt: skip
 
 
@@ -177,3 +187,35 @@ def worker_claims_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> 
     return render(
         request, "claims/_worker_claims.html", {"claims": claim_list(viewer=viewer, worker_id=worker_id)}
     )
+
+
+@viewer_required
+@require_POST
+def scholarship_file_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> HttpResponse:
+    """A child's scholarship for a school year, claimed from the parent claim's page."""
+    form = request.POST
+    try:
+        try:
+            birth = dt.date.fromisoformat(form.get("child_birth_date", ""))
+            level = Level(form.get("level", ""))
+            order = int(form.get("child_order", ""))
+        except ValueError:
+            raise ValidationFailed("Isi tanggal lahir anak, urutan anak dan jenjang sekolah.",
+                                   code="SCHOLARSHIP_INPUT_INVALID", field="child_birth_date") from None  # fmt: skip
+        claim = scholarship_file(parent_claim_id=claim_id, child_name=form.get("child_name", ""),
+                                 child_birth_date=birth, child_index=max(order, 1) - 1, level=level,
+                                 married_or_working=form.get("married_or_working") == "on",
+                                 school_year=whole_number(form.get("school_year", "")), viewer=viewer,
+                                 actor=request.user)  # fmt: skip
+    except JaringError as exc:
+        if exc.http_status == 404:
+            return render(request, "core/not_found.html", status=404)
+        if exc.http_status == 403:
+            return forbidden(request)
+        messages.error(request, f"{exc.message} [{exc.code}]")
+        return redirect("claims:claim_detail", claim_id=claim_id)
+    if claim.status == ClaimStatus.REJECTED:
+        messages.warning(request, f"Beasiswa {claim.number} dicatat dan ditolak: {claim.reject_reason}")
+    else:
+        messages.success(request, f"Beasiswa {claim.number} dicatat.")
+    return redirect("claims:claim_detail", claim_id=claim.pk)

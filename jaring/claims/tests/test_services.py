@@ -4,6 +4,7 @@ and who may do what."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -11,8 +12,14 @@ import pytest
 from django.conf import settings
 
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus
-from jaring.claims.rules import ClaimType
-from jaring.claims.services import claim_advance, claim_document_add, claim_file, claim_reject
+from jaring.claims.rules import ClaimType, Level
+from jaring.claims.services import (
+    claim_advance,
+    claim_document_add,
+    claim_file,
+    claim_reject,
+    scholarship_file,
+)
 from jaring.contributions.factories import at, member
 from jaring.contributions.models import BillLine, Payer
 from jaring.contributions.services import billing_run, payment_record
@@ -152,3 +159,42 @@ def test_who_may_do_what() -> None:
     with pytest.raises(NotFound):
         claim_file(nik=elsewhere.nik or "", claim_type=ClaimType.JKM, event=at("2026-10-20").date(), viewer=village,
                    actor=None)  # fmt: skip
+
+
+def _death(claim_type: ClaimType = ClaimType.JKK_DEATH) -> Claim:
+    return _file(_covered(), claim_type)
+
+
+@pytest.mark.parametrize(
+    ("parent_type", "index", "level", "status", "code"),
+    [
+        (ClaimType.JKK_DEATH, 0, Level.SD, ClaimStatus.REPORTED, ""),  # JKK: no minimum period
+        (
+            ClaimType.JKM,
+            0,
+            Level.SD,
+            ClaimStatus.REJECTED,
+            "scholarship_needs_36_paid_months",
+        ),  # one paid month
+        (ClaimType.JKK_DEATH, 2, Level.SMA, ClaimStatus.REJECTED, "at_most_two_children"),
+    ],
+)
+def test_scholarship_claims(parent_type: ClaimType, index: int, level: Level, status: str, code: str) -> None:
+    parent = _death(parent_type)
+    claim = scholarship_file(parent_claim_id=parent.pk, child_name="Rina", child_birth_date=dt.date(2015, 3, 1),
+                             child_index=index, level=level, school_year=2026, viewer=SYSTEM, actor=None)  # fmt: skip
+    assert (claim.status, claim.reject_code, claim.claim_type) == (status, code, "scholarship")
+    assert claim.total == {Level.SD: 1_500_000, Level.SMA: 3_000_000}[level] and claim.parent_id == parent.pk
+
+
+def test_one_scholarship_per_child_and_year_and_none_after_a_rejected_claim() -> None:
+    parent = _death()
+    args = {"parent_claim_id": parent.pk, "child_name": "Rina", "child_birth_date": dt.date(2015, 3, 1),
+            "child_index": 0, "level": Level.SD, "viewer": SYSTEM, "actor": None}  # fmt: skip
+    scholarship_file(school_year=2026, **args)  # type: ignore[arg-type]  # test arguments
+    with pytest.raises(Conflict):
+        scholarship_file(school_year=2026, **args)  # type: ignore[arg-type]  # test arguments
+    assert scholarship_file(school_year=2027, **args).status == ClaimStatus.REPORTED  # type: ignore[arg-type]  # test arguments
+    claim_reject(claim_id=parent.pk, code="documents_invalid", reason="Akta palsu", viewer=SYSTEM, actor=None)
+    with pytest.raises(Conflict):
+        scholarship_file(school_year=2028, **args)  # type: ignore[arg-type]  # test arguments

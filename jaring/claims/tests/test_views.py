@@ -149,3 +149,34 @@ def test_worker_claims_part_is_empty_for_roles_without_claims(client: Client) ->
     client.force_login(make_user(Role.REGION, region_code="36.03"))
     part = client.get(reverse("claims:worker_claims", args=[worker.pk]))
     assert part.status_code == 200 and part.content == b""
+
+
+def test_scholarship_from_the_parent_claims_page(village: Client) -> None:
+    worker = _covered()
+    village.post(
+        reverse("claims:claim_file"), {"nik": worker.nik, "claim_type": "jkm", "event_date": "2026-10-20"}
+    )
+    parent = Claim.objects.get()
+    url = reverse("claims:scholarship_file", args=[parent.pk])
+    response = village.post(url, {"child_name": "Rina", "child_birth_date": "2015-03-01", "child_order": "1",
+                                  "level": "sd", "school_year": "2026"})  # fmt: skip
+    child = Claim.objects.exclude(pk=parent.pk).get()
+    assert response.status_code == 302 and child.parent_id == parent.pk
+    assert child.reject_code == "scholarship_needs_36_paid_months"  # one paid month, JKM needs 36
+    page = village.get(reverse("claims:claim_detail", args=[parent.pk]))
+    assert child.number in page.content.decode()
+    bad = village.post(url, {"child_name": "Rina", "child_birth_date": "kemarin", "level": "sd"}, follow=True)
+    assert "SCHOLARSHIP_INPUT_INVALID" in bad.content.decode() and Claim.objects.count() == 2
+
+
+def test_scholarship_not_for_other_roles(client: Client) -> None:
+    worker = _covered()
+    client.force_login(make_user(Role.BRANCH, branch_code="KC-TGR-CKP"))
+    client.post(
+        reverse("claims:claim_file"), {"nik": worker.nik, "claim_type": "jkm", "event_date": "2026-10-20"}
+    )
+    parent = Claim.objects.get()
+    client.force_login(make_user(Role.SPONSOR))
+    response = client.post(reverse("claims:scholarship_file", args=[parent.pk]),
+                           {"child_name": "Rina", "child_birth_date": "2015-03-01", "child_order": "1", "level": "sd"})  # fmt: skip
+    assert response.status_code == 403 and Claim.objects.count() == 1
