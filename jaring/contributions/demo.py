@@ -1,4 +1,4 @@
-"""Six months of ledger history for the demo: who pays for whom, a billing run per month, and each month's
+"""Twelve months of ledger history for the demo: who pays for whom, a billing run per month, and each month's
 payments arriving as a bank statement through the real import. Payers behave like people do: most pay on
 time, some late, some stop (and end after the grace window), a few pay a year ahead, a few come back; one
 bank line per month carries a mistyped account and waits in the reconciliation queue."""
@@ -21,7 +21,7 @@ from jaring.core.selectors import SYSTEM
 from jaring.core.types import Period
 from jaring.registry.models import Membership, Worker
 
-MONTHS = 6
+MONTHS = 12  # issue #6: a full history of the last 12 months
 
 
 def _behaviour(rng: random.Random) -> str:
