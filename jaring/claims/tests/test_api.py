@@ -8,14 +8,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from jaring.claims.factories import covered_member
 from jaring.claims.models import Claim
-from jaring.contributions.factories import at, member
-from jaring.contributions.models import BillLine, Payer
-from jaring.contributions.services import billing_run, payment_record
 from jaring.core.factories import make_user
 from jaring.core.rules import Role
-from jaring.core.selectors import SYSTEM
-from jaring.core.types import Period
 from jaring.registry.models import Worker
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +19,7 @@ BASE = "/api/v1/claims"
 
 
 def _covered() -> Worker:
-    worker = member()
-    billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
-    amount = BillLine.objects.get(worker=worker, period="2026-10").amount
-    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-03"),
-                   reference="R1", bank="demo", viewer=SYSTEM, actor=None)  # fmt: skip
-    return worker
+    return covered_member()
 
 
 def _post(client: Client, url: str, body: dict[str, Any]) -> Any:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from jaring.claims.factories import covered_member
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus
 from jaring.claims.rules import ClaimType, Level
 from jaring.claims.services import (
@@ -38,13 +39,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
 
 def _covered() -> Worker:
-    """A worker whose October 2026 was paid on the 3rd."""
-    worker = member()
-    billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
-    amount = BillLine.objects.get(worker=worker, period="2026-10").amount
-    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-03"),
-                   reference=f"R{worker.pk}", bank="demo", viewer=SYSTEM, actor=None)  # fmt: skip
-    return worker
+    return covered_member()
 
 
 def _file(

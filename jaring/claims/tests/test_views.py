@@ -8,14 +8,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from jaring.claims.factories import covered_member
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus
-from jaring.contributions.factories import at, member
-from jaring.contributions.models import BillLine, Payer
-from jaring.contributions.services import billing_run, payment_record
+from jaring.contributions.factories import member
 from jaring.core.factories import make_user
 from jaring.core.rules import Role
-from jaring.core.selectors import SYSTEM
-from jaring.core.types import Period
 from jaring.registry.models import Worker
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +25,7 @@ def _claims_dir(tmp_path, settings) -> None:
 
 
 def _covered() -> Worker:
-    worker = member()
-    billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
-    amount = BillLine.objects.get(worker=worker, period="2026-10").amount
-    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-03"),
-                   reference="R1", bank="demo", viewer=SYSTEM, actor=None)  # fmt: skip
-    return worker
+    return covered_member()
 
 
 @pytest.fixture
