@@ -574,7 +574,9 @@ def cmd_claim_assess(args: argparse.Namespace) -> int:
 
     from jaring.claims.rules import SCHEDULE, ClaimType, Mode
     from jaring.claims.selectors import claim_assess, claim_facts
+    from jaring.claims.services import claim_file
     from jaring.core.errors import JaringError, ValidationFailed
+    from jaring.core.selectors import SYSTEM
 
     def parse(value: str, kind: Any, code: str, field: str, message: str) -> Any:
         try:
@@ -618,9 +620,6 @@ def cmd_claim_assess(args: argparse.Namespace) -> int:
             else None
         )
         if args.sub == "file":
-            from jaring.claims.services import claim_file
-            from jaring.core.selectors import SYSTEM
-
             filed = claim_file(nik=args.nik, claim_type=claim, event=event, reported_at=reported, days=args.days,
                                percent=percent, mode=mode, amount=args.amount, viewer=SYSTEM, actor=None)  # fmt: skip
             out = {"id": filed.pk, "number": filed.number, "status": filed.status, "eligible": not filed.refusals,
@@ -632,8 +631,8 @@ def cmd_claim_assess(args: argparse.Namespace) -> int:
                 lambda d: f"Klaim {d['number']}: {d['status']}, Rp {d['total']:,}".replace(",", "."),
             )
             return EXIT_OK
-        result = claim_assess(nik=args.nik, claim=claim, event=event, reported=reported, days=args.days,
-                              percent=percent, mode=mode, amount=args.amount)  # fmt: skip
+        result = claim_assess(nik=args.nik, claim=claim, event=event, viewer=SYSTEM, reported=reported,
+                              days=args.days, percent=percent, mode=mode, amount=args.amount)  # fmt: skip
     except JaringError as exc:
         return _rejected(args, exc)
     data = dataclasses.asdict(result)

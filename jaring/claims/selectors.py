@@ -17,7 +17,7 @@ from jaring.claims.models import Claim, ClaimDocument, ClaimStatus
 from jaring.claims.rules import ClaimType, Facts, Line, Mode
 from jaring.contributions.selectors import contribution_paid, paid_months
 from jaring.core.errors import NotFound, PermissionDenied, ValidationFailed
-from jaring.core.rules import Role, mask_nik
+from jaring.core.rules import mask_nik, may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
 from jaring.registry.models import Worker
@@ -52,13 +52,18 @@ class Assessment:
 
 
 def claim_assess(
-    *, nik: str, claim: ClaimType, event: dt.date, reported: dt.datetime | None = None, days: int | None = None,
-    percent: Decimal | None = None, mode: Mode | None = None, amount: int | None = None, today: dt.date | None = None,
+    *, nik: str, claim: ClaimType, event: dt.date, viewer: Viewer, reported: dt.datetime | None = None,
+    days: int | None = None, percent: Decimal | None = None, mode: Mode | None = None, amount: int | None = None,
+    today: dt.date | None = None,
 ) -> Assessment:  # fmt: skip
-    """Eligibility and the benefit breakdown for one event of a worker, by the rules; records nothing."""
-    worker = Worker.objects.filter(nik=nik.strip()).first()
+    """Eligibility and the benefit breakdown for one event of a worker of the viewer's region, by the rules;
+    records nothing."""
+    _require_claims_role(viewer)
+    worker = Worker.objects.filter(viewer.region_q(), nik=nik.strip()).first()
     if worker is None:
-        raise NotFound("Tidak ada pekerja dengan NIK ini.", code="WORKER_NOT_FOUND", field="nik")
+        raise NotFound(
+            "Tidak ada pekerja dengan NIK ini di wilayah Anda.", code="WORKER_NOT_FOUND", field="nik"
+        )
     today = today or timezone.localdate()
     facts = claim_facts(worker_id=worker.pk, event=event)
     refusals, flags = rules.eligibility(claim=claim, event=event, reported=reported, today=today, facts=facts)
@@ -125,6 +130,11 @@ def _positive(amount: int) -> int:
     return amount
 
 
+def _require_claims_role(viewer: Viewer) -> None:
+    if not may_report_claims(viewer.role):
+        raise PermissionDenied("Peran Anda tidak menangani klaim.", code="CLAIMS_NOT_ALLOWED")
+
+
 def _scope(viewer: Viewer) -> Q:
     return Q() if viewer.all_regions else viewer.region_q(prefix="worker__")
 
@@ -148,6 +158,7 @@ def claim_list(
     *, viewer: Viewer, status: str = "", worker_id: int | None = None, limit: int = 200
 ) -> list[ClaimRow]:
     """The branch's queue: claims of the viewer's region, newest first; NIK masked for roles that need not see it."""
+    _require_claims_role(viewer)
     query = Claim.objects.filter(_scope(viewer)).select_related("worker").order_by("-id")
     if status:
         query = query.filter(status=status)
@@ -163,6 +174,7 @@ def claim_list(
 
 
 def claim_get(*, viewer: Viewer, claim_id: int) -> Claim:
+    _require_claims_role(viewer)
     claim = Claim.objects.filter(_scope(viewer), pk=claim_id).select_related("worker").first()
     if claim is None:
         raise NotFound("Klaim tidak ditemukan.", code="CLAIM_NOT_FOUND")
@@ -171,7 +183,7 @@ def claim_get(*, viewer: Viewer, claim_id: int) -> Claim:
 
 def claim_document_get(*, viewer: Viewer, document_id: int) -> tuple[ClaimDocument, Path]:
     """A claim's document for those who handle claims in its region only (personal data, UU 27/2022)."""
-    if viewer.role not in (Role.ADMIN, Role.BRANCH):
+    if not may_decide_claims(viewer.role):
         raise PermissionDenied(
             "Dokumen klaim hanya untuk petugas yang menangani klaim.", code="CLAIMS_NOT_ALLOWED"
         )

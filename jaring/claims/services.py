@@ -19,13 +19,9 @@ from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DocumentType
 from jaring.claims.rules import Child, ClaimType, Level, Mode
 from jaring.claims.selectors import claim_assess, claim_facts
 from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
-from jaring.core.rules import Role
+from jaring.core.rules import may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, audit_record, counter_take
-from jaring.registry.models import Worker
-
-_MAY_REPORT = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
-_MAY_DECIDE = {Role.ADMIN, Role.BRANCH}
 
 
 def _user(actor: Actor) -> Any:
@@ -49,21 +45,16 @@ def claim_file(
 ) -> Claim:  # fmt: skip
     """Record a claim with the breakdown the rules give today. A claim the rules refuse (a month paid after the
     event, a second death, a lapsed JKK right) is recorded as rejected with that reason: nothing is lost."""
-    if viewer.role not in _MAY_REPORT:
+    if not may_report_claims(viewer.role):
         raise PermissionDenied("Peran Anda tidak mencatat klaim.", code="CLAIMS_NOT_ALLOWED")
     reported_at = reported_at or timezone.now()
-    assessment = claim_assess(nik=nik, claim=claim_type, event=event, reported=reported_at, days=days,
-                              percent=percent, mode=mode, amount=amount)  # fmt: skip
+    assessment = claim_assess(nik=nik, claim=claim_type, event=event, viewer=viewer, reported=reported_at,
+                              days=days, percent=percent, mode=mode, amount=amount)  # fmt: skip
     with transaction.atomic():
-        worker = Worker.objects.filter(viewer.region_q(), pk=assessment.worker_id).first()
-        if worker is None:
-            raise NotFound(
-                "Tidak ada pekerja dengan NIK ini di wilayah Anda.", code="WORKER_NOT_FOUND", field="nik"
-            )
         number = f"KLM-{timezone.localdate():%Y}-{counter_take(name='claim'):06d}"
         refused = [r["code"] for r in assessment.reasons]
         claim = Claim.objects.create(
-            number=number, worker=worker, claim_type=claim_type.value, event_date=event, reported_at=reported_at,
+            number=number, worker_id=assessment.worker_id, claim_type=claim_type.value, event_date=event, reported_at=reported_at,
             days=days, percent=percent, mode=mode.value if mode else "", amount_claimed=amount,
             income=assessment.income, lines=[{"item": x.item, "amount": x.amount, "basis": x.basis} for x in assessment.lines],
             total=assessment.total, refusals=refused, flags=[f["code"] for f in assessment.flags],
@@ -82,7 +73,7 @@ def claim_document_add(
 ) -> ClaimDocument:
     """A PDF, JPEG or PNG up to the size limit, recognised by its bytes; stored under JARING CLAIMS_DIR by its
     hash, never under the web root or by the name it came with."""
-    if viewer.role not in _MAY_REPORT:
+    if not may_report_claims(viewer.role):
         raise PermissionDenied("Peran Anda tidak mengunggah dokumen klaim.", code="CLAIMS_NOT_ALLOWED")
     if doc_type not in DocumentType.values:
         raise ValidationFailed(f"Jenis dokumen '{doc_type}' tidak dikenal.", code="DOCUMENT_TYPE_UNKNOWN",
@@ -120,7 +111,7 @@ def claim_advance(
 ) -> Claim:  # fmt: skip
     """One step forward: documents complete (every required document present), verified, approved (by someone
     other than the verifier), paid (to a named account, with the transfer's reference)."""
-    if viewer.role not in _MAY_DECIDE:
+    if not may_decide_claims(viewer.role):
         raise PermissionDenied("Hanya petugas kantor cabang yang memproses klaim.", code="CLAIMS_NOT_ALLOWED")
     with transaction.atomic():
         claim = _claim_for(viewer, claim_id, lock=True)
@@ -163,7 +154,7 @@ REJECT_CODES = {"documents_invalid": "Dokumen tidak sah", "not_work_related": "B
 
 
 def claim_reject(*, claim_id: int, code: str, reason: str, viewer: Viewer, actor: Actor) -> Claim:
-    if viewer.role not in _MAY_DECIDE:
+    if not may_decide_claims(viewer.role):
         raise PermissionDenied("Hanya petugas kantor cabang yang memproses klaim.", code="CLAIMS_NOT_ALLOWED")
     if code not in REJECT_CODES:
         raise ValidationFailed(f"Kode penolakan '{code}' tidak dikenal: {', '.join(REJECT_CODES)}.",
@@ -192,7 +183,7 @@ def scholarship_file(
     """A yearly scholarship claim for one child after a death or total disability (PP 82/2019): at most two
     children (0 and 1 in the order the family gives), until 23, married or working, years per level; a JKM
     scholarship needs 36 paid months. One claim per child and school year; refused ones are recorded rejected."""
-    if viewer.role not in _MAY_REPORT:
+    if not may_report_claims(viewer.role):
         raise PermissionDenied("Peran Anda tidak mencatat klaim.", code="CLAIMS_NOT_ALLOWED")
     if not child_name.strip():
         raise ValidationFailed("Nama anak wajib diisi.", code="CHILD_NAME_MISSING", field="child_name")

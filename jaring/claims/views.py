@@ -25,13 +25,11 @@ from jaring.claims.services import (
     scholarship_file,
 )
 from jaring.core.errors import JaringError, NotFound, ValidationFailed
-from jaring.core.rules import Role
+from jaring.core.rules import may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
 from jaring.core.views_util import download, forbidden, viewer_required
 
-MAY_DECIDE = (Role.ADMIN, Role.BRANCH)
-MAY_REPORT = (Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT)
 SCHOLARSHIP_TRIGGERS = (ClaimType.JKM, ClaimType.JKK_DEATH, ClaimType.JKK_TOTAL_DISABILITY)
 STEP_LABELS = {"documents": "Tandai dokumen lengkap", "verified": "Verifikasi", "approved": "Setujui",
                "paid": "Catat pembayaran"}  # fmt: skip
@@ -39,7 +37,7 @@ STEP_LABELS = {"documents": "Tandai dokumen lengkap", "verified": "Verifikasi", 
 
 @viewer_required
 def claim_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    if viewer.role not in MAY_REPORT:
+    if not may_report_claims(viewer.role):
         return forbidden(request)
     status = request.GET.get("status", "")[:10]
     return render(request, "claims/claim_list.html", {
@@ -61,7 +59,7 @@ def _decimal(text: str) -> Decimal | None:
 @viewer_required
 @require_POST
 def claim_file_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    if viewer.role not in MAY_REPORT:
+    if not may_report_claims(viewer.role):
         return forbidden(request)
     form = request.POST
     try:
@@ -91,7 +89,7 @@ def claim_file_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def claim_detail_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> HttpResponse:
-    if viewer.role not in MAY_REPORT:
+    if not may_report_claims(viewer.role):
         return forbidden(request)
     try:
         claim = claim_get(viewer=viewer, claim_id=claim_id)
@@ -103,8 +101,8 @@ def claim_detail_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> Ht
     return render(request, "claims/claim_detail.html", {
         "claim": claim, "documents": claim.documents.order_by("id"), "doc_types": DocumentType.choices,
         "required": [(d, DocumentType(d).label, d in present) for d in required], "step": step,
-        "step_label": STEP_LABELS.get(step or "", ""), "may_decide": viewer.role in MAY_DECIDE,
-        "reject_codes": REJECT_CODES.items(), "sees_documents": viewer.role in MAY_DECIDE,
+        "step_label": STEP_LABELS.get(step or "", ""), "may_decide": may_decide_claims(viewer.role),
+        "reject_codes": REJECT_CODES.items(), "sees_documents": may_decide_claims(viewer.role),
         "scholarships": claim.scholarships.order_by("child_index", "school_year"), "levels": [v.value for v in Level],
         "may_scholarship": claim.claim_type in SCHOLARSHIP_TRIGGERS and claim.status != ClaimStatus.REJECTED,
     })  # fmt: skip
@@ -182,7 +180,7 @@ def status_view(request: HttpRequest) -> HttpResponse:
 @viewer_required
 def worker_claims_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpResponse:
     """The worker page's claims (an htmx part): nothing for roles that do not handle claims."""
-    if viewer.role not in MAY_REPORT:
+    if not may_report_claims(viewer.role):
         return HttpResponse("")
     return render(
         request, "claims/_worker_claims.html", {"claims": claim_list(viewer=viewer, worker_id=worker_id)}

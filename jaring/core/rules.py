@@ -36,6 +36,9 @@ _MAY_REGISTER_WORKERS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
 _MAY_HANDLE_PAYMENTS = {Role.ADMIN, Role.BRANCH}
 # Sponsors' programs: the branch office, a regency or village budget officer for their own region's sponsors,
 # and a sponsor's own users. Agents sign workers up; they do not spend budgets.
+# Claims: villages and agents report them (with documents); the branch office decides and opens the documents.
+_MAY_REPORT_CLAIMS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
+_MAY_DECIDE_CLAIMS = {Role.ADMIN, Role.BRANCH}
 _MAY_MANAGE_FUNDING = {Role.ADMIN, Role.BRANCH, Role.REGION, Role.VILLAGE, Role.SPONSOR}
 
 
@@ -57,6 +60,14 @@ def may_register_workers(role: Role) -> bool:
 
 def may_handle_payments(role: Role) -> bool:
     return role in _MAY_HANDLE_PAYMENTS
+
+
+def may_report_claims(role: Role) -> bool:
+    return role in _MAY_REPORT_CLAIMS
+
+
+def may_decide_claims(role: Role) -> bool:
+    return role in _MAY_DECIDE_CLAIMS
 
 
 def may_manage_funding(role: Role) -> bool:

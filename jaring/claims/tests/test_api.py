@@ -10,8 +10,10 @@ from django.test import Client
 
 from jaring.claims.factories import covered_member
 from jaring.claims.models import Claim
+from jaring.contributions.factories import member
 from jaring.core.factories import make_user
 from jaring.core.rules import Role
+from jaring.registry.factories import OTHER_REGENCY_VILLAGE
 from jaring.registry.models import Worker
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +73,23 @@ def test_permissions(client: Client) -> None:
     )  # villages report, branches decide
     client.force_login(make_user(Role.VILLAGE, region_code="35.25.01.2001"))
     assert client.get(f"{BASE}/{claim_id}").status_code == 404
+
+
+def test_assess_only_for_workers_of_the_viewers_region(client: Client) -> None:
+    """An assessment tells a worker's income and paid months: not for a NIK outside the viewer's region."""
+    elsewhere = member(village=OTHER_REGENCY_VILLAGE)
+    client.force_login(make_user(Role.VILLAGE, region_code="36.03.01.2003"))
+    found = _post(
+        client, f"{BASE}/assess", {"nik": elsewhere.nik, "claim_type": "jkm", "event_date": "2026-10-20"}
+    )
+    assert found.status_code == 404 and found.json()["error"]["code"] == "WORKER_NOT_FOUND"
+
+
+def test_budget_officers_do_not_read_claims(client: Client) -> None:
+    worker = _covered()
+    client.force_login(make_user(Role.BRANCH, branch_code="KC-TGR-CKP"))
+    claim_id = _post(
+        client, f"{BASE}/", {"nik": worker.nik, "claim_type": "jkm", "event_date": "2026-10-20"}
+    ).json()["id"]
+    client.force_login(make_user(Role.REGION, region_code="36.03"))
+    assert client.get(f"{BASE}/{claim_id}").status_code == 403
