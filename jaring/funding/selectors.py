@@ -447,6 +447,12 @@ def overlap_report(*, viewer: Viewer, order: tuple[str, ...] | None = None) -> O
          "b_id": pl.Int64, "b_program": pl.Int64, "b_first": pl.String, "b_last": pl.String},
     )  # fmt: skip
     frame = frame.filter(pl.col("a_program").is_in(visible) | pl.col("b_program").is_in(visible))
+    if (
+        not viewer.all_regions and viewer.role != Role.SPONSOR
+    ):  # a branch sees national programs, not all workers
+        ids = frame.get_column("worker_id").unique().to_list()
+        own = Worker.objects.filter(viewer.region_q(), pk__in=ids).values_list("id", flat=True)
+        frame = frame.filter(pl.col("worker_id").is_in(list(own)))
     if frame.is_empty():
         return Overlaps([], [])
     programs = {

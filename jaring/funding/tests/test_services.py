@@ -377,3 +377,18 @@ def test_budget_plan_needs_workers_or_budget() -> None:
     with pytest.raises(ValidationFailed) as err:
         budget_plan(payer_type=PayerType.CSR, months=12, first_period=NOV)
     assert err.value.code == "PLAN_INPUT_MISSING"
+
+
+def test_overlap_report_shows_a_branch_only_the_workers_of_its_regions() -> None:
+    """A branch office sees national programs, but the overlap rows only for workers of its regencies."""
+    here, there = member(), member(village=OTHER_REGENCY_VILLAGE)
+    first, second = (
+        _program(_sponsor("csr", "", name), name=name, first_period=Period(2026, 1))
+        for name in ("PT A", "PT B")
+    )
+    for program in (first, second):
+        allocation_record_legacy(program_id=program.pk, worker_ids=[here.pk, there.pk], first_period=Period(2026, 1),
+                                 last_period=Period(2026, 3), viewer=SYSTEM, actor=None)  # fmt: skip
+    assert {r.worker_id for r in overlap_report(viewer=SYSTEM).rows} == {here.pk, there.pk}
+    branch = Viewer(user_id=None, username="kc", role=Role.BRANCH, region_codes=("36.03",))
+    assert [r.worker_id for r in overlap_report(viewer=branch).rows] == [here.pk]
