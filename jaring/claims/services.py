@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
 from django.db import transaction
@@ -21,11 +21,7 @@ from jaring.claims.selectors import claim_assess, claim_facts
 from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
-from jaring.core.services import Actor, audit_record, counter_take
-
-
-def _user(actor: Actor) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+from jaring.core.services import Actor, actor_user, audit_record, counter_take
 
 
 def _claim_for(viewer: Viewer, claim_id: int, *, lock: bool = False) -> Claim:
@@ -60,7 +56,7 @@ def claim_file(
             total=assessment.total, refusals=refused, flags=[f["code"] for f in assessment.flags],
             status=ClaimStatus.REJECTED if refused else ClaimStatus.REPORTED,
             reject_code=refused[0] if refused else "", reject_reason=assessment.reasons[0]["message"] if refused else "",
-            filed_by=_user(actor),
+            filed_by=actor_user(actor),
         )  # fmt: skip
         audit_record(actor=actor, action="claim.file", entity_type="claim", entity_id=claim.pk,
                      changes={"number": number, "type": claim_type.value, "event": event.isoformat(),
@@ -98,7 +94,7 @@ def claim_document_add(
         target.write_bytes(data)
         document = ClaimDocument.objects.create(
             claim=claim, doc_type=doc_type, file_name=Path(file_name).name[:255], stored_as=str(stored),
-            content_type=kind, size=len(data), sha256=digest, uploaded_by=_user(actor),
+            content_type=kind, size=len(data), sha256=digest, uploaded_by=actor_user(actor),
         )  # fmt: skip
         audit_record(actor=actor, action="claim.document_add", entity_type="claim", entity_id=claim.pk,
                      changes={"doc_type": doc_type, "size": len(data), "sha256": digest})  # fmt: skip
@@ -118,7 +114,7 @@ def claim_advance(
         target = rules.NEXT_STEP.get(claim.status)
         if target is None:
             raise Conflict("Klaim ini sudah selesai.", code="CLAIM_CLOSED")
-        user = _user(actor)
+        user = actor_user(actor)
         if target == ClaimStatus.DOCUMENTS_COMPLETE:
             present = set(claim.documents.values_list("doc_type", flat=True))
             missing = rules.missing_documents(claim=ClaimType(claim.claim_type), present=present)
@@ -218,7 +214,7 @@ def scholarship_file(
             reject_code=refusals[0].value if refusals else "",
             reject_reason=rules.REFUSAL_TEXT[refusals[0]] if refusals else "", parent=parent,
             child_name=child_name.strip()[:150], child_birth_date=child_birth_date, child_index=child_index,
-            level=level.value, school_year=year, filed_by=_user(actor),
+            level=level.value, school_year=year, filed_by=actor_user(actor),
         )  # fmt: skip
         audit_record(actor=actor, action="claim.scholarship_file", entity_type="claim", entity_id=claim.pk,
                      changes={"parent": parent.number, "child_index": child_index, "level": level.value,

@@ -38,11 +38,11 @@ from jaring.contributions.models import (
 )
 from jaring.contributions.rules import PayerType
 from jaring.contributions.selectors import due_table
-from jaring.core.bulk import insert_frame, insert_rows, read_frame
+from jaring.core.bulk import db_datetime, insert_frame, insert_rows, read_frame
 from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_handle_payments
 from jaring.core.selectors import Viewer
-from jaring.core.services import Actor, audit_record, counter_take
+from jaring.core.services import Actor, actor_user, audit_record, counter_take
 from jaring.core.types import Period, whole_number
 from jaring.regions.selectors import region_get
 from jaring.registry.models import Membership, Worker
@@ -55,10 +55,6 @@ PAYER = Payer._meta.db_table
 ASSIGNMENT = PayerAssignment._meta.db_table
 WORKER = Worker._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
-
-
-def _ts(value: dt.datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _va_prefix(kind: str) -> str:
@@ -153,7 +149,7 @@ def payer_assign(
                 "Pekerja mandiri membayar untuk dirinya sendiri; tidak bisa ditugaskan.",
                 code="PAYER_KIND_INVALID",
             )
-        now = _ts(timezone.now())
+        now = db_datetime(timezone.now())
         frame = pl.DataFrame(
             {"worker_id": ids, "payer_id": [payer_id] * len(ids), "first_period": [str(first_period)] * len(ids),
              "last_period": [str(last_period or "")] * len(ids), "created_at": [now] * len(ids),
@@ -184,7 +180,7 @@ def _mandiri_payers_create(*, worker_ids_sql: str, params: list[Any]) -> int:
     if frame.is_empty():
         return 0
     prefix = _va_prefix("worker")
-    now = _ts(timezone.now())
+    now = db_datetime(timezone.now())
     out = frame.select(
         pl.lit(PayerKind.WORKER.value).alias("kind"), pl.lit(PayerType.MANDIRI.value).alias("payer_type"), "name",
         "worker_id", pl.col("kpj").map_elements(lambda k: rules.va_number(prefix=prefix, customer=k),
@@ -319,7 +315,7 @@ def _bill(
     )  # fmt: skip
     payers = _payer_frame(period=period, payer_ids=bills.get_column("payer_id"))
     last_day = dt.date(period.year, period.month, calendar.monthrange(period.year, period.month)[1])
-    stamp = _ts(issued_at)
+    stamp = db_datetime(issued_at)
     bill_rows = bills.join(payers, on="payer_id").select(
         "payer_id", pl.lit(str(period)).alias("period"), (pl.col("seq") + 1).alias("seq"), "first_period",
         "last_period", pl.lit(run.pk).alias("run_id"), "va_number", "payer_name", "payer_type", "lines_count",
@@ -384,7 +380,9 @@ def billing_run(
     issued_at = issued_at or timezone.now()
     phases: dict[str, float] = {}
     with transaction.atomic():
-        run = BillingRun.objects.create(period=str(period), started_at=timezone.now(), actor=_user(actor))
+        run = BillingRun.objects.create(
+            period=str(period), started_at=timezone.now(), actor=actor_user(actor)
+        )
         lapsed, ended = _lapse(as_of=period)
         phases["lapse"] = round(time.perf_counter() - started, 2)
         bills, lines, amount = _bill(period=period, run=run, issued_at=issued_at, params=[])
@@ -406,10 +404,6 @@ def billing_run(
             batch_ref=f"billing:{run.pk}",
         )  # fmt: skip
     return BillingResult(run, bills, lines, amount, settled, seconds, phases)
-
-
-def _user(actor: Actor) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 # ------------------------------------------------------------------------------------- settling
@@ -443,7 +437,7 @@ def _temp_settle_table(
     zone = timezone.get_current_timezone()
     insert_rows(
         "jaring_settle", ["payer_id", "payment_id", "paid_at", "amount", "as_of"],
-        ((payer, payment, _ts(at), amount, str(_month_of(at, zone)))
+        ((payer, payment, db_datetime(at), amount, str(_month_of(at, zone)))
          for (payer, payment, at), amount in zip(rows, given, strict=True)),
     )  # fmt: skip
     with connection.cursor() as cursor:
@@ -555,7 +549,9 @@ def _reactivate_paying_workers(batch: list[tuple[int, dt.datetime]], *, actor: A
         at = at_by_payer[payer_id]
         period = Period.of(timezone.localtime(at).date())
         Membership.objects.filter(pk=membership.pk).update(status="active")
-        run = BillingRun.objects.create(period=str(period), started_at=timezone.now(), actor=_user(actor))
+        run = BillingRun.objects.create(
+            period=str(period), started_at=timezone.now(), actor=actor_user(actor)
+        )
         bills, lines, amount = _bill(
             period=period, run=run, issued_at=at, worker_ids_sql="%s", params=[worker_id]
         )
@@ -631,7 +627,7 @@ def payment_record(
             payment = Payment.objects.create(
                 source=source, bank=bank, reference=reference, va_number=va_number.strip()[:32], amount=amount,
                 paid_at=paid_at, payer=payer, status=PaymentStatus.MATCHED if payer else PaymentStatus.UNMATCHED,
-                reason_code=code, reason=reason, created_by=_user(actor),
+                reason_code=code, reason=reason, created_by=actor_user(actor),
             )  # fmt: skip
             lines = _apply_payments([(payment.pk, payer.pk, amount, paid_at)], actor=actor) if payer else 0
             audit_record(
@@ -670,7 +666,7 @@ def payment_resolve(
             if payer is None:
                 raise ValidationFailed(reason, code=code, field="va_number")
             payment.payer, payment.status = payer, PaymentStatus.MATCHED
-        payment.settled_by, payment.settled_note = _user(actor), note[:255]
+        payment.settled_by, payment.settled_note = actor_user(actor), note[:255]
         payment.save(update_fields=["payer", "status", "settled_by", "settled_note"])
         if payment.payer_id:
             lines = _apply_payments(
@@ -781,12 +777,12 @@ def statement_import(
             sha256=digest,
             profile=profile,
             lines=frame.height,
-            created_by=_user(actor),
+            created_by=actor_user(actor),
         )
         known, payers = _statement_lookups(
             bank=profile.bank, rows=[(r[1], rules.va_clean(r[2])) for r in rows]
         )
-        now = _ts(timezone.now())
+        now = db_datetime(timezone.now())
         fresh, duplicates, taken = [], 0, set()
         to_settle: dict[int, tuple[int, int, dt.datetime]] = {}
         for line, ref, va, amount, paid_at in rows:
@@ -799,9 +795,9 @@ def statement_import(
             code, reason = ("", "") if payer_id else _unmatched_reason(va)[:2]
             if payer_id:
                 to_settle[line] = (payer_id, amount, paid_at)
-            fresh.append((PaymentSource.STATEMENT.value, profile.bank, ref, va, amount, _ts(paid_at), payer_id,
+            fresh.append((PaymentSource.STATEMENT.value, profile.bank, ref, va, amount, db_datetime(paid_at), payer_id,
                           PaymentStatus.MATCHED.value if payer_id else PaymentStatus.UNMATCHED.value, code, reason,
-                          statement.pk, line, now, getattr(_user(actor), "pk", None), None, ""))  # fmt: skip
+                          statement.pk, line, now, getattr(actor_user(actor), "pk", None), None, ""))  # fmt: skip
         if fresh:
             insert_frame(Payment._meta.db_table, _payments_frame(fresh))
         # The new payments' ids by line (integers only: no datetime read back for each of them).
@@ -915,7 +911,9 @@ def membership_reactivate(*, worker_id: int, period: Period, viewer: Viewer, act
         if membership.status == "active":
             raise Conflict("Kepesertaan ini masih aktif.", code="MEMBERSHIP_ACTIVE")
         Membership.objects.filter(pk=membership.pk).update(status="active")
-        run = BillingRun.objects.create(period=str(period), started_at=timezone.now(), actor=_user(actor))
+        run = BillingRun.objects.create(
+            period=str(period), started_at=timezone.now(), actor=actor_user(actor)
+        )
         bills, lines, amount = _bill(
             period=period, run=run, issued_at=timezone.now(), worker_ids_sql="%s", params=[worker_id]
         )

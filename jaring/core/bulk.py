@@ -13,6 +13,11 @@ from django.db import connection
 SQLITE_CHUNK = 20_000
 
 
+def db_datetime(value: Any) -> Any:
+    """A datetime as the database takes it in raw SQL and bulk rows (an ISO string on SQLite)."""
+    return connection.ops.adapt_datetimefield_value(value)
+
+
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert rows into `table` without models; returns how many. Run inside transaction.atomic()."""
     count = 0

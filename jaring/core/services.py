@@ -19,10 +19,16 @@ from jaring.regions.selectors import region_get
 Actor = AbstractBaseUser | AnonymousUser | None
 
 
+def actor_user(actor: Actor) -> Any:
+    """The user to store as who did something: None for the system (command line, background jobs)."""
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
 def _actor_fields(actor: Actor) -> dict[str, Any]:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    user = actor_user(actor)
+    if user is None:
         return {"actor": None, "actor_label": "system"}
-    return {"actor": actor, "actor_label": actor.get_username()}
+    return {"actor": user, "actor_label": user.get_username()}
 
 
 def audit_record(

@@ -26,11 +26,11 @@ from jaring.contributions.models import BillLine, Payer, PayerAssignment, PayerK
 from jaring.contributions.rules import FREQUENCIES, PayerType, payer_type_parse
 from jaring.contributions.selectors import due_table
 from jaring.contributions.services import payer_create
-from jaring.core.bulk import insert_frame, read_frame
+from jaring.core.bulk import db_datetime, insert_frame, read_frame
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import Role, may_manage_funding, region_level_of
 from jaring.core.selectors import Viewer
-from jaring.core.services import Actor, audit_record
+from jaring.core.services import Actor, actor_user, audit_record
 from jaring.core.types import Period
 from jaring.funding import rules
 from jaring.funding.models import (
@@ -69,14 +69,6 @@ _REGION_COLUMN = {1: "province_code", 2: "regency_code", 3: "district_code", 4: 
 def _require_manage(viewer: Viewer) -> None:
     if not may_manage_funding(viewer.role):
         raise PermissionDenied("Peran Anda tidak mengelola program pendanaan.", code="FUNDING_NOT_ALLOWED")
-
-
-def _user(actor: Actor) -> Any:
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
-def _ts(value: dt.datetime) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
 
 
 # ------------------------------------------------------------------------------------- sponsors
@@ -132,7 +124,7 @@ def sponsor_create(
             raise Conflict(f"Kode sponsor '{ref}' sudah dipakai.", code="SPONSOR_REF_TAKEN", field="ref")
         sponsor = Sponsor.objects.create(
             ref=ref, name=name, payer_type=ptype.value, kind=kind, region_code=region_code, contact=contact.strip(),
-            created_by=_user(actor),
+            created_by=actor_user(actor),
         )  # fmt: skip
         audit_record(
             actor=actor, action="sponsor.create", entity_type="sponsor", entity_id=sponsor.pk,
@@ -244,7 +236,7 @@ def program_create(
             months=months, jht=jht, frequency=frequency, region_codes=",".join(regions), occupations=",".join(occ),
             ecosystems=",".join(eco), age_min=age_min, age_max=age_max, decile_max=decile_max,
             only_uncovered=only_uncovered, priority=str(priority), max_workers=max_workers, is_donation=is_donation,
-            created_by=_user(actor),
+            created_by=actor_user(actor),
         )  # fmt: skip
         program.payer = payer_create(
             kind=PayerKind.PROGRAM, payer_type=PayerType(sponsor.payer_type), name=f"{sponsor.name} - {name}"[:200],
@@ -361,7 +353,7 @@ def allocation_run(
                 cursor.execute(f"LOCK TABLE {ALLOCATION} IN SHARE ROW EXCLUSIVE MODE")
         run = AllocationRun.objects.create(
             program=programs[0] if len(programs) == 1 else None, programs=len(programs),
-            started_at=timezone.now(), actor=_user(actor),
+            started_at=timezone.now(), actor=actor_user(actor),
         )  # fmt: skip
         outcomes = _allocate(programs=programs, run=run, actor=actor, phases=phases)
         seconds = round(time.perf_counter() - started, 2)
@@ -821,8 +813,8 @@ def _write(
     counted, not listed: the allocations themselves say who funds them."""
     frames = []
     if won is not None and won.height:
-        now = _ts(timezone.now())
-        user = getattr(_user(actor), "pk", None)
+        now = db_datetime(timezone.now())
+        user = getattr(actor_user(actor), "pk", None)
         runs = (
             won.join(prices.runs(won, "free").drop("cost", "months"), on=[*PRICE_KEYS, "free"])
             .select("program_id", "worker_id", "rank", "run_first", "run_last", "run_months", "run_cost")
@@ -922,11 +914,11 @@ def allocation_record_legacy(
                 field="budget",
             )
         count = insert_frame(ALLOCATION, rows)
-        now = _ts(timezone.now())
+        now = db_datetime(timezone.now())
         insert_frame(ASSIGNMENT, rows.select(
             "worker_id", pl.lit(program.payer_id).alias("payer_id"), "first_period", "last_period",
             pl.lit(now, dtype=pl.String if isinstance(now, str) else pl.Datetime("us", "UTC")).alias("created_at"),
-            pl.lit(getattr(_user(actor), "pk", None), dtype=pl.Int64).alias("created_by_id"),
+            pl.lit(getattr(actor_user(actor), "pk", None), dtype=pl.Int64).alias("created_by_id"),
         ))  # fmt: skip
         _programs_refresh([program.pk])
         audit_record(actor=actor, action="allocation.legacy", entity_type="program", entity_id=program.pk,

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import polars as pl
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from jaring.core.bulk import insert_frame, insert_rows
+from jaring.core.bulk import db_datetime, insert_frame, insert_rows
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_edit_workers, may_register_workers
 from jaring.core.selectors import Viewer
-from jaring.core.services import Actor, audit_record, counter_take
+from jaring.core.services import Actor, actor_user, audit_record, counter_take
 from jaring.imports.rules import row_validate
 from jaring.regions.selectors import region_get
 from jaring.registry import rules
@@ -41,7 +41,7 @@ def _ancestors(village_code: str) -> tuple[str, str, str]:  # (district, regency
 def workers_bulk_create(*, rows: pl.DataFrame, batch_id: int | None, actor_id: int | None) -> int:
     """Insert validated rows (the value columns of imports.rules.RowValidator) in one set-based statement.
     The caller holds the transaction and writes the batch-level audit event."""
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = db_datetime(timezone.now())
     # In village order: rows of one village land on the same index pages (and NIKs start with the district).
     frame = rows.sort("village_code", "nik", nulls_last=True).select(
         pl.col("nik"), pl.col("full_name"), name_key_expr(pl.col("full_name")).alias("name_key"), "sex", "birth_place",
@@ -176,7 +176,7 @@ def memberships_register(*, worker_ids: list[int], actor: Actor) -> int:
             return 0
         first = counter_take(name="kpj", count=len(todo))
         now = timezone.now()
-        actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+        actor_id = getattr(actor_user(actor), "pk", None)
         insert_rows(
             Membership._meta.db_table,
             ("worker_id", "kpj", "status", "registered_at", "registered_by_id"),
