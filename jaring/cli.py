@@ -572,7 +572,7 @@ def cmd_sponsorship_ending(args: argparse.Namespace) -> int:
 def cmd_claim_assess(args: argparse.Namespace) -> int:
     from decimal import Decimal, InvalidOperation
 
-    from jaring.claims.rules import SCHEDULE, ClaimType, Mode
+    from jaring.claims.rules import SCHOLARSHIP_TRIGGERS, ClaimType, Mode, scholarship_children_eligible
     from jaring.claims.selectors import claim_assess, claim_facts
     from jaring.claims.services import claim_file
     from jaring.core.errors import JaringError, ValidationFailed
@@ -636,18 +636,13 @@ def cmd_claim_assess(args: argparse.Namespace) -> int:
     except JaringError as exc:
         return _rejected(args, exc)
     data = dataclasses.asdict(result)
-    if args.children is not None and claim in (
-        ClaimType.JKM,
-        ClaimType.JKK_DEATH,
-        ClaimType.JKK_TOTAL_DISABILITY,
-    ):
+    if args.children is not None and claim in SCHOLARSHIP_TRIGGERS:
         months = claim_facts(worker_id=result.worker_id, event=event).paid_months
-        enough = claim != ClaimType.JKM or months >= SCHEDULE.jkm_scholarship_min_paid_months
-        data["scholarship"] = {
-            "children_eligible": min(args.children, SCHEDULE.scholarship_children) if enough else 0,
-            "paid_months": months,
-            "reason": "" if enough else "scholarship_needs_36_paid_months",
-        }
+        eligible, refusal = scholarship_children_eligible(
+            trigger=claim, paid_months=months, children=args.children
+        )
+        data["scholarship"] = {"children_eligible": eligible, "paid_months": months,
+                               "reason": refusal.value if refusal else ""}  # fmt: skip
 
     def human(d: dict[str, Any]) -> str:
         head = (

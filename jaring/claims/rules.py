@@ -259,7 +259,7 @@ def scholarship_eligibility(
 ) -> list[Refusal]:  # fmt: skip
     """A yearly scholarship claim for one child (0-based index in birth order) after `trigger`."""
     refusals: list[Refusal] = []
-    if trigger not in (ClaimType.JKM, ClaimType.JKK_DEATH, ClaimType.JKK_TOTAL_DISABILITY):
+    if trigger not in SCHOLARSHIP_TRIGGERS:
         refusals.append(Refusal.SCHOLARSHIP_NO_TRIGGER)
     if trigger == ClaimType.JKM and paid_months < schedule.jkm_scholarship_min_paid_months:
         refusals.append(Refusal.SCHOLARSHIP_TOO_FEW_MONTHS)  # JKK scholarships need no minimum
@@ -278,6 +278,21 @@ def scholarship_eligibility(
     if years_claimed_at_level >= most or tk_sd_full:
         refusals.append(Refusal.SCHOLARSHIP_YEARS_USED)
     return refusals
+
+
+SCHOLARSHIP_TRIGGERS = frozenset({ClaimType.JKM, ClaimType.JKK_DEATH, ClaimType.JKK_TOTAL_DISABILITY})
+
+
+def scholarship_children_eligible(
+    *, trigger: ClaimType, paid_months: int, children: int, schedule: Schedule = SCHEDULE
+) -> tuple[int, Refusal | None]:
+    """How many of a family's children may claim scholarships after `trigger` (PP 82/2019: at most 2; a JKM
+    scholarship needs 36 paid months, a JKK one none), and why none may."""
+    if trigger not in SCHOLARSHIP_TRIGGERS:
+        return 0, Refusal.SCHOLARSHIP_NO_TRIGGER
+    if trigger == ClaimType.JKM and paid_months < schedule.jkm_scholarship_min_paid_months:
+        return 0, Refusal.SCHOLARSHIP_TOO_FEW_MONTHS
+    return min(max(children, 0), schedule.scholarship_children), None
 
 
 def scholarship_total_per_child(*, schedule: Schedule = SCHEDULE) -> int:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jaring.claims.models import ClaimStatus, DocumentType
-from jaring.claims.rules import NEXT_STEP, REQUIRED_DOCUMENTS, ClaimType, Level, Mode
+from jaring.claims.rules import NEXT_STEP, REQUIRED_DOCUMENTS, SCHOLARSHIP_TRIGGERS, ClaimType, Level, Mode
 from jaring.claims.selectors import claim_document_get, claim_get, claim_list, claim_status_lookup
 from jaring.claims.services import (
     REJECT_CODES,
@@ -30,7 +30,6 @@ from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
 from jaring.core.views_util import download, forbidden, viewer_required
 
-SCHOLARSHIP_TRIGGERS = (ClaimType.JKM, ClaimType.JKK_DEATH, ClaimType.JKK_TOTAL_DISABILITY)
 STEP_LABELS = {"documents": "Tandai dokumen lengkap", "verified": "Verifikasi", "approved": "Setujui",
                "paid": "Catat pembayaran"}  # fmt: skip
 

@@ -197,3 +197,22 @@ def test_stmb_never_more_than_full_pay_and_never_less_than_half(days: int, incom
 @given(st.integers(min_value=1, max_value=20_700_000))
 def test_jkk_death_never_below_the_minimum(income: int) -> None:
     assert rules.jkk_death_benefit(income=income)[0].amount >= 20_000_000
+
+
+@pytest.mark.parametrize(
+    ("trigger", "paid_months", "children", "expected"),
+    [
+        (ClaimType.JKM, 36, 3, (2, None)),  # PP 82/2019: at most two children
+        (ClaimType.JKM, 35, 2, (0, Refusal.SCHOLARSHIP_TOO_FEW_MONTHS)),  # JKM needs 36 paid months
+        (ClaimType.JKK_DEATH, 1, 1, (1, None)),  # JKK: no minimum period
+        (ClaimType.JKK_TOTAL_DISABILITY, 0, 2, (2, None)),
+        (ClaimType.JKK_STMB, 60, 2, (0, Refusal.SCHOLARSHIP_NO_TRIGGER)),
+    ],
+)
+def test_scholarship_children_eligible(
+    trigger: ClaimType, paid_months: int, children: int, expected: tuple[int, Refusal | None]
+) -> None:
+    assert (
+        rules.scholarship_children_eligible(trigger=trigger, paid_months=paid_months, children=children)
+        == expected
+    )
