@@ -11,10 +11,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from jaring.contributions.selectors import ArrearsRow, BillRow, LineRow
-
-
-def _rp(amount: int) -> str:
-    return "Rp " + f"{amount:,}".replace(",", ".")
+from jaring.core.pdf import rp, table
 
 
 def _va(va: str) -> str:
@@ -36,7 +33,7 @@ def bill_xlsx(bill: BillRow, lines: Iterable[LineRow]) -> bytes:
         ("Bulan tagihan", f"{bill.period} (ke-{bill.seq})"),
         ("Bulan kepesertaan", f"{bill.first_period} s.d. {bill.last_period}"),
         ("Jumlah peserta-bulan", str(bill.lines_count)),
-        ("Jumlah tagihan", _rp(bill.amount_total)),
+        ("Jumlah tagihan", rp(bill.amount_total)),
         ("Jatuh tempo", bill.due_date.strftime("%d-%m-%Y")),
     ]
     for row, (label, value) in enumerate(facts):
@@ -96,33 +93,18 @@ def bill_pdf(bill: BillRow, lines: list[LineRow]) -> bytes:
     pdf.ln(2)
     pdf.set_fill_color(221, 235, 247)
     pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 9, f"Bayar {_rp(bill.amount_total)} ke virtual account {_va(bill.va_number)}", fill=True,
+    pdf.cell(0, 9, f"Bayar {rp(bill.amount_total)} ke virtual account {_va(bill.va_number)}", fill=True,
              new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(0, 5, "Pembayaran dicocokkan dengan nomor virtual account. Pembayaran sebagian melunasi bulan "
                          "tertua lebih dahulu; kelebihan menjadi saldo untuk bulan berikutnya. Satu bulan "
                          "terlindungi bila iurannya lunas.")  # fmt: skip
     pdf.ln(3)
-    widths = (10, 62, 34, 22, 18, 22, 22)
-    heads = ("No", "Nama", "NIK", "KPJ", "Bulan", "Jumlah", "Status")
-    pdf.set_font("Helvetica", "B", 8)
-    for w, h in zip(widths, heads, strict=True):
-        pdf.cell(w, 6, h, border=1, fill=True)
-    pdf.ln()
-    pdf.set_font("Helvetica", "", 8)
-    for i, line in enumerate(lines[:PDF_MAX_LINES], start=1):
-        cells = (
-            str(i),
-            line.full_name[:38],
-            line.nik,
-            line.kpj,
-            line.period,
-            _rp(line.amount),
-            line.status_label,
-        )
-        for w, text in zip(widths, cells, strict=True):
-            pdf.cell(w, 5, text.encode("latin-1", "replace").decode("latin-1"), border=1)
-        pdf.ln()
+    table(
+        pdf, (10, 62, 34, 22, 18, 22, 22), ("No", "Nama", "NIK", "KPJ", "Bulan", "Jumlah", "Status"),
+        ((str(i), line.full_name[:38], line.nik, line.kpj, line.period, rp(line.amount), line.status_label)
+         for i, line in enumerate(lines[:PDF_MAX_LINES], start=1)),
+    )  # fmt: skip
     if len(lines) > PDF_MAX_LINES:
         pdf.ln(2)
         pdf.cell(0, 5, f"... dan {len(lines) - PDF_MAX_LINES:,} baris lagi: lihat berkas .xlsx tagihan ini.")

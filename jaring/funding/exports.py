@@ -9,13 +9,10 @@ import xlsxwriter
 from django.utils import timezone
 from fpdf import FPDF
 
+from jaring.core.pdf import printable, rp, table
 from jaring.core.rules import mask_name
 from jaring.funding.rules import INVITATION_TEXT
 from jaring.funding.selectors import Ending, FundedRow, ProgramRow
-
-
-def _rp(amount: int) -> str:
-    return "Rp " + f"{amount:,}".replace(",", ".")
 
 
 def ending_xlsx(report: Ending) -> bytes:
@@ -82,29 +79,23 @@ def donation_receipt_pdf(program: ProgramRow, rows: list[FundedRow], donor: str)
         pdf.set_font("Helvetica", "B", 10)
         pdf.cell(45, 6, label)
         pdf.set_font("Helvetica", "", 10)
-        pdf.cell(0, 6, value.encode("latin-1", "replace").decode("latin-1"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, printable(value), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_fill_color(221, 235, 247)
     pdf.set_font("Helvetica", "B", 12)
     va = " ".join(program.va_number[i : i + 4] for i in range(0, len(program.va_number), 4))
-    pdf.cell(0, 9, f"Jumlah donasi {_rp(program.committed)} - virtual account {va}", fill=True,
+    pdf.cell(0, 9, f"Jumlah donasi {rp(program.committed)} - virtual account {va}", fill=True,
              new_x="LMARGIN", new_y="NEXT")  # fmt: skip
     pdf.set_font("Helvetica", "", 9)
     pdf.multi_cell(0, 5, "Terima kasih. Iuran seluruh masa perlindungan ditagihkan sekali ke virtual account di "
                          "atas; perlindungan setiap bulan berlaku bila iurannya lunas. Nama penerima disamarkan "
                          "untuk melindungi data pribadi (UU 27/2022).")  # fmt: skip
     pdf.ln(3)
-    widths = (10, 70, 30, 40, 30)
-    pdf.set_font("Helvetica", "B", 8)
-    for w, h in zip(widths, ("No", "Nama (disamarkan)", "Kode desa", "Pekerjaan", "Iuran"), strict=True):
-        pdf.cell(w, 6, h, border=1, fill=True)
-    pdf.ln()
-    pdf.set_font("Helvetica", "", 8)
-    for i, row in enumerate(rows[:RECEIPT_MAX_ROWS], start=1):
-        cells = (str(i), mask_name(row.name)[:40], row.village_code, row.occupation, _rp(row.cost))
-        for w, text in zip(widths, cells, strict=True):
-            pdf.cell(w, 5, text.encode("latin-1", "replace").decode("latin-1"), border=1)
-        pdf.ln()
+    table(
+        pdf, (10, 70, 30, 40, 30), ("No", "Nama (disamarkan)", "Kode desa", "Pekerjaan", "Iuran"),
+        ((str(i), mask_name(row.name)[:40], row.village_code, row.occupation, rp(row.cost))
+         for i, row in enumerate(rows[:RECEIPT_MAX_ROWS], start=1)),
+    )  # fmt: skip
     if len(rows) > RECEIPT_MAX_ROWS:
         pdf.cell(0, 5, f"... dan {len(rows) - RECEIPT_MAX_ROWS:,} pekerja lagi.")
     return bytes(pdf.output())
