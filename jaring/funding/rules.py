@@ -76,7 +76,6 @@ REASON_LABELS = {
     Reason.BUDGET: "Anggaran habis (daftar tunggu)",
     Reason.MAX_WORKERS: "Kuota jumlah pekerja penuh (daftar tunggu)",
 }
-WAITLIST_REASONS = (Reason.BUDGET, Reason.MAX_WORKERS)
 
 
 @dataclass(frozen=True)
