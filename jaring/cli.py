@@ -572,7 +572,14 @@ def cmd_sponsorship_ending(args: argparse.Namespace) -> int:
 def cmd_claim_assess(args: argparse.Namespace) -> int:
     from decimal import Decimal, InvalidOperation
 
-    from jaring.claims.rules import SCHOLARSHIP_TRIGGERS, ClaimType, Mode, scholarship_children_eligible
+    from jaring.claims.rules import (
+        SCHOLARSHIP_TRIGGERS,
+        ClaimType,
+        Mode,
+        RuleInputError,
+        injury_parse,
+        scholarship_children_eligible,
+    )
     from jaring.claims.selectors import claim_assess, claim_facts
     from jaring.claims.services import claim_file
     from jaring.core.errors import JaringError, ValidationFailed
@@ -619,9 +626,14 @@ def cmd_claim_assess(args: argparse.Namespace) -> int:
             if args.percent
             else None
         )
+        try:
+            injuries = [injury_parse(text) for text in args.part or []]
+        except RuleInputError as exc:
+            raise ValidationFailed(str(exc), code=exc.code, field=exc.field) from None
+        extra = {"injuries": injuries, "left_handed": args.left_handed}
         if args.sub == "file":
             filed = claim_file(nik=args.nik, claim_type=claim, event=event, reported_at=reported, days=args.days,
-                               percent=percent, mode=mode, amount=args.amount, viewer=SYSTEM, actor=None)  # fmt: skip
+                               percent=percent, mode=mode, amount=args.amount, viewer=SYSTEM, actor=None, **extra)  # fmt: skip
             out = {"id": filed.pk, "number": filed.number, "status": filed.status, "eligible": not filed.refusals,
                    "reasons": filed.refusals, "reject_reason": filed.reject_reason, "flags": filed.flags,
                    "lines": filed.lines, "total": filed.total}  # fmt: skip
@@ -632,7 +644,7 @@ def cmd_claim_assess(args: argparse.Namespace) -> int:
             )
             return EXIT_OK
         result = claim_assess(nik=args.nik, claim=claim, event=event, viewer=SYSTEM, reported=reported,
-                              days=args.days, percent=percent, mode=mode, amount=args.amount)  # fmt: skip
+                              days=args.days, percent=percent, mode=mode, amount=args.amount, **extra)  # fmt: skip
     except JaringError as exc:
         return _rejected(args, exc)
     data = dataclasses.asdict(result)
@@ -654,6 +666,43 @@ def cmd_claim_assess(args: argparse.Namespace) -> int:
         return "\n".join([head, *rows, f"  Jumlah: Rp {d['total']:,}"]).replace(",", ".")
 
     _emit(args, data, human)
+    return EXIT_OK
+
+
+def cmd_disability_table(args: argparse.Namespace) -> int:
+    import csv
+
+    from django.utils import timezone
+
+    from jaring.claims.selectors import disability_table
+    from jaring.claims.services import disability_table_load
+    from jaring.core.errors import FileRejected, JaringError, ValidationFailed
+
+    try:
+        if args.load:
+            try:
+                with open(args.load, encoding="utf-8-sig", newline="") as handle:
+                    rows = list(csv.DictReader(handle))
+            except (OSError, UnicodeDecodeError, csv.Error) as exc:
+                raise FileRejected(
+                    f"Berkas {args.load} tidak terbaca: {exc}", code="FILE_UNREADABLE"
+                ) from None
+            loaded = disability_table_load(rows=rows, actor=None)
+            _emit(args, {"loaded": loaded}, lambda d: f"{d['loaded']} baris tabel cacat dimuat")
+            return EXIT_OK
+        try:
+            on = dt.date.fromisoformat(args.on) if args.on else timezone.localdate()
+        except ValueError:
+            raise ValidationFailed(f"Tanggal '{args.on}' tidak sah (YYYY-MM-DD).", code="DATE_INVALID",
+                                   field="on") from None  # fmt: skip
+    except JaringError as exc:
+        return _rejected(args, exc)
+    items = [dataclasses.asdict(row) for row in disability_table(on=on).values()]
+    _emit(
+        args,
+        {"on": on.isoformat(), "items": items},
+        lambda d: "\n".join(f"{i['code']:<24} {i['percent']:>5} %  {i['part']}" for i in d["items"]),
+    )
     return EXIT_OK
 
 
@@ -850,7 +899,16 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--report-date", default="", help="when it was reported, YYYY-MM-DD[THH:MM]")
     assess.add_argument("--days", type=int, help="days unable to work (jkk_stmb)")
     assess.add_argument(
-        "--percent", default="", help="disability percentage from the table (jkk_partial_disability)"
+        "--part",
+        action="append",
+        help="body part from the disability table, CODE or CODE:FUNCTION_LOST_PERCENT; repeatable "
+        "(jkk_partial_disability; codes: jaring claim disability-table)",
+    )
+    assess.add_argument("--left-handed", action="store_true", help="value left and right hands swapped")
+    assess.add_argument(
+        "--percent",
+        default="",
+        help="disability percentage the doctor set for a loss the table does not list",
     )
     assess.add_argument("--mode", default="", help="land, sea or air (jkk_transport)")
     assess.add_argument("--amount", type=int, help="rupiah claimed (jkk_transport, jkk_medical)")
@@ -863,6 +921,13 @@ def build_parser() -> argparse.ArgumentParser:
         if action.dest not in ("help", "json", "children"):
             filing._add_action(action)
     filing.set_defaults(children=None)
+    table = add(
+        "disability-table", cmd_disability_table, "the disability table in force, or load a new one", claim
+    )
+    table.add_argument("--on", default="", help="the table in force on this day (YYYY-MM-DD), default today")
+    table.add_argument(
+        "--load", default="", help="load a new version from a CSV file with the shipped columns"
+    )
     serve = add("serve", cmd_serve, "serve the web app on 127.0.0.1 with a background task worker")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

@@ -94,3 +94,35 @@ def test_claim_file_records_and_refuses_with_the_reason(capsys: pytest.CaptureFi
                     "2026-10-21", "--json")  # fmt: skip
     assert code == 0 and out["status"] == "rejected" and out["reasons"] == ["worker_already_dead"]
     assert Claim.objects.count() == 2
+
+
+def test_partial_disability_by_body_part(capsys: pytest.CaptureFixture[str]) -> None:
+    worker = member()
+    _paid(worker, "2026-10-03")
+    code, out = run(capsys, "claim", "assess", "--nik", worker.nik or "", "--type", "jkk_partial_disability",
+                    "--event-date", "2026-10-20", "--part", "ibu_jari_kanan", "--part", "telunjuk_kanan:50",
+                    "--json")  # fmt: skip
+    assert code == 0 and out["total"] == 15_600_000  # (15 % + 9 % x 50 %) x 80 x Rp 1 m
+    assert out["lines"][0]["basis"].startswith("PP 44/2015 Lampiran III tabel cacat sebagian anatomis no. 15")
+    code, out = run(capsys, "claim", "assess", "--nik", worker.nik or "", "--type", "jkk_partial_disability",
+                    "--event-date", "2026-10-20", "--part", "ekor", "--json")  # fmt: skip
+    assert code == 1 and out["error"]["code"] == "PART_UNKNOWN"
+
+
+def test_disability_table_listed_and_a_new_version_loaded(
+    capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory
+) -> None:
+    code, out = run(capsys, "claim", "disability-table", "--json")
+    assert code == 0 and len(out["items"]) == 27
+    new = tmp_path / "tabel.csv"  # type: ignore[operator]
+    new.write_text("code,part,percent,mirror,valid_from,source\n"
+                   "ibu_jari_kanan,Ibu jari tangan kanan,20,,2027-01-01,PP contoh\n", encoding="utf-8")  # fmt: skip
+    code, out = run(capsys, "claim", "disability-table", "--load", str(new), "--json")
+    assert code == 0 and out == {"loaded": 1}
+    code, out = run(capsys, "claim", "disability-table", "--on", "2027-02-01", "--json")
+    thumb = next(i for i in out["items"] if i["code"] == "ibu_jari_kanan")
+    assert thumb["percent"] == "20.00" and len(out["items"]) == 27  # the other rows still in force
+    code, out = run(capsys, "claim", "disability-table", "--load", str(new), "--json")
+    assert code == 1 and out["error"]["code"] == "TABLE_EXISTS"
+    code, out = run(capsys, "claim", "disability-table", "--load", str(tmp_path / "none.csv"), "--json")  # type: ignore[operator]
+    assert code == 1 and out["error"]["code"] == "FILE_UNREADABLE"

@@ -8,16 +8,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 
 from jaring.claims.models import Claim
-from jaring.claims.rules import ClaimType, Mode
-from jaring.claims.selectors import claim_assess, claim_get, claim_list
+from jaring.claims.rules import ClaimType, Injury, Mode
+from jaring.claims.selectors import claim_assess, claim_get, claim_list, disability_table
 from jaring.claims.services import claim_advance, claim_file, claim_reject
 from jaring.core.api import api_viewer
 from jaring.core.errors import ValidationFailed
 
 router = Router(tags=["claims"])
+
+
+class PartIn(Schema):
+    code: str
+    function_lost: Decimal = Decimal(100)  # % of the part's function lost; 100 = lost entirely
 
 
 class EventIn(Schema):
@@ -29,6 +35,8 @@ class EventIn(Schema):
     percent: Decimal | None = None
     mode: str = ""
     amount: int | None = None
+    parts: list[PartIn] = []  # body parts from the disability table (jkk_partial_disability)
+    left_handed: bool = False
 
 
 class StepIn(Schema):
@@ -53,10 +61,21 @@ def _parse(body: EventIn) -> tuple[ClaimType, Mode | None]:
     return claim_type, mode
 
 
+def _injuries(body: EventIn) -> list[Injury]:
+    return [Injury(code=p.code.strip().lower(), function_lost=p.function_lost) for p in body.parts]
+
+
+@router.get("/disability-table", summary="The disability table in force on a day (default today)")
+def disability(request: HttpRequest, on: dt.date | None = None) -> dict[str, Any]:
+    api_viewer(request)
+    table = disability_table(on=on or timezone.localdate())
+    return {"items": [dataclasses.asdict(row) for row in table.values()]}
+
+
 def _claim_out(claim: Claim) -> dict[str, Any]:
     return {"id": claim.pk, "number": claim.number, "claim_type": claim.claim_type, "worker_id": claim.worker_id,
             "event_date": claim.event_date.isoformat(), "status": claim.status, "reject_code": claim.reject_code,
-            "reject_reason": claim.reject_reason, "flags": claim.flags, "lines": claim.lines, "total": claim.total,
+            "reject_reason": claim.reject_reason, "injuries": claim.injuries, "flags": claim.flags, "lines": claim.lines, "total": claim.total,
             "documents": list(claim.documents.values_list("doc_type", flat=True))}  # fmt: skip
 
 
@@ -65,7 +84,7 @@ def assess(request: HttpRequest, body: EventIn) -> dict[str, Any]:
     claim_type, mode = _parse(body)
     result = claim_assess(nik=body.nik, claim=claim_type, event=body.event_date, viewer=api_viewer(request),
                           reported=body.reported_at, days=body.days, percent=body.percent, mode=mode,
-                          amount=body.amount)  # fmt: skip
+                          amount=body.amount, injuries=_injuries(body), left_handed=body.left_handed)  # fmt: skip
     return dataclasses.asdict(result)
 
 
@@ -76,7 +95,8 @@ def file(request: HttpRequest, body: EventIn) -> tuple[int, dict[str, Any]]:
     claim_type, mode = _parse(body)
     claim = claim_file(nik=body.nik, claim_type=claim_type, event=body.event_date, reported_at=body.reported_at,
                        days=body.days, percent=body.percent, mode=mode, amount=body.amount,
-                       viewer=api_viewer(request), actor=request.user)  # fmt: skip
+                       injuries=_injuries(body), left_handed=body.left_handed, viewer=api_viewer(request),
+                       actor=request.user)  # fmt: skip
     return 201, _claim_out(claim)
 
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from jaring.claims.models import Claim
-from jaring.claims.rules import REQUIRED_DOCUMENTS, ClaimType, Mode
+from jaring.claims.rules import REQUIRED_DOCUMENTS, ClaimType, Injury, Mode
 from jaring.claims.services import claim_advance, claim_document_add, claim_file, claim_reject
 from jaring.contributions.models import BillLine, LineStatus
 from jaring.core.selectors import SYSTEM, viewer_for
@@ -25,7 +25,11 @@ PLAN: list[tuple[ClaimType, int, dict[str, object]]] = [  # type, steps taken (0
     (ClaimType.JKK_STMB, 2, {"days": 45}),
     (ClaimType.JKK_TRANSPORT, 3, {"mode": Mode.SEA, "amount": 2_400_000}),
     (ClaimType.JKM, 4, {}),
-    (ClaimType.JKK_PARTIAL_DISABILITY, 4, {"percent": Decimal("10")}),
+    (
+        ClaimType.JKK_PARTIAL_DISABILITY,
+        4,
+        {"injuries": [Injury("telunjuk_kanan"), Injury("jari_lain_kanan", Decimal(50))]},
+    ),
 ]
 
 

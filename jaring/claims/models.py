@@ -29,6 +29,10 @@ class Claim(models.Model):
     # Inputs of the breakdown, where the type needs them.
     days = models.PositiveIntegerField(null=True, blank=True)
     percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    injuries = models.JSONField(
+        default=list, blank=True
+    )  # [{"code", "function_lost"}] from the disability table
+    left_handed = models.BooleanField(default=False)
     mode = models.CharField(max_length=4, blank=True, default="")
     amount_claimed = models.BigIntegerField(null=True, blank=True)
     income = models.BigIntegerField()
@@ -79,6 +83,30 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.claim_type} {self.status}"
+
+
+class DisabilityRate(models.Model):
+    """One row of the disability table (PP 44/2015 Lampiran III), effective-dated: a new regulation is a new set
+    of rows with a later `valid_from` (`jaring claim disability-table --load FILE`), never an edit of the old."""
+
+    code = models.CharField(max_length=40)
+    part = models.CharField(max_length=150)
+    percent = models.DecimalField(max_digits=5, decimal_places=2)
+    mirror = models.CharField(max_length=40, blank=True, default="")
+    valid_from = models.DateField()
+    source = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["valid_from", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="disability_rate_once"),
+            models.CheckConstraint(
+                condition=Q(percent__gt=0) & Q(percent__lte=100), name="disability_rate_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.percent} % ({self.valid_from})"
 
 
 class DocumentType(models.TextChoices):

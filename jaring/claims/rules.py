@@ -121,13 +121,93 @@ def total_disability_benefit(*, income: int, schedule: Schedule = SCHEDULE) -> l
     ]  # fmt: skip
 
 
+class RuleInputError(ValueError):
+    """An input the rules cannot work with; `code` is the English error code the caller shows."""
+
+    def __init__(self, message: str, *, code: str, field: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """One row of the disability table (PP 44/2015 Lampiran III, cacat sebagian anatomis), kept as data."""
+
+    code: str
+    part: str
+    percent: Decimal  # of 80 x income, for the whole part lost
+    mirror: str = ""  # the same part on the other side: a left-handed worker's hands are valued swapped
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Injury:
+    code: str
+    function_lost: Decimal = Decimal(100)  # % of the part's function lost; 100 = lost entirely (anatomical)
+
+
+def injury_parse(text: str) -> Injury:
+    """`CODE` or `CODE:FUNCTION` (the percentage of the part's function lost, from the doctor's report)."""
+    code, _, function = text.strip().partition(":")
+    if not code:
+        raise RuleInputError("Bagian tubuh kosong.", code="PART_MISSING", field="part")
+    try:
+        lost = Decimal(function) if function else Decimal(100)
+    except ArithmeticError:
+        raise RuleInputError(f"Persentase fungsi '{function}' bukan angka.", code="PART_FUNCTION_INVALID",
+                             field="part") from None  # fmt: skip
+    return Injury(code=code.strip().lower(), function_lost=lost)
+
+
+def partial_disability_lines(
+    *, income: int, injuries: list[Injury], table: Mapping[str, BodyPart], left_handed: bool = False,
+    schedule: Schedule = SCHEDULE,
+) -> list[Line]:  # fmt: skip
+    """Partial permanent disability from the table: for each part, its table percentage (x the percentage of
+    its function lost, when not lost entirely) x 80 x income. A left-handed worker's left and right are valued
+    swapped (note to the table). The parts together may not exceed 100 % (that is a total disability claim)."""
+    if not injuries:
+        raise RuleInputError("Pilih bagian tubuh dari tabel cacat.", code="PART_MISSING", field="part")
+    seen: set[str] = set()
+    lines: list[Line] = []
+    summed = Decimal(0)
+    for injury in injuries:
+        row = table.get(injury.code)
+        if row is None:
+            raise RuleInputError(f"Bagian tubuh '{injury.code}' tidak ada di tabel cacat; lihat "
+                                 "`jaring claim disability-table`.", code="PART_UNKNOWN", field="part")  # fmt: skip
+        if injury.code in seen:
+            raise RuleInputError(f"Bagian tubuh '{injury.code}' disebut dua kali.", code="PART_DUPLICATE",
+                                 field="part")  # fmt: skip
+        seen.add(injury.code)
+        if not Decimal(0) < injury.function_lost <= Decimal(100):
+            raise RuleInputError("Persentase fungsi yang hilang harus lebih dari 0 dan paling banyak 100.",
+                                 code="PART_FUNCTION_INVALID", field="part")  # fmt: skip
+        valued = table.get(row.mirror, row) if left_handed and row.mirror else row
+        percent = valued.percent * injury.function_lost / 100
+        summed += percent
+        label = f"Cacat sebagian: {row.part} ({valued.percent.normalize():f} %"
+        if injury.function_lost < 100:
+            label += f" x {injury.function_lost.normalize():f} % fungsi hilang"
+        label += ", kidal: nilai sisi lain)" if valued is not row else ")"
+        lines.append(Line(label, _rupiah(percent / 100 * schedule.partial_disability_multiplier * income),
+                          f"{row.source or 'Tabel cacat'}: {percent.normalize():f} % x "
+                          f"{schedule.partial_disability_multiplier} x upah"))  # fmt: skip
+    if summed > 100:
+        raise RuleInputError("Jumlah persentase cacat lebih dari 100 %: ajukan klaim cacat total tetap.",
+                             code="PERCENT_TOO_HIGH", field="part")  # fmt: skip
+    return lines
+
+
 def partial_disability_benefit(*, income: int, percent: Decimal, schedule: Schedule = SCHEDULE) -> list[Line]:
-    """percent: the disability table's percentage for the lost function (0 < percent <= 100)."""
+    """A percentage the advising doctor set for a loss the table does not list (a function or mental
+    disability): percent x 80 x income (0 < percent <= 100)."""
     if not Decimal(0) < percent <= Decimal(100):
         raise ValueError("percent must be more than 0 and at most 100")
     amount = _rupiah(percent / 100 * schedule.partial_disability_multiplier * income)
-    return [Line(f"Santunan cacat sebagian tetap ({percent.normalize():f} %)", amount,
-                 f"{PP82}: % tabel cacat x {schedule.partial_disability_multiplier} x upah")]  # fmt: skip
+    return [Line(f"Santunan cacat sebagian tetap ({percent.normalize():f} %, penetapan dokter)", amount,
+                 f"{PP82}: % cacat x {schedule.partial_disability_multiplier} x upah")]  # fmt: skip
 
 
 def stmb_benefit(*, income: int, days: int, schedule: Schedule = SCHEDULE) -> list[Line]:

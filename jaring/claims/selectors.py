@@ -4,6 +4,7 @@ the rules without recording anything (`jaring claim assess`)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jaring.claims import rules
-from jaring.claims.models import Claim, ClaimDocument, ClaimStatus
+from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRate
 from jaring.claims.rules import ClaimType, Facts, Line, Mode
 from jaring.contributions.selectors import contribution_paid, paid_months
 from jaring.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -54,7 +55,7 @@ class Assessment:
 def claim_assess(
     *, nik: str, claim: ClaimType, event: dt.date, viewer: Viewer, reported: dt.datetime | None = None,
     days: int | None = None, percent: Decimal | None = None, mode: Mode | None = None, amount: int | None = None,
-    today: dt.date | None = None,
+    injuries: Sequence[rules.Injury] = (), left_handed: bool = False, today: dt.date | None = None,
 ) -> Assessment:  # fmt: skip
     """Eligibility and the benefit breakdown for one event of a worker of the viewer's region, by the rules;
     records nothing."""
@@ -67,9 +68,8 @@ def claim_assess(
     today = today or timezone.localdate()
     facts = claim_facts(worker_id=worker.pk, event=event)
     refusals, flags = rules.eligibility(claim=claim, event=event, reported=reported, today=today, facts=facts)
-    lines = _lines(
-        claim=claim, income=worker.income_tier, days=days, percent=percent, mode=mode, amount=amount
-    )
+    lines = _lines(claim=claim, income=worker.income_tier, event=event, days=days, percent=percent,
+                   injuries=list(injuries), left_handed=left_handed, mode=mode, amount=amount)  # fmt: skip
     return Assessment(
         claim=claim.value, worker_id=worker.pk, income=worker.income_tier, eligible=not refusals,
         reasons=[{"code": r.value, "message": rules.REFUSAL_TEXT[r]} for r in refusals],
@@ -83,12 +83,24 @@ def _need(value: object, name: str, what: str) -> None:
         raise ValidationFailed(f"Klaim ini memerlukan {what}.", code=f"{name.upper()}_MISSING", field=name)
 
 
+def disability_table(*, on: dt.date) -> dict[str, rules.BodyPart]:
+    """The disability table in force on a day: per code, the row with the latest `valid_from` on or before it."""
+    table: dict[str, rules.BodyPart] = {}
+    for row in DisabilityRate.objects.filter(valid_from__lte=on).order_by("valid_from", "id"):
+        table[row.code] = rules.BodyPart(code=row.code, part=row.part, percent=row.percent, mirror=row.mirror,
+                                         source=row.source)  # fmt: skip
+    return table
+
+
 def _lines(
     *,
     claim: ClaimType,
     income: int,
+    event: dt.date,
     days: int | None,
     percent: Decimal | None,
+    injuries: list[rules.Injury],
+    left_handed: bool,
     mode: Mode | None,
     amount: int | None,
 ) -> list[Line]:
@@ -99,7 +111,13 @@ def _lines(
     if claim == ClaimType.JKK_TOTAL_DISABILITY:
         return rules.total_disability_benefit(income=income)
     if claim == ClaimType.JKK_PARTIAL_DISABILITY:
-        _need(percent, "percent", "persentase cacat dari tabel (--percent)")
+        if injuries:
+            try:
+                return rules.partial_disability_lines(income=income, injuries=injuries, left_handed=left_handed,
+                                                      table=disability_table(on=event))  # fmt: skip
+            except rules.RuleInputError as exc:
+                raise ValidationFailed(str(exc), code=exc.code, field=exc.field) from None
+        _need(percent, "part", "bagian tubuh dari tabel cacat (--part) atau persentase dokter (--percent)")
         assert percent is not None
         if not Decimal(0) < percent <= Decimal(100):
             raise ValidationFailed("Persentase cacat harus lebih dari 0 dan paling banyak 100.",

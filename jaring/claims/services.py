@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
@@ -15,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.claims import rules
-from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DocumentType
-from jaring.claims.rules import Child, ClaimType, Level, Mode
+from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRate, DocumentType
+from jaring.claims.rules import Child, ClaimType, Injury, Level, Mode
 from jaring.claims.selectors import claim_assess, claim_facts
 from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_decide_claims, may_report_claims
@@ -37,7 +38,7 @@ def _claim_for(viewer: Viewer, claim_id: int, *, lock: bool = False) -> Claim:
 def claim_file(
     *, nik: str, claim_type: ClaimType, event: dt.date, reported_at: dt.datetime | None = None,
     days: int | None = None, percent: Decimal | None = None, mode: Mode | None = None, amount: int | None = None,
-    viewer: Viewer, actor: Actor,
+    injuries: Sequence[Injury] = (), left_handed: bool = False, viewer: Viewer, actor: Actor,
 ) -> Claim:  # fmt: skip
     """Record a claim with the breakdown the rules give today. A claim the rules refuse (a month paid after the
     event, a second death, a lapsed JKK right) is recorded as rejected with that reason: nothing is lost."""
@@ -45,13 +46,15 @@ def claim_file(
         raise PermissionDenied("Peran Anda tidak mencatat klaim.", code="CLAIMS_NOT_ALLOWED")
     reported_at = reported_at or timezone.now()
     assessment = claim_assess(nik=nik, claim=claim_type, event=event, viewer=viewer, reported=reported_at,
-                              days=days, percent=percent, mode=mode, amount=amount)  # fmt: skip
+                              days=days, percent=percent, mode=mode, amount=amount, injuries=injuries,
+                              left_handed=left_handed)  # fmt: skip
     with transaction.atomic():
         number = f"KLM-{timezone.localdate():%Y}-{counter_take(name='claim'):06d}"
         refused = [r["code"] for r in assessment.reasons]
         claim = Claim.objects.create(
             number=number, worker_id=assessment.worker_id, claim_type=claim_type.value, event_date=event, reported_at=reported_at,
-            days=days, percent=percent, mode=mode.value if mode else "", amount_claimed=amount,
+            days=days, percent=percent, mode=mode.value if mode else "", amount_claimed=amount, left_handed=left_handed,
+            injuries=[{"code": i.code, "function_lost": str(i.function_lost)} for i in injuries],
             income=assessment.income, lines=[{"item": x.item, "amount": x.amount, "basis": x.basis} for x in assessment.lines],
             total=assessment.total, refusals=refused, flags=[f["code"] for f in assessment.flags],
             status=ClaimStatus.REJECTED if refused else ClaimStatus.REPORTED,
@@ -220,3 +223,55 @@ def scholarship_file(
                      changes={"parent": parent.number, "child_index": child_index, "level": level.value,
                               "year": year, "status": claim.status})  # fmt: skip
     return claim
+
+
+TABLE_COLUMNS = ("code", "part", "percent", "mirror", "valid_from", "source")
+
+
+def disability_table_load(*, rows: Sequence[dict[str, str]], actor: Actor) -> int:
+    """A new version of the disability table (a new regulation): rows with the columns of
+    `claims/data/disability_table.csv`, all with one `valid_from`. Every row is checked first; one bad row
+    loads nothing and the error names its line (the header is line 1). Older versions stay for older events."""
+    if not rows:
+        raise FileRejected("Berkas tabel cacat kosong.", code="FILE_EMPTY")
+    missing = [c for c in TABLE_COLUMNS if c not in rows[0]]
+    if missing:
+        raise FileRejected(f"Kolom tidak ada: {', '.join(missing)}. Kolom yang diperlukan: {', '.join(TABLE_COLUMNS)}.",
+                           code="COLUMNS_MISSING")  # fmt: skip
+    made: list[DisabilityRate] = []
+    for line, row in enumerate(rows, start=2):
+        where = f"Baris {line}: "
+        try:
+            percent = Decimal(row["percent"].strip().replace(",", "."))
+            valid_from = dt.date.fromisoformat(row["valid_from"].strip())
+        except (ArithmeticError, ValueError):
+            raise ValidationFailed(where + "persentase harus angka dan valid_from tanggal YYYY-MM-DD.",
+                                   code="ROW_INVALID", field=f"line {line}") from None  # fmt: skip
+        code = row["code"].strip().lower()
+        if (
+            not code
+            or not row["part"].strip()
+            or not row["source"].strip()
+            or not Decimal(0) < percent <= 100
+        ):
+            raise ValidationFailed(where + "code, part dan source wajib diisi; persentase lebih dari 0, paling banyak 100.",
+                                   code="ROW_INVALID", field=f"line {line}")  # fmt: skip
+        made.append(DisabilityRate(code=code, part=row["part"].strip(), percent=percent, source=row["source"].strip(),
+                                   mirror=row["mirror"].strip().lower(), valid_from=valid_from))  # fmt: skip
+    codes = [r.code for r in made]
+    if len(set(codes)) != len(codes) or len({r.valid_from for r in made}) != 1:
+        raise ValidationFailed(
+            "Setiap kode sekali saja, dan semua baris dengan satu valid_from.", code="TABLE_INVALID"
+        )
+    unknown = sorted({r.mirror for r in made if r.mirror and r.mirror not in set(codes)})
+    if unknown:
+        raise ValidationFailed(
+            f"Kolom mirror menyebut kode yang tidak ada: {', '.join(unknown)}.", code="TABLE_INVALID"
+        )
+    if DisabilityRate.objects.filter(valid_from=made[0].valid_from).exists():
+        raise Conflict(f"Tabel cacat berlaku {made[0].valid_from} sudah dimuat.", code="TABLE_EXISTS")
+    with transaction.atomic():
+        DisabilityRate.objects.bulk_create(made)
+        audit_record(actor=actor, action="disability_table.load", entity_type="claims.DisabilityRate",
+                     entity_id=made[0].valid_from.isoformat(), changes={"rows": len(made)})  # fmt: skip
+    return len(made)

@@ -11,11 +11,28 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jaring.claims.models import ClaimStatus, DocumentType
-from jaring.claims.rules import NEXT_STEP, REQUIRED_DOCUMENTS, SCHOLARSHIP_TRIGGERS, ClaimType, Level, Mode
-from jaring.claims.selectors import claim_document_get, claim_get, claim_list, claim_status_lookup
+from jaring.claims.rules import (
+    NEXT_STEP,
+    REQUIRED_DOCUMENTS,
+    SCHOLARSHIP_TRIGGERS,
+    ClaimType,
+    Injury,
+    Level,
+    Mode,
+    RuleInputError,
+    injury_parse,
+)
+from jaring.claims.selectors import (
+    claim_document_get,
+    claim_get,
+    claim_list,
+    claim_status_lookup,
+    disability_table,
+)
 from jaring.claims.services import (
     REJECT_CODES,
     claim_advance,
@@ -39,11 +56,32 @@ def claim_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     if not may_report_claims(viewer.role):
         return forbidden(request)
     status = request.GET.get("status", "")[:10]
-    return render(request, "claims/claim_list.html", {
-        "claims": claim_list(viewer=viewer, status=status), "status": status, "statuses": ClaimStatus.choices,
-        "types": [c.value for c in ClaimType if c != ClaimType.SCHOLARSHIP], "modes": [m.value for m in Mode],
-        "form": {},
-    })  # fmt: skip
+    return render(request, "claims/claim_list.html", _list_context(viewer, status=status, form={}))
+
+
+def _list_context(viewer: Viewer, *, status: str, form: Any) -> dict[str, Any]:
+    chosen = form.getlist("part") if hasattr(form, "getlist") else []
+    functions = form.getlist("part_function") if hasattr(form, "getlist") else []
+    rows = [
+        (chosen[i] if i < len(chosen) else "", functions[i] if i < len(functions) else "") for i in range(2)
+    ]
+    return {"claims": claim_list(viewer=viewer, status=status), "status": status, "statuses": ClaimStatus.choices,
+            "types": [c.value for c in ClaimType if c != ClaimType.SCHOLARSHIP], "modes": [m.value for m in Mode],
+            "parts": list(disability_table(on=timezone.localdate()).values()), "part_rows": rows, "form": form}  # fmt: skip
+
+
+def _injuries(form: Any) -> list[Injury]:
+    """Up to two body parts from the form, each with the percentage of its function lost (empty = all)."""
+    functions = form.getlist("part_function")
+    injuries = []
+    for i, code in enumerate(form.getlist("part")):
+        if code.strip():
+            function = functions[i].strip().replace(",", ".") if i < len(functions) else ""
+            try:
+                injuries.append(injury_parse(f"{code}:{function}" if function else code))
+            except RuleInputError as exc:
+                raise ValidationFailed(str(exc), code=exc.code, field=exc.field) from None
+    return injuries
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -71,13 +109,12 @@ def claim_file_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         mode = Mode(form["mode"]) if form.get("mode") in Mode._value2member_map_ else None
         claim = claim_file(
             nik=form.get("nik", ""), claim_type=claim_type, event=event, days=whole_number(form.get("days", "")),
-            percent=_decimal(form.get("percent", "")), mode=mode,
+            percent=_decimal(form.get("percent", "")), mode=mode, injuries=_injuries(form),
+            left_handed=form.get("left_handed") == "1",
             amount=whole_number(form.get("amount", "").replace(".", "")), viewer=viewer, actor=request.user,
         )  # fmt: skip
     except JaringError as exc:
-        context: dict[str, Any] = {"claims": claim_list(viewer=viewer), "statuses": ClaimStatus.choices, "status": "",
-                                   "types": [c.value for c in ClaimType if c != ClaimType.SCHOLARSHIP],
-                                   "modes": [m.value for m in Mode], "form": form, "error": f"{exc.message} [{exc.code}]"}  # fmt: skip
+        context = _list_context(viewer, status="", form=form) | {"error": f"{exc.message} [{exc.code}]"}
         return render(request, "claims/claim_list.html", context, status=exc.http_status)
     if claim.status == ClaimStatus.REJECTED:
         messages.warning(request, f"Klaim {claim.number} dicatat dan ditolak: {claim.reject_reason}")

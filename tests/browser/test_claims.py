@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import Page, expect
 
-from jaring.claims.models import Claim
+from jaring.claims.models import Claim, DisabilityRate
 from jaring.contributions.factories import at, member
 from jaring.contributions.models import BillLine, Payer, RateRule
 from jaring.contributions.services import billing_run, payment_record
@@ -28,6 +28,8 @@ def _regulation(tmp_path: Path, settings) -> None:
     # Transactional tests empty every table afterwards, seeded rules included: put them back.
     if not RateRule.objects.exists():
         importlib.import_module("jaring.contributions.migrations.0002_regulation_seed").seed(apps, None)
+    if not DisabilityRate.objects.exists():
+        importlib.import_module("jaring.claims.migrations.0003_disability_table").seed(apps, None)
     settings.JARING = {**settings.JARING, "CLAIMS_DIR": tmp_path / "claims"}
 
 

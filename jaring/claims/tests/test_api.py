@@ -93,3 +93,24 @@ def test_budget_officers_do_not_read_claims(client: Client) -> None:
     ).json()["id"]
     client.force_login(make_user(Role.REGION, region_code="36.03"))
     assert client.get(f"{BASE}/{claim_id}").status_code == 403
+
+
+def test_partial_disability_by_body_part_and_the_table(clerk: Client) -> None:
+    worker = _covered()
+    body = {"nik": worker.nik, "claim_type": "jkk_partial_disability", "event_date": "2026-10-20",
+            "parts": [{"code": "ibu_jari_kanan"}], "left_handed": True}  # fmt: skip
+    assessed = _post(clerk, f"{BASE}/assess", body).json()
+    assert assessed["total"] == 9_600_000  # left-handed: the left thumb's 12 % (PP 44/2015 Lampiran III)
+    filed = _post(clerk, f"{BASE}/", body).json()
+    assert filed["injuries"] == [{"code": "ibu_jari_kanan", "function_lost": "100"}]
+    table = clerk.get(f"{BASE}/disability-table", {"on": "2026-10-20"}).json()["items"]
+    assert len(table) == 27 and {"code": "ibu_jari_kanan", "percent": "15.00"}.items() <= table[14].items()
+    bad = _post(clerk, f"{BASE}/assess", body | {"parts": [{"code": "ibu_jari_kanan", "function_lost": 0}]})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "PART_FUNCTION_INVALID"
+    bad = _post(clerk, f"{BASE}/assess", body | {"parts": [{"code": "sayap"}]})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "PART_UNKNOWN"
+    assert clerk.get(f"{BASE}/disability-table", {"on": "kemarin"}).status_code == 422
+
+
+def test_disability_table_needs_a_login(client: Client) -> None:
+    assert client.get(f"{BASE}/disability-table").status_code == 401

@@ -12,13 +12,14 @@ import pytest
 from django.conf import settings
 
 from jaring.claims.factories import covered_member
-from jaring.claims.models import Claim, ClaimDocument, ClaimStatus
-from jaring.claims.rules import ClaimType, Level
+from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRate
+from jaring.claims.rules import ClaimType, Injury, Level
 from jaring.claims.services import (
     claim_advance,
     claim_document_add,
     claim_file,
     claim_reject,
+    disability_table_load,
     scholarship_file,
 )
 from jaring.contributions.factories import at, member
@@ -193,3 +194,48 @@ def test_one_scholarship_per_child_and_year_and_none_after_a_rejected_claim() ->
     claim_reject(claim_id=parent.pk, code="documents_invalid", reason="Akta palsu", viewer=SYSTEM, actor=None)
     with pytest.raises(Conflict):
         scholarship_file(school_year=2028, **args)  # type: ignore[arg-type]  # test arguments
+
+
+def test_partial_disability_by_the_table_in_force_on_the_event_day() -> None:
+    worker = _covered()
+    claim = _file(worker, ClaimType.JKK_PARTIAL_DISABILITY, injuries=[Injury("ibu_jari_kanan")])
+    assert claim.total == 12_000_000 and claim.injuries == [
+        {"code": "ibu_jari_kanan", "function_lost": "100"}
+    ]
+    row = {"code": "ibu_jari_kanan", "part": "Ibu jari tangan kanan", "percent": "20", "mirror": "",
+           "source": "PP contoh"}  # fmt: skip
+    assert disability_table_load(rows=[row | {"valid_from": "2026-10-21"}], actor=None) == 1
+    assert (
+        _file(worker, ClaimType.JKK_PARTIAL_DISABILITY, injuries=[Injury("ibu_jari_kanan")]).total
+        == 12_000_000
+    )
+    later = _file(
+        worker, ClaimType.JKK_PARTIAL_DISABILITY, day="2026-10-22", injuries=[Injury("ibu_jari_kanan")]
+    )
+    assert later.total == 16_000_000 and "PP contoh" in later.lines[0]["basis"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "code"),
+    [
+        ([], "FILE_EMPTY"),
+        ([{"code": "a", "part": "A", "percent": "5"}], "COLUMNS_MISSING"),
+        ([{"code": "a", "part": "A", "percent": "5", "mirror": "", "valid_from": "2027-01-01", "source": "S"},
+          {"code": "b", "part": "B", "percent": "lima", "mirror": "", "valid_from": "2027-01-01", "source": "S"}],
+         "ROW_INVALID"),
+        ([{"code": "a", "part": "A", "percent": "101", "mirror": "", "valid_from": "2027-01-01", "source": "S"}],
+         "ROW_INVALID"),
+        ([{"code": "a", "part": "A", "percent": "5", "mirror": "b", "valid_from": "2027-01-01", "source": "S"}],
+         "TABLE_INVALID"),
+        ([{"code": "a", "part": "A", "percent": "5", "mirror": "", "valid_from": "2027-01-01", "source": "S"},
+          {"code": "a", "part": "A", "percent": "6", "mirror": "", "valid_from": "2027-01-01", "source": "S"}],
+         "TABLE_INVALID"),
+    ],
+)  # fmt: skip
+def test_a_bad_table_loads_nothing(rows: list[dict[str, str]], code: str) -> None:
+    before = DisabilityRate.objects.count()
+    with pytest.raises(ValidationFailed) as caught:
+        disability_table_load(rows=rows, actor=None)
+    assert caught.value.code == code and DisabilityRate.objects.count() == before
+    if code == "ROW_INVALID" and len(rows) == 2:
+        assert caught.value.field == "line 3"  # the header is line 1

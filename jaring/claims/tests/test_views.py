@@ -172,3 +172,34 @@ def test_scholarship_not_for_other_roles(client: Client) -> None:
     response = client.post(reverse("claims:scholarship_file", args=[parent.pk]),
                            {"child_name": "Rina", "child_birth_date": "2015-03-01", "child_order": "1", "level": "sd"})  # fmt: skip
     assert response.status_code == 403 and Claim.objects.count() == 1
+
+
+def test_partial_disability_from_the_table_on_the_report_form(village: Client) -> None:
+    worker = _covered()
+    page = village.get(reverse("claims:claim_list")).content.decode()
+    assert "Ibu jari tangan kanan (15 %)" in page  # the table offered as a choice
+    response = village.post(reverse("claims:claim_file"), {
+        "nik": worker.nik, "claim_type": "jkk_partial_disability", "event_date": "2026-10-20",
+        "part": ["ibu_jari_kanan", "telunjuk_kanan"], "part_function": ["", "50"],
+    })  # fmt: skip
+    claim = Claim.objects.get()
+    assert response.status_code == 302 and claim.total == 12_000_000 + 3_600_000
+    assert claim.injuries == [{"code": "ibu_jari_kanan", "function_lost": "100"},
+                              {"code": "telunjuk_kanan", "function_lost": "50"}]  # fmt: skip
+    detail = village.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
+    assert "Lampiran III tabel cacat sebagian anatomis no. 15" in detail
+
+
+def test_partial_disability_bad_part_is_refused(village: Client) -> None:
+    worker = _covered()
+    response = village.post(reverse("claims:claim_file"), {
+        "nik": worker.nik, "claim_type": "jkk_partial_disability", "event_date": "2026-10-20",
+        "part": ["ibu_jari_kanan"], "part_function": ["separuh"],
+    })  # fmt: skip
+    assert response.status_code == 400 and "PART_FUNCTION_INVALID" in response.content.decode()
+    assert 'value="separuh"' in response.content.decode()  # what was typed stays in the form
+    response = village.post(reverse("claims:claim_file"), {
+        "nik": worker.nik, "claim_type": "jkk_partial_disability", "event_date": "2026-10-20",
+    })  # fmt: skip
+    assert response.status_code == 400 and "PART_MISSING" in response.content.decode()
+    assert not Claim.objects.exists()
