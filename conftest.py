@@ -17,7 +17,8 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 @pytest.fixture(autouse=True)
 def _import_dir(tmp_path, settings):  # type: ignore[no-untyped-def]
-    settings.JARING = {**settings.JARING, "IMPORT_DIR": tmp_path / "imports"}
+    # Checking each committed batch for duplicates runs Splink: only the tests of that check turn it on.
+    settings.JARING = {**settings.JARING, "IMPORT_DIR": tmp_path / "imports", "DEDUPE_ON_COMMIT": False}
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 

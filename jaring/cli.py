@@ -511,6 +511,44 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_dedupe(args: argparse.Namespace) -> int:
+    from jaring.core.errors import JaringError, NotFound
+    from jaring.imports.models import BatchStatus, ImportBatch
+    from jaring.linkage.services import dedupe_run
+
+    try:
+        if (
+            args.batch is not None
+            and not ImportBatch.objects.filter(pk=args.batch, status=BatchStatus.COMMITTED).exists()
+        ):
+            raise NotFound(f"Batch impor {args.batch} tidak ada atau belum disimpan.", code="BATCH_NOT_FOUND",
+                           field="batch")  # fmt: skip
+        run = dedupe_run(batch_id=args.batch, retrain=args.retrain, actor=None)
+    except JaringError as exc:
+        return _rejected(args, exc)
+    data = {"run_id": run.pk, "batch": args.batch, "records": run.records, "pairs_found": run.pairs_found,
+            "proposed": run.proposed, "auto_merged": run.auto_merged, "seconds": round(run.seconds, 2),
+            "model_id": run.model_id}  # fmt: skip
+    _emit(args, data, lambda d: (f"{d['pairs_found']:,} pasangan ditemukan, {d['proposed']:,} baru diusulkan, "
+                                 f"{d['auto_merged']:,} digabung otomatis; {d['seconds']} detik").replace(",", "."))  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_duplicates_list(args: argparse.Namespace) -> int:
+    from jaring.core.selectors import SYSTEM
+    from jaring.linkage.selectors import duplicates_list
+
+    pairs = duplicates_list(viewer=SYSTEM, limit=args.limit)
+
+    def human(d: dict[str, Any]) -> str:
+        rows = [f"{p['probability']:.3f}  {p['workers'][0]['name']} ({p['workers'][0]['id']})  ~  "
+                f"{p['workers'][1]['name']} ({p['workers'][1]['id']})" for p in d["pairs"]]  # fmt: skip
+        return "\n".join(rows) or "Tidak ada pasangan yang menunggu."
+
+    _emit(args, {"pairs": pairs}, human)
+    return EXIT_OK
+
+
 def cmd_budget_plan(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
@@ -861,6 +899,16 @@ def build_parser() -> argparse.ArgumentParser:
     allocate.add_argument("--program", type=int, action="append", help="program id (repeat for several)")
     allocate.add_argument("--all", action="store_true", help="every active program, by precedence")
     allocate.add_argument("--dry-run", action="store_true", help="show the outcome, keep nothing")
+    dedupe = add("dedupe", cmd_dedupe, "find duplicate workers (Splink) and queue them for review")
+    dedupe.add_argument("--batch", type=int, help="check one committed import batch against the registry")
+    dedupe.add_argument("--retrain", action="store_true", help="train the model on the registry again first")
+    duplicates = sub.add_parser("duplicates", help="the duplicate review queue").add_subparsers(
+        dest="sub", required=True
+    )
+    listing = add(
+        "list", cmd_duplicates_list, "open pairs with their probability and both workers", duplicates
+    )
+    listing.add_argument("--limit", type=int, default=10_000)
     budget = sub.add_parser("budget", help="budget planning").add_subparsers(dest="sub", required=True)
     plan = add(
         "plan", cmd_budget_plan, "what covering N workers for M months costs, or whom a budget covers", budget

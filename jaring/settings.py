@@ -119,6 +119,13 @@ JARING: dict[str, Any] = {
     # Claim documents (death certificates, ID cards, bills): outside the web root, served only through a view
     # that checks who asks.
     "CLAIMS_DIR": VAR_DIR / "claims",
+    # Duplicate detection (docs/decisions/0009): pairs at or above LINKAGE_THRESHOLD are queued for review,
+    # those at or above LINKAGE_HIGH with NIKs that differ as a typo first. A registry smaller than
+    # LINKAGE_MIN_TRAIN starts from the shipped model. A committed batch is checked in the background.
+    "LINKAGE_THRESHOLD": float(os.environ.get("JARING_LINKAGE_THRESHOLD", "0.9")),
+    "LINKAGE_HIGH": float(os.environ.get("JARING_LINKAGE_HIGH", "0.99")),
+    "LINKAGE_MIN_TRAIN": int(os.environ.get("JARING_LINKAGE_MIN_TRAIN", "5000")),
+    "DEDUPE_ON_COMMIT": os.environ.get("JARING_DEDUPE_ON_COMMIT", "1") == "1",
     "CLAIM_DOCUMENT_MAX_BYTES": int(os.environ.get("JARING_CLAIM_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024))),
     # Virtual accounts: the bank's company prefix for self-paying workers (followed by the KPJ) and for
     # other payers (followed by a payer number); the 16th digit is a Luhn check digit.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("iuran/", include("jaring.contributions.urls")),
     path("dana/", include("jaring.funding.urls")),
     path("klaim/", include("jaring.claims.urls")),
+    path("duplikat/", include("jaring.linkage.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

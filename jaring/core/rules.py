@@ -40,6 +40,9 @@ _MAY_HANDLE_PAYMENTS = {Role.ADMIN, Role.BRANCH}
 _MAY_REPORT_CLAIMS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
 _MAY_DECIDE_CLAIMS = {Role.ADMIN, Role.BRANCH}
 _MAY_MANAGE_FUNDING = {Role.ADMIN, Role.BRANCH, Role.REGION, Role.VILLAGE, Role.SPONSOR}
+# Duplicates: the branch office settles the review queue (it sees both records in full); only an administrator
+# undoes a merge or turns automatic merging on.
+_MAY_REVIEW_DUPLICATES = {Role.ADMIN, Role.BRANCH}
 
 
 def sees_personal_data(role: Role) -> bool:
@@ -68,6 +71,10 @@ def may_report_claims(role: Role) -> bool:
 
 def may_decide_claims(role: Role) -> bool:
     return role in _MAY_DECIDE_CLAIMS
+
+
+def may_review_duplicates(role: Role) -> bool:
+    return role in _MAY_REVIEW_DUPLICATES
 
 
 def may_manage_funding(role: Role) -> bool:

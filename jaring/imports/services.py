@@ -27,6 +27,7 @@ from jaring.imports.fastpath import fast_validate
 from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
 from jaring.imports.reading import Sheet, cell_text, read_sheets
 from jaring.linkage.rules import names_clearly_differ
+from jaring.linkage.services import nik_conflicts_record
 from jaring.regions.selectors import region_get, village_codes
 from jaring.registry.models import ContactChangeProposal
 from jaring.registry.selectors import Registered, row_context, workers_by_nik
@@ -484,6 +485,15 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
                 new = r[field] or ""
                 if new and new != old:
                     proposals.append((registered.id, field, old, new, batch.pk, "open"))
+        # A registered NIK under a clearly different person waits in the NIK-conflict queue (never merged).
+        conflicts = [
+            {"worker_id": existing[r["nik"]].id, "sheet": r["sheet"], "row": r["row"], "name": r["full_name"],
+             "birth_date": r["birth_date"], "village_code": r["village_code"]}
+            for r in staged.filter(pl.col("nik").is_in(known.implode()))
+            .select("nik", "sheet", "row", "full_name", "birth_date", "village_code").iter_rows(named=True)
+            if names_clearly_differ(r["full_name"], existing[r["nik"]].full_name)
+        ]  # fmt: skip
+        nik_conflicts_record(batch_id=batch.pk, rows=conflicts)
         insert_rows(
             ContactChangeProposal._meta.db_table,
             ("worker_id", "field_name", "current_value", "proposed_value", "batch_id", "status"),

@@ -3,6 +3,7 @@ Interfaces call enqueue_stage / enqueue_commit; the job starts once the request'
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks import task
@@ -14,6 +15,7 @@ from jaring.core.services import Actor, audit_record
 from jaring.imports.models import BatchStatus, ImportBatch
 from jaring.imports.selectors import batch_get
 from jaring.imports.services import import_commit, import_stage
+from jaring.linkage.tasks import dedupe_batch
 
 STAGE_FAILED_MESSAGE = (
     "Pemeriksaan berkas terhenti karena kesalahan sistem; tidak ada yang disimpan. Unggah ulang berkas, atau "
@@ -38,13 +40,16 @@ def commit_batch(batch_id: int, user_id: int | None) -> str:
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     viewer = viewer_for(user) or SYSTEM
     try:
-        return str(import_commit(batch_id=batch_id, viewer=viewer, actor=user).status)
+        status = str(import_commit(batch_id=batch_id, viewer=viewer, actor=user).status)
     except Exception:
         # The commit transaction rolled back: nothing was written, and the batch may be committed again.
         ImportBatch.objects.filter(pk=batch_id, status=BatchStatus.COMMITTING).update(
             status=BatchStatus.STAGED
         )
         raise
+    if settings.JARING.get("DEDUPE_ON_COMMIT", True):
+        dedupe_batch.enqueue(batch_id)  # the new workers against the whole registry, in the background
+    return status
 
 
 def enqueue_stage(*, batch: ImportBatch) -> None:

@@ -116,3 +116,45 @@ def names_clearly_differ(a: str, b: str) -> bool:
     carried by what look like two people. "Budi" and "H. Budi Santoso, S.Pd." do not differ."""
     left, right = set(name_normalise(a).split()), set(name_normalise(b).split())
     return bool(left and right) and not left & right
+
+
+def nik_typo_consistent(a: str | None, b: str | None) -> bool:
+    """Two different 16-digit NIKs that one person's NIK could become by a slip: one digit mistyped, two
+    neighbouring digits swapped, or the last digit turned into 0 by Excel (a NIK typed as a number keeps 15
+    significant digits)."""
+    if not a or not b or a == b or len(a) != 16 or len(b) != 16 or not (a + b).isdigit():
+        return False
+    if a[:15] == b[:15] and "0" in (a[15], b[15]):
+        return True
+    diff = [i for i in range(16) if a[i] != b[i]]
+    if len(diff) == 1:
+        return True
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def pair_priority(*, probability: float, nik_typo: bool, high: float) -> int:
+    """Order of the review queue: 0 = above the high threshold and the NIKs differ as a typo would make them
+    (proposed first), 1 = above the high threshold, 2 = the rest."""
+    if probability >= high:
+        return 0 if nik_typo else 1
+    return 2
+
+
+@dataclass(frozen=True)
+class MergeSide:
+    worker_id: int
+    has_nik: bool
+    active_card: bool
+    claims: int
+
+
+def survivor_choice(a: MergeSide, b: MergeSide) -> int:
+    """Which record a merge keeps when the clerk does not choose: the one with a NIK, then the one with an
+    active card, then with claims, then the older record (the lower id)."""
+    key = lambda s: (not s.has_nik, not s.active_card, -s.claims, s.worker_id)  # noqa: E731
+    return min(a, b, key=key).worker_id
+
+
+def differences(a: dict[str, object], b: dict[str, object]) -> set[str]:
+    """The fields two records disagree on, for highlighting side by side (empty vs a value is a difference)."""
+    return {k for k in a.keys() & b.keys() if (a[k] or "") != (b[k] or "")}

@@ -35,6 +35,8 @@ class Worker(models.Model):
     sector = models.CharField(max_length=10, choices=[(s.value, s.value) for s in Sector])
     income_tier = models.BigIntegerField(default=1_000_000)  # whole rupiah
     poverty_decile = models.PositiveSmallIntegerField(null=True, blank=True)  # DTSEN decile 1-10
+    # A merged duplicate keeps its row and points to the worker that survived (linkage.Merge says what moved).
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_batch = models.ForeignKey(

@@ -70,7 +70,9 @@ def _search_q(q: str) -> Q:
 def worker_list(
     *, viewer: Viewer, filters: WorkerFilters, after: int | None = None, limit: int = PAGE_SIZE
 ) -> WorkerPage:
-    qs = Worker.objects.filter(viewer.region_q())
+    qs = Worker.objects.filter(
+        viewer.region_q(), merged_into__isnull=True
+    )  # a merged duplicate is not listed
     if filters.region_code and re.fullmatch(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?", filters.region_code):
         qs = qs.filter(region_q(filters.region_code))
     if filters.occupation:
@@ -132,6 +134,7 @@ class WorkerDetail:
     created_at: dt.datetime
     created_batch_id: int | None
     memberships: list[Membership]
+    merged_into_id: int | None = None  # a merged duplicate: the worker it became
 
 
 def _scoped_worker(viewer: Viewer, worker_id: int) -> Worker:
@@ -164,6 +167,7 @@ def worker_get(*, viewer: Viewer, worker_id: int) -> WorkerDetail:
         created_at=w.created_at,
         created_batch_id=w.created_batch_id,
         memberships=memberships,
+        merged_into_id=w.merged_into_id,
     )
 
 
@@ -254,5 +258,5 @@ def row_context(*, today: dt.date, village_codes: Container[str], default_villag
 
 def registry_counts(*, viewer: Viewer) -> tuple[int, int]:
     """Workers and card holders in the viewer's regions (dashboard figures, not for every list page)."""
-    workers = Worker.objects.filter(viewer.region_q())
+    workers = Worker.objects.filter(viewer.region_q(), merged_into__isnull=True)
     return workers.count(), Membership.objects.filter(status="active", worker__in=workers).count()

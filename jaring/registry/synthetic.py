@@ -340,3 +340,58 @@ def generate_lists(
         for p in people:
             w.writerow([p.person_id, p.nik, p.full_name, p.birth_date.isoformat(), p.sex, p.village_code])
     return people, lists
+
+
+def _record(row: dict[str, object], unique_id: int) -> dict[str, object]:
+    """A list row as the registry would hold it once imported: a NIK Excel turned into a number keeps its
+    damaged last digit, a date that cannot be read is missing (a day over 12 swapped with the month)."""
+    nik = row["nik"]
+    nik_text = f"{int(nik):016d}" if isinstance(nik, float) else str(nik or "")
+    text = str(row["birth_date"]).replace("/", "-")
+    try:
+        birth: dt.date | None = dt.datetime.strptime(text, "%d-%m-%Y").date()
+    except ValueError:
+        birth = None
+    return {"unique_id": unique_id, "nik": nik_text or None, "full_name": row["full_name"], "sex": row["sex"],
+            "birth_date": birth, "mother_name": row["mother_name"], "phone": row["phone"],
+            "village_code": row["village_code"]}  # fmt: skip
+
+
+def duplicate_set(
+    factory: PeopleFactory, *, people: int, duplicate_share: float = 0.2, rates: MistakeRates = MistakeRates()
+) -> tuple[list[dict[str, object]], list[int]]:
+    """Records with ground truth for measuring duplicate detection: every person once as a village list typed
+    them, and a share of them again as another office wrote them (a name variant, title, typo or capitals; the
+    NIK left out in 30 %, damaged by Excel or mistyped by a digit; day and month swapped; 10 % moved to another
+    village of the regency; a new phone in 30 %). Returns the records and, per record, the person it is."""
+    rng = factory.rng
+    records: list[dict[str, object]] = []
+    truth: list[int] = []
+    persons = [factory.person() for _ in range(people)]
+    by_regency: dict[str, list[str]] = {}
+    for villages in factory.villages_by_region.values():
+        for v in villages:
+            by_regency.setdefault(v[:5], []).append(v)
+    for p in persons:
+        records.append(_record(list_row(rng, p, rates), len(records) + 1))
+        truth.append(p.person_id)
+    for p in persons:
+        if rng.random() >= duplicate_share:
+            continue
+        again = p
+        if rng.random() < 0.1:
+            again = replace(again, village_code=rng.choice(by_regency[p.village_code[:5]]))
+        if rng.random() < 0.3:
+            again = replace(again, phone=again.phone[:-4] + f"{rng.randint(0, 9999):04d}")
+        row = list_row(rng, again, rates, variant=True)
+        r = rng.random()
+        if r < 0.3:
+            row["nik"] = ""
+        elif r < 0.35:
+            i = rng.randrange(6, 16)
+            row["nik"] = p.nik[:i] + str((int(p.nik[i]) + rng.randint(1, 9)) % 10) + p.nik[i + 1 :]
+        elif r < 0.38:
+            row["nik"] = float(p.nik[:15] + "0")
+        records.append(_record(row, len(records) + 1))
+        truth.append(p.person_id)
+    return records, truth

@@ -1,0 +1,161 @@
+"""Reads of duplicate detection: the review queue (proposed pairs first), one pair side by side with its
+evidence and differences, merges (for undoing) and NIK conflicts; all scoped to the viewer's region."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from jaring.core.errors import NotFound, PermissionDenied
+from jaring.core.rules import may_review_duplicates
+from jaring.core.selectors import Viewer
+from jaring.linkage import rules
+from jaring.linkage.models import CandidatePair, Merge, NikConflict, PairStatus
+from jaring.registry.models import Worker
+
+FIELD_LABELS = {"nik": "NIK", "full_name": "Nama", "sex": "Jenis kelamin", "birth_date": "Tanggal lahir",
+                "birth_place": "Tempat lahir", "mother_name": "Nama ibu kandung", "phone": "Telepon",
+                "village_code": "Desa", "address": "Alamat", "occupation": "Pekerjaan"}  # fmt: skip
+EVIDENCE_LABELS = {"nik": "NIK", "name": "Nama", "birth_date": "Tanggal lahir", "sex": "Jenis kelamin",
+                   "place": "Wilayah", "mother": "Nama ibu", "phone": "Telepon"}  # fmt: skip
+
+
+def _require(viewer: Viewer) -> None:
+    if not may_review_duplicates(viewer.role):
+        raise PermissionDenied("Peran Anda tidak memeriksa duplikat.", code="DUPLICATES_NOT_ALLOWED")
+
+
+def _scoped_pairs(viewer: Viewer) -> Any:
+    pairs = CandidatePair.objects.all()
+    if not viewer.all_regions:
+        mine = Worker.objects.filter(viewer.region_q()).values("pk")
+        pairs = pairs.filter(Q(worker_a__in=mine) | Q(worker_b__in=mine))
+    return pairs
+
+
+def _person(w: Worker) -> dict[str, Any]:
+    return {"id": w.pk, "nik": w.nik or "", "name": w.full_name,
+            "birth_date": w.birth_date.isoformat() if w.birth_date else "", "village_code": w.village_id}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PairRow:
+    id: int
+    probability: float
+    priority: int
+    nik_typo: bool
+    status: str
+    a: dict[str, Any]
+    b: dict[str, Any]
+
+
+def pair_queue(*, viewer: Viewer, status: str = PairStatus.OPEN, limit: int = 200) -> list[PairRow]:
+    """Open pairs of the viewer's region, proposed first (high probability and a NIK typo), then by
+    probability. Pairs whose worker was merged in another decision leave the queue."""
+    _require(viewer)
+    pairs = _scoped_pairs(viewer).filter(status=status)
+    if status == PairStatus.OPEN:
+        pairs = pairs.filter(worker_a__merged_into__isnull=True, worker_b__merged_into__isnull=True)
+    pairs = pairs.select_related("worker_a", "worker_b").order_by("priority", "-probability", "id")[:limit]
+    return [PairRow(id=p.pk, probability=p.probability, priority=p.priority, nik_typo=p.nik_typo, status=p.status,
+                    a=_person(p.worker_a), b=_person(p.worker_b)) for p in pairs]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PairDetail:
+    id: int
+    probability: float
+    status: str
+    reason: str
+    nik_typo: bool
+    rows: list[tuple[str, str, str, bool]]  # label, value a, value b, differ
+    evidence: list[tuple[str, str, float | None]]  # field, level reached, Bayes factor
+    a_id: int
+    b_id: int
+    suggested_survivor: int
+
+
+def _fields(w: Worker) -> dict[str, Any]:
+    return {"nik": w.nik or "", "full_name": w.full_name, "sex": w.sex,
+            "birth_date": w.birth_date.isoformat() if w.birth_date else "", "birth_place": w.birth_place,
+            "mother_name": w.mother_name, "phone": w.phone, "village_code": w.village_id, "address": w.address,
+            "occupation": w.occupation}  # fmt: skip
+
+
+def pair_get(*, viewer: Viewer, pair_id: int) -> PairDetail:
+    _require(viewer)
+    pair = _scoped_pairs(viewer).filter(pk=pair_id).select_related("worker_a", "worker_b").first()
+    if pair is None:
+        raise NotFound("Pasangan tidak ditemukan.", code="PAIR_NOT_FOUND")
+    a, b = _fields(pair.worker_a), _fields(pair.worker_b)
+    differ = rules.differences(a, b)
+    sides = [rules.MergeSide(worker_id=w.pk, has_nik=bool(w.nik),
+                             active_card=w.memberships.filter(status="active").exists(), claims=w.claims.count())
+             for w in (pair.worker_a, pair.worker_b)]  # fmt: skip
+    return PairDetail(
+        id=pair.pk, probability=pair.probability, status=pair.status, reason=pair.reason, nik_typo=pair.nik_typo,
+        rows=[(label, str(a[k]), str(b[k]), k in differ) for k, label in FIELD_LABELS.items()],
+        evidence=[(EVIDENCE_LABELS.get(f, f), e.get("level", ""), e.get("bf")) for f, e in pair.evidence.items()],
+        a_id=pair.worker_a_id, b_id=pair.worker_b_id, suggested_survivor=rules.survivor_choice(*sides),
+    )  # fmt: skip
+
+
+def duplicates_list(*, viewer: Viewer, limit: int = 10_000) -> list[dict[str, Any]]:
+    """Open pairs for `jaring duplicates list --json`: probability and, for both workers, id, nik (empty where
+    unknown), name, birth date and village code."""
+    return [{"id": r.id, "probability": round(r.probability, 6), "proposed": r.priority == 0, "nik_typo": r.nik_typo,
+             "workers": [r.a, r.b]} for r in pair_queue(viewer=viewer, limit=limit)]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MergeRow:
+    id: int
+    survivor_id: int
+    survivor_name: str
+    retired_id: int
+    retired_name: str
+    reason: str
+    merged_at: dt.datetime
+    undone_at: dt.datetime | None
+    moved: dict[str, int]
+    kept: dict[str, int]
+
+
+def merge_list(*, viewer: Viewer, limit: int = 200) -> list[MergeRow]:
+    _require(viewer)
+    merges = Merge.objects.select_related("survivor", "retired").order_by("-id")
+    if not viewer.all_regions:
+        merges = merges.filter(survivor__in=Worker.objects.filter(viewer.region_q()).values("pk"))
+    return [MergeRow(id=m.pk, survivor_id=m.survivor_id, survivor_name=m.survivor.full_name, retired_id=m.retired_id,
+                     retired_name=m.retired.full_name, reason=m.reason, merged_at=m.merged_at, undone_at=m.undone_at,
+                     moved={k: len(v) for k, v in m.moved.items() if v}, kept={k: len(v) for k, v in m.kept.items() if v})
+            for m in merges[:limit]]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    id: int
+    worker_id: int
+    nik: str
+    registered_name: str
+    name_written: str
+    birth_date_written: str
+    village_written: str
+    batch_id: int
+    row: int
+    status: str
+    resolution: str
+
+
+def nik_conflict_list(*, viewer: Viewer, status: str = "open", limit: int = 200) -> list[ConflictRow]:
+    _require(viewer)
+    conflicts = NikConflict.objects.filter(status=status).select_related("worker").order_by("-id")
+    if not viewer.all_regions:
+        conflicts = conflicts.filter(worker__in=Worker.objects.filter(viewer.region_q()).values("pk"))
+    return [ConflictRow(id=c.pk, worker_id=c.worker_id, nik=c.worker.nik or "", registered_name=c.worker.full_name,
+                        name_written=c.name_written, birth_date_written=c.birth_date_written,
+                        village_written=c.village_written, batch_id=c.batch_id, row=c.row, status=c.status,
+                        resolution=c.resolution) for c in conflicts[:limit]]  # fmt: skip
