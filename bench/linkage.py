@@ -186,12 +186,15 @@ def speed(workers: int, seed: int, batch: int) -> dict:
     started = time.perf_counter()
     frame, _ = synthetic(int(workers / 1.05), seed, 0.05)
     generated = time.perf_counter() - started
+    print(f"  generated {frame.height:,} records in {generated:.1f} s", file=sys.stderr, flush=True)
     t = time.perf_counter()
     model = engine.train(frame)
     train_s = time.perf_counter() - t
+    print(f"  trained in {train_s:.1f} s", file=sys.stderr, flush=True)
     t = time.perf_counter()
     pairs = engine.score(frame, model, threshold=THRESHOLD)
     score_s = time.perf_counter() - t
+    print(f"  scored in {score_s:.1f} s: {pairs.height:,} pairs", file=sys.stderr, flush=True)
     existing, new = frame.head(frame.height - batch), frame.tail(batch)
     t = time.perf_counter()
     batch_pairs = engine.score_new(existing, new, model, threshold=THRESHOLD)

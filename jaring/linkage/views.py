@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jaring.core.errors import JaringError
+from jaring.core.errors import JaringError, NotFound
 from jaring.core.rules import Role, may_review_duplicates
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
@@ -38,7 +38,11 @@ def queue_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 def pair_view(request: HttpRequest, viewer: Viewer, pair_id: int) -> HttpResponse:
     if not may_review_duplicates(viewer.role):
         return forbidden(request)
-    return render(request, "linkage/pair.html", {"pair": pair_get(viewer=viewer, pair_id=pair_id)})
+    try:
+        pair = pair_get(viewer=viewer, pair_id=pair_id)
+    except NotFound:
+        return render(request, "core/not_found.html", status=404)
+    return render(request, "linkage/pair.html", {"pair": pair})
 
 
 @viewer_required
@@ -57,6 +61,8 @@ def pair_decide_view(request: HttpRequest, viewer: Viewer, pair_id: int) -> Http
         else:
             pair_dismiss(pair_id=pair_id, reason=form.get("reason", ""), viewer=viewer, actor=request.user)
             messages.success(request, "Dicatat: dua orang berbeda. Pasangan ini tidak akan diusulkan lagi.")
+    except NotFound:
+        return render(request, "core/not_found.html", status=404)
     except JaringError as exc:
         context = {"pair": pair_get(viewer=viewer, pair_id=pair_id), "error": f"{exc.message} [{exc.code}]",
                    "form": form}  # fmt: skip
