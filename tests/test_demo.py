@@ -16,6 +16,7 @@ from jaring.funding.demo import CSR_REF
 from jaring.funding.models import Allocation, Program
 from jaring.funding.selectors import overlap_report, program_list
 from jaring.imports.models import BatchStatus, ImportBatch
+from jaring.linkage.models import CandidatePair
 from jaring.registry.demo import demo_load
 from jaring.registry.models import Membership, Worker
 
@@ -44,6 +45,11 @@ def test_demo_data_fills_the_four_seed_regions_and_runs_again_without_change(tmp
     states = set(Claim.objects.values_list("status", flat=True))
     assert states == {"reported", "documents", "verified", "approved", "paid", "rejected"}
     assert Claim.objects.filter(reject_code="contribution_not_paid_before_event").exists()
+    # The regency's list repeats village people, some without a NIK: sensible pairs wait for review (the
+    # generator keeps a person's mother's name, so a true pair shares it).
+    pairs = CandidatePair.objects.select_related("worker_a", "worker_b")
+    assert result["duplicates"]["proposed"] == pairs.count() > 0
+    assert all(p.worker_a.mother_name == p.worker_b.mother_name for p in pairs)
 
     again = demo_load(workers=400, seed=3, out_dir=tmp_path)
     assert again["workers_created"] == 0 and Worker.objects.count() == created

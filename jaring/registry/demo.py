@@ -20,6 +20,7 @@ from jaring.core.services import user_profile_set
 from jaring.funding.demo import CSR_REF, DONOR_REF, funding_demo
 from jaring.imports.models import BatchStatus
 from jaring.imports.services import import_commit, import_stage, import_upload
+from jaring.linkage.services import dedupe_run
 from jaring.regions.models import NikPrefix, Region
 from jaring.regions.services import regions_load
 from jaring.registry.models import Worker
@@ -111,6 +112,8 @@ def demo_load(
     funding = funding_demo(today=timezone.localdate(), months_back=LEDGER_MONTHS)
     ledger = ledger_demo(seed=seed, out_dir=out_dir, today=timezone.localdate())
     claims = claims_demo(today=timezone.localdate())
+    # The regency's list repeats people the villages registered, some without a NIK: the review queue.
+    dedupe = dedupe_run(actor=None)
     return {
         "workers_created": created,
         "cards_issued": cards,
@@ -119,5 +122,6 @@ def demo_load(
         "funding": funding,
         "ledger": ledger,
         "claims": claims,
+        "duplicates": {"pairs_found": dedupe.pairs_found, "proposed": dedupe.proposed},
         "out_dir": str(out_dir),
     }
