@@ -48,7 +48,8 @@ def test_demo_data_fills_the_four_seed_regions_and_runs_again_without_change(tmp
     # The regency's list repeats village people, some without a NIK: sensible pairs wait for review (the
     # generator keeps a person's mother's name, so a true pair shares it).
     pairs = CandidatePair.objects.select_related("worker_a", "worker_b")
-    assert result["duplicates"]["proposed"] == pairs.count() > 0
+    duplicates = result["duplicates"]
+    assert isinstance(duplicates, dict) and duplicates["proposed"] == pairs.count() > 0
     assert all(p.worker_a.mother_name == p.worker_b.mother_name for p in pairs)
 
     again = demo_load(workers=400, seed=3, out_dir=tmp_path)
