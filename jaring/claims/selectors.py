@@ -60,7 +60,8 @@ def claim_assess(
     """Eligibility and the benefit breakdown for one event of a worker of the viewer's region, by the rules;
     records nothing."""
     _require_claims_role(viewer)
-    worker = Worker.objects.filter(viewer.region_q(), nik=nik.strip()).first()
+    worker = Worker.objects.filter(viewer.region_q(), nik=nik.strip()).select_related("merged_into").first()
+    worker = worker.merged_into if worker is not None and worker.merged_into else worker  # a merged duplicate
     if worker is None:
         raise NotFound(
             "Tidak ada pekerja dengan NIK ini di wilayah Anda.", code="WORKER_NOT_FOUND", field="nik"

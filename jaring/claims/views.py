@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -56,12 +56,11 @@ def claim_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     if not may_report_claims(viewer.role):
         return forbidden(request)
     status = request.GET.get("status", "")[:10]
-    return render(request, "claims/claim_list.html", _list_context(viewer, status=status, form={}))
+    return render(request, "claims/claim_list.html", _list_context(viewer, status=status, form=QueryDict()))
 
 
-def _list_context(viewer: Viewer, *, status: str, form: Any) -> dict[str, Any]:
-    chosen = form.getlist("part") if hasattr(form, "getlist") else []
-    functions = form.getlist("part_function") if hasattr(form, "getlist") else []
+def _list_context(viewer: Viewer, *, status: str, form: QueryDict) -> dict[str, Any]:
+    chosen, functions = form.getlist("part"), form.getlist("part_function")
     rows = [
         (chosen[i] if i < len(chosen) else "", functions[i] if i < len(functions) else "") for i in range(2)
     ]
@@ -70,7 +69,7 @@ def _list_context(viewer: Viewer, *, status: str, form: Any) -> dict[str, Any]:
             "parts": list(disability_table(on=timezone.localdate()).values()), "part_rows": rows, "form": form}  # fmt: skip
 
 
-def _injuries(form: Any) -> list[Injury]:
+def _injuries(form: QueryDict) -> list[Injury]:
     """Up to two body parts from the form, each with the percentage of its function lost (empty = all)."""
     functions = form.getlist("part_function")
     injuries = []

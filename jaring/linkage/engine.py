@@ -16,11 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import polars as pl
-import splink.comparison_level_library as cll
-import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
 from jaring.linkage.rules import name_normalise
 
@@ -65,12 +61,23 @@ def prepare(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _splink() -> Any:
+    """Splink and DuckDB take over half a second to import: they load when linkage runs, not at every start of
+    the web app, the task worker or a `jaring` command (imports reach this module through NIK conflicts)."""
+    import splink  # noqa: PLC0415
+    from splink import comparison_level_library, comparison_library  # noqa: PLC0415
+
+    return splink, comparison_library, comparison_level_library
+
+
 def _settings() -> Any:
+    splink, cl, cll = _splink()
+    block_on = splink.block_on
     swapped = (
         "substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4) AND substr(birth_date_l, 6, 2) = "
         "substr(birth_date_r, 9, 2) AND substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)"
     )
-    return SettingsCreator(
+    return splink.SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
         probability_two_random_records_match=0.0001,
@@ -163,9 +170,11 @@ def _settings() -> Any:
 
 @contextmanager
 def _duckdb(threads: int | None = None) -> Iterator[Any]:
+    import duckdb  # noqa: PLC0415  (see _splink)
+
     connection = duckdb.connect(config={"threads": threads} if threads else {})
     try:
-        yield DuckDBAPI(connection=connection)
+        yield _splink()[0].DuckDBAPI(connection=connection)
     finally:
         connection.close()
 
@@ -191,9 +200,11 @@ def train(records: pl.DataFrame) -> dict[str, Any]:
     """Estimate the model from the records themselves: u by random sampling, m by expectation maximisation on
     two blockings that between them leave every comparison free once. Returns Splink's settings with every
     parameter (floored, see `_floored`)."""
+    splink, _, _ = _splink()
+    block_on = splink.block_on
     prepared = prepare(records)
     with _duckdb() as db:
-        linker = Linker(db.register(prepared.to_arrow()), _settings())
+        linker = splink.Linker(db.register(prepared.to_arrow()), _settings())
         linker.training.estimate_probability_two_random_records_match(
             [block_on("nik"), block_on("name", "birth_date", "village")], recall=0.7
         )
@@ -229,7 +240,7 @@ def score(records: pl.DataFrame, model: dict[str, Any], *, threshold: float) -> 
     """Every candidate pair within the records with a match probability of at least `threshold`."""
     prepared = prepare(records)
     with _duckdb() as db:
-        linker = Linker(db.register(prepared.to_arrow()), model)
+        linker = _splink()[0].Linker(db.register(prepared.to_arrow()), model)
         frame = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
         return _pairs(frame)
 
@@ -249,7 +260,7 @@ def score_new(
         fresh = db.register(
             both.filter(pl.col("unique_id").is_in(new_ids.implode())).to_arrow(), table_name="records_new"
         )
-        linker = Linker(everything, model)
+        linker = _splink()[0].Linker(everything, model)
         linker.table_management.compute_tf_table("name")  # cached on the linker: the batch reuses it
         between = _pairs(linker.inference.predict_between(old, fresh, threshold_match_probability=threshold,
                                                           warning_mode="never"))  # fmt: skip

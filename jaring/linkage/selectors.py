@@ -85,6 +85,13 @@ def _fields(w: Worker) -> dict[str, Any]:
             "occupation": w.occupation}  # fmt: skip
 
 
+def merge_side(worker: Worker) -> rules.MergeSide:
+    """What `rules.survivor_choice` weighs of one record: its NIK, an active card, its claims."""
+    return rules.MergeSide(worker_id=worker.pk, has_nik=bool(worker.nik),
+                           active_card=worker.memberships.filter(status="active").exists(),
+                           claims=worker.claims.count())  # fmt: skip
+
+
 def pair_get(*, viewer: Viewer, pair_id: int) -> PairDetail:
     _require(viewer)
     pair = _scoped_pairs(viewer).filter(pk=pair_id).select_related("worker_a", "worker_b").first()
@@ -92,9 +99,7 @@ def pair_get(*, viewer: Viewer, pair_id: int) -> PairDetail:
         raise NotFound("Pasangan tidak ditemukan.", code="PAIR_NOT_FOUND")
     a, b = _fields(pair.worker_a), _fields(pair.worker_b)
     differ = rules.differences(a, b)
-    sides = [rules.MergeSide(worker_id=w.pk, has_nik=bool(w.nik),
-                             active_card=w.memberships.filter(status="active").exists(), claims=w.claims.count())
-             for w in (pair.worker_a, pair.worker_b)]  # fmt: skip
+    sides = [merge_side(w) for w in (pair.worker_a, pair.worker_b)]
     return PairDetail(
         id=pair.pk, probability=pair.probability, status=pair.status, reason=pair.reason, nik_typo=pair.nik_typo,
         rows=[(label, str(a[k]), str(b[k]), k in differ) for k, label in FIELD_LABELS.items()],

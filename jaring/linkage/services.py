@@ -31,9 +31,16 @@ from jaring.linkage.models import (
     NikConflict,
     PairStatus,
 )
+from jaring.linkage.selectors import merge_side
 from jaring.registry.models import ContactChangeProposal, Membership, Worker
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "default_model.json"
+# Rows that follow a worker into a merge (Merge.moved is keyed by these names, so undo finds them again).
+# Memberships, bill lines and the own payer have their own conditions in `_move`; the rest move whole.
+MOVABLE: dict[str, Any] = {"membership": Membership, "claim": Claim, "allocation": Allocation,
+                           "payer_assignment": PayerAssignment, "contact_proposal": ContactChangeProposal,
+                           "bill_line": BillLine, "payer": Payer}  # fmt: skip
+SPECIAL = frozenset({"membership", "bill_line", "payer"})
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -182,14 +189,6 @@ def pair_merge(
     return merge
 
 
-def _side(worker: Worker) -> rules.MergeSide:
-    return rules.MergeSide(
-        worker_id=worker.pk, has_nik=bool(worker.nik),
-        active_card=Membership.objects.filter(worker=worker, status="active").exists(),
-        claims=Claim.objects.filter(worker=worker).count(),
-    )  # fmt: skip
-
-
 def _merge_pair(*, pair: CandidatePair, survivor_id: int | None, actor: Actor, reason: str) -> Merge | None:
     workers = {
         w.pk: w
@@ -198,7 +197,7 @@ def _merge_pair(*, pair: CandidatePair, survivor_id: int | None, actor: Actor, r
     if any(w.merged_into_id for w in workers.values()):
         return None
     a, b = workers[pair.worker_a_id], workers[pair.worker_b_id]
-    survivor_id = survivor_id or rules.survivor_choice(_side(a), _side(b))
+    survivor_id = survivor_id or rules.survivor_choice(merge_side(a), merge_side(b))
     survivor, retired = (a, b) if survivor_id == a.pk else (b, a)
     merge = _move(survivor=survivor, retired=retired, actor=actor, reason=reason, pair=pair)
     pair.status, pair.reason = PairStatus.MERGED, reason
@@ -223,12 +222,10 @@ def _move(
             ended.append(m.pk)
         moved.setdefault("membership", []).append(m.pk)
     Membership.objects.filter(pk__in=moved.get("membership", [])).update(worker=survivor)
-    simple = {"claim": Claim, "allocation": Allocation, "payer_assignment": PayerAssignment,
-              "contact_proposal": ContactChangeProposal}  # fmt: skip
-    for key, model in simple.items():
-        ids = list(model.objects.filter(worker=retired).values_list("pk", flat=True))  # type: ignore[attr-defined]
+    for key, model in ((k, m) for k, m in MOVABLE.items() if k not in SPECIAL):
+        ids = list(model.objects.filter(worker=retired).values_list("pk", flat=True))
         if ids:
-            model.objects.filter(pk__in=ids).update(worker=survivor)  # type: ignore[attr-defined]
+            model.objects.filter(pk__in=ids).update(worker=survivor)
             moved[key] = ids
     billed = set(BillLine.objects.filter(worker=survivor).values_list("period", flat=True))
     lines = list(BillLine.objects.filter(worker=retired).values_list("pk", "period"))
@@ -271,16 +268,13 @@ def merge_undo(*, merge_id: int, reason: str, viewer: Viewer, actor: Actor) -> M
         if Merge.objects.filter(retired=survivor, undone_at__isnull=True).exists():
             raise Conflict("Data yang dipertahankan sudah digabung lagi; batalkan penggabungan itu dulu.",
                            code="MERGE_CHAINED")  # fmt: skip
-        models: dict[str, Any] = {"membership": Membership, "claim": Claim, "allocation": Allocation,
-                                  "payer_assignment": PayerAssignment, "contact_proposal": ContactChangeProposal,
-                                  "bill_line": BillLine, "payer": Payer}  # fmt: skip
         if merge.nik_moved:
             retired_nik, survivor.nik = survivor.nik, None
             survivor.save(update_fields=["nik"])
             retired.nik = retired_nik
         retired.merged_into = None
         retired.save(update_fields=["nik", "merged_into"])
-        for key, model in models.items():
+        for key, model in MOVABLE.items():
             ids = merge.moved.get(key, [])
             if ids:
                 model.objects.filter(pk__in=ids).update(worker=retired)

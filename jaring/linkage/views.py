@@ -100,7 +100,7 @@ def settings_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     if viewer.role != Role.ADMIN:
         return forbidden(request)
     try:
-        threshold = float(request.POST.get("threshold", "").replace(",", ".") or "nan")
+        threshold = float(request.POST.get("threshold", "").replace(",", "."))
         linkage_settings_set(auto_merge=request.POST.get("auto_merge") == "1", threshold=threshold, viewer=viewer,
                              actor=request.user)  # fmt: skip
     except JaringError as exc:

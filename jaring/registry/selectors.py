@@ -210,13 +210,16 @@ class Registered(NamedTuple):
 
 
 def workers_by_nik(*, niks: Iterable[str], chunk: int = 100_000) -> dict[str, Registered]:
-    """For intake: nik -> the worker already registered with it (id, contact details, name). One array
-    parameter per chunk (ANY on PostgreSQL, json_each on SQLite) instead of thousands of placeholders."""
+    """For intake: nik -> the worker already registered with it (id, contact details, name); a NIK kept by a
+    merged duplicate answers with the worker it was merged into. One array parameter per chunk (ANY on
+    PostgreSQL, json_each on SQLite) instead of thousands of placeholders."""
     table = connection.ops.quote_name(Worker._meta.db_table)
+    select = (f"SELECT w.nik, COALESCE(s.id, w.id), COALESCE(s.phone, w.phone), COALESCE(s.address, w.address), "
+              f"COALESCE(s.full_name, w.full_name) FROM {table} w LEFT JOIN {table} s ON s.id = w.merged_into_id")  # fmt: skip
     if connection.vendor == "postgresql":
-        sql = f"SELECT nik, id, phone, address, full_name FROM {table} WHERE nik = ANY(%s)"
+        sql = f"{select} WHERE w.nik = ANY(%s)"
     else:
-        sql = f"SELECT nik, id, phone, address, full_name FROM {table} WHERE nik IN (SELECT value FROM json_each(%s))"
+        sql = f"{select} WHERE w.nik IN (SELECT value FROM json_each(%s))"
     found: dict[str, Registered] = {}
     niks = list(niks)
     with connection.cursor() as cursor:

@@ -207,3 +207,20 @@ def test_a_branch_sees_only_pairs_of_its_regencies() -> None:
         member(village=OTHER_REGENCY_VILLAGE)
         and pair_queue(viewer=make_viewer(Role.BRANCH, branch_code="KC-GRS")[1]) == []
     )
+
+
+def test_a_nik_kept_by_a_merged_duplicate_reaches_the_survivor() -> None:
+    """After a merge where both records had a NIK, a list or a claim with the retired record's NIK reaches the
+    person who survived, not the retired record."""
+    survivor = covered_member(full_name="Muhammad Yusuf", birth=BIRTH)
+    retired = member(full_name="Moh. Yusuf", birth=BIRTH, nik=nik_for(birth=BIRTH, serial=9998))
+    run = DedupeRun.objects.create(model=LinkageModel.objects.create(parameters={}, trained_on=0))
+    pair = CandidatePair.objects.create(worker_a=survivor, worker_b=retired, probability=0.97, run=run)
+    pair_merge(pair_id=pair.pk, survivor_id=survivor.pk, reason="sama", viewer=SYSTEM, actor=None)
+    batch = commit(
+        stage(xlsx_bytes([row_of(worker_cells(nik=retired.nik, full_name="Moh. Yusuf", birth=BIRTH))]))
+    )
+    assert batch.created_workers == 0 and batch.existing_workers == 1
+    claim = claim_file(nik=retired.nik or "", claim_type=ClaimType.JKK_MEDICAL, event=at("2026-10-20").date(),
+                       amount=100_000, viewer=SYSTEM, actor=None)  # fmt: skip
+    assert claim.worker_id == survivor.pk
