@@ -8,14 +8,9 @@ from collections.abc import Iterable
 
 import xlsxwriter
 from django.utils import timezone
-from fpdf import FPDF
 
 from jaring.contributions.selectors import ArrearsRow, BillRow, LineRow
-from jaring.core.pdf import rp, table
-
-
-def _va(va: str) -> str:
-    return " ".join(va[i : i + 4] for i in range(0, len(va), 4))
+from jaring.core.pdf import payment_document, rp, table, va_grouped
 
 
 def bill_xlsx(bill: BillRow, lines: Iterable[LineRow]) -> bytes:
@@ -68,38 +63,21 @@ PDF_MAX_LINES = 2_000
 def bill_pdf(bill: BillRow, lines: list[LineRow]) -> bytes:
     """The bill as a document: who pays, how much, into which virtual account, by when; then the lines (the
     first PDF_MAX_LINES; the spreadsheet carries all of them)."""
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, "Tagihan Iuran BPJS Ketenagakerjaan - Bukan Penerima Upah", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 5, f"Nomor tagihan {bill.id} - diterbitkan {timezone.localtime(bill.issued_at):%d-%m-%Y}",
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    pdf.ln(3)
-    facts = [
-        ("Pembayar", bill.payer_name),
-        ("Jenis pembayar", bill.payer_type),
-        ("Bulan tagihan", f"{bill.period} (ke-{bill.seq})"),
-        ("Bulan kepesertaan", f"{bill.first_period} s.d. {bill.last_period}"),
-        ("Peserta-bulan", f"{bill.lines_count:,}".replace(",", ".")),
-        ("Jatuh tempo", bill.due_date.strftime("%d-%m-%Y")),
-    ]
-    for label, value in facts:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(45, 6, label)
-        pdf.set_font("Helvetica", "", 10)
-        pdf.cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.set_fill_color(221, 235, 247)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.cell(0, 9, f"Bayar {rp(bill.amount_total)} ke virtual account {_va(bill.va_number)}", fill=True,
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(0, 5, "Pembayaran dicocokkan dengan nomor virtual account. Pembayaran sebagian melunasi bulan "
-                         "tertua lebih dahulu; kelebihan menjadi saldo untuk bulan berikutnya. Satu bulan "
-                         "terlindungi bila iurannya lunas.")  # fmt: skip
-    pdf.ln(3)
+    pdf = payment_document(
+        title="Tagihan Iuran BPJS Ketenagakerjaan - Bukan Penerima Upah",
+        subtitle=f"Nomor tagihan {bill.id} - diterbitkan {timezone.localtime(bill.issued_at):%d-%m-%Y}",
+        facts=[
+            ("Pembayar", bill.payer_name),
+            ("Jenis pembayar", bill.payer_type),
+            ("Bulan tagihan", f"{bill.period} (ke-{bill.seq})"),
+            ("Bulan kepesertaan", f"{bill.first_period} s.d. {bill.last_period}"),
+            ("Peserta-bulan", f"{bill.lines_count:,}".replace(",", ".")),
+            ("Jatuh tempo", bill.due_date.strftime("%d-%m-%Y")),
+        ],
+        banner=f"Bayar {rp(bill.amount_total)} ke virtual account {va_grouped(bill.va_number)}",
+        note="Pembayaran dicocokkan dengan nomor virtual account. Pembayaran sebagian melunasi bulan tertua lebih "
+        "dahulu; kelebihan menjadi saldo untuk bulan berikutnya. Satu bulan terlindungi bila iurannya lunas.",
+    )
     table(
         pdf, (10, 62, 34, 22, 18, 22, 22), ("No", "Nama", "NIK", "KPJ", "Bulan", "Jumlah", "Status"),
         ((str(i), line.full_name[:38], line.nik, line.kpj, line.period, rp(line.amount), line.status_label)

@@ -16,6 +16,39 @@ def rp(amount: int) -> str:
     return "Rp " + f"{amount:,}".replace(",", ".")
 
 
+def va_grouped(va: str) -> str:
+    """A virtual account as people read it aloud at a bank counter: groups of four digits."""
+    return " ".join(va[i : i + 4] for i in range(0, len(va), 4))
+
+
+def payment_document(
+    *, title: str, subtitle: str, facts: Sequence[tuple[str, str]], banner: str, note: str
+) -> FPDF:
+    """The first part every payment document shares (a bill, a donor's receipt): title, number and date, the facts
+    as label/value lines, the amount and virtual account on a shaded band, and a note. The caller adds its table."""
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 8, printable(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(0, 5, printable(subtitle), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    for label, value in facts:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(45, 6, printable(label))
+        pdf.set_font("Helvetica", "", 10)
+        pdf.cell(0, 6, printable(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_fill_color(221, 235, 247)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.cell(0, 9, printable(banner), fill=True, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 9)
+    pdf.multi_cell(0, 5, printable(note))
+    pdf.ln(3)
+    return pdf
+
+
 def table(pdf: FPDF, widths: Sequence[float], heads: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     """A bordered table with a shaded header row (the fill colour is the caller's)."""
     pdf.set_font("Helvetica", "B", 8)

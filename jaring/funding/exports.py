@@ -7,9 +7,8 @@ import io
 
 import xlsxwriter
 from django.utils import timezone
-from fpdf import FPDF
 
-from jaring.core.pdf import printable, rp, table
+from jaring.core.pdf import payment_document, rp, table, va_grouped
 from jaring.core.rules import mask_name
 from jaring.funding.rules import INVITATION_TEXT
 from jaring.funding.selectors import Ending, FundedRow, ProgramRow
@@ -59,38 +58,24 @@ RECEIPT_MAX_ROWS = 1_000
 def donation_receipt_pdf(program: ProgramRow, rows: list[FundedRow], donor: str) -> bytes:
     """The donor's receipt: what they give, into which virtual account, and whom it protects (names masked,
     whatever the viewer's role: the document leaves the office)."""
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 8, "Tanda Terima Donasi Perlindungan Pekerja Rentan", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 5, f"Nomor {program.id} - {timezone.localdate():%d-%m-%Y} - BPJS Ketenagakerjaan / Jaring",
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    pdf.ln(3)
-    facts = [
-        ("Donatur", donor),
-        ("Program", program.name),
-        ("Masa perlindungan", f"{program.first_period} s.d. {program.last_period} ({program.months} bulan)"),
-        ("Pekerja dilindungi", f"{program.funded_workers:,}".replace(",", ".")),
-        ("Program", "Jaminan Kecelakaan Kerja (JKK) dan Jaminan Kematian (JKM)"),
-    ]
-    for label, value in facts:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(45, 6, label)
-        pdf.set_font("Helvetica", "", 10)
-        pdf.cell(0, 6, printable(value), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.set_fill_color(221, 235, 247)
-    pdf.set_font("Helvetica", "B", 12)
-    va = " ".join(program.va_number[i : i + 4] for i in range(0, len(program.va_number), 4))
-    pdf.cell(0, 9, f"Jumlah donasi {rp(program.committed)} - virtual account {va}", fill=True,
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    pdf.set_font("Helvetica", "", 9)
-    pdf.multi_cell(0, 5, "Terima kasih. Iuran seluruh masa perlindungan ditagihkan sekali ke virtual account di "
-                         "atas; perlindungan setiap bulan berlaku bila iurannya lunas. Nama penerima disamarkan "
-                         "untuk melindungi data pribadi (UU 27/2022).")  # fmt: skip
-    pdf.ln(3)
+    pdf = payment_document(
+        title="Tanda Terima Donasi Perlindungan Pekerja Rentan",
+        subtitle=f"Nomor {program.id} - {timezone.localdate():%d-%m-%Y} - BPJS Ketenagakerjaan / Jaring",
+        facts=[
+            ("Donatur", donor),
+            ("Program", program.name),
+            (
+                "Masa perlindungan",
+                f"{program.first_period} s.d. {program.last_period} ({program.months} bulan)",
+            ),
+            ("Pekerja dilindungi", f"{program.funded_workers:,}".replace(",", ".")),
+            ("Program", "Jaminan Kecelakaan Kerja (JKK) dan Jaminan Kematian (JKM)"),
+        ],
+        banner=f"Jumlah donasi {rp(program.committed)} - virtual account {va_grouped(program.va_number)}",
+        note="Terima kasih. Iuran seluruh masa perlindungan ditagihkan sekali ke virtual account di atas; "
+        "perlindungan setiap bulan berlaku bila iurannya lunas. Nama penerima disamarkan untuk melindungi data "
+        "pribadi (UU 27/2022).",
+    )
     table(
         pdf, (10, 70, 30, 40, 30), ("No", "Nama (disamarkan)", "Kode desa", "Pekerjaan", "Iuran"),
         ((str(i), mask_name(row.name)[:40], row.village_code, row.occupation, rp(row.cost))
