@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Q
 
 from jaring.core.errors import NotFound, PermissionDenied
-from jaring.core.rules import may_review_duplicates
+from jaring.core.rules import mask_date, mask_name, mask_nik, may_review_duplicates
 from jaring.core.selectors import Viewer
 from jaring.linkage import rules
 from jaring.linkage.models import CandidatePair, Merge, NikConflict, PairStatus
@@ -36,9 +36,11 @@ def _scoped_pairs(viewer: Viewer) -> Any:
     return pairs
 
 
-def _person(w: Worker) -> dict[str, Any]:
-    return {"id": w.pk, "nik": w.nik or "", "name": w.full_name,
-            "birth_date": w.birth_date.isoformat() if w.birth_date else "", "village_code": w.village_id}  # fmt: skip
+def _person(w: Worker, viewer: Viewer) -> dict[str, Any]:
+    full = viewer.sees_personal_data  # every role that reviews duplicates does today; the mask keeps it so
+    return {"id": w.pk, "nik": (w.nik or "") if full else mask_nik(w.nik), "name": w.full_name,
+            "birth_date": (w.birth_date.isoformat() if w.birth_date else "") if full else mask_date(w.birth_date),
+            "village_code": w.village_id}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def pair_queue(*, viewer: Viewer, status: str = PairStatus.OPEN, limit: int = 20
         pairs = pairs.filter(worker_a__merged_into__isnull=True, worker_b__merged_into__isnull=True)
     pairs = pairs.select_related("worker_a", "worker_b").order_by("priority", "-probability", "id")[:limit]
     return [PairRow(id=p.pk, probability=p.probability, priority=p.priority, nik_typo=p.nik_typo, status=p.status,
-                    a=_person(p.worker_a), b=_person(p.worker_b)) for p in pairs]  # fmt: skip
+                    a=_person(p.worker_a, viewer), b=_person(p.worker_b, viewer)) for p in pairs]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,11 @@ class PairDetail:
     suggested_survivor: int
 
 
-def _fields(w: Worker) -> dict[str, Any]:
-    return {"nik": w.nik or "", "full_name": w.full_name, "sex": w.sex,
-            "birth_date": w.birth_date.isoformat() if w.birth_date else "", "birth_place": w.birth_place,
-            "mother_name": w.mother_name, "phone": w.phone, "village_code": w.village_id, "address": w.address,
+def _fields(w: Worker, viewer: Viewer) -> dict[str, Any]:
+    person = _person(w, viewer)
+    mother = w.mother_name if viewer.sees_personal_data else mask_name(w.mother_name)
+    return {"nik": person["nik"], "full_name": w.full_name, "sex": w.sex, "birth_date": person["birth_date"],
+            "birth_place": w.birth_place, "mother_name": mother, "phone": w.phone, "village_code": w.village_id, "address": w.address,
             "occupation": w.occupation}  # fmt: skip
 
 
@@ -97,7 +100,7 @@ def pair_get(*, viewer: Viewer, pair_id: int) -> PairDetail:
     pair = _scoped_pairs(viewer).filter(pk=pair_id).select_related("worker_a", "worker_b").first()
     if pair is None:
         raise NotFound("Pasangan tidak ditemukan.", code="PAIR_NOT_FOUND")
-    a, b = _fields(pair.worker_a), _fields(pair.worker_b)
+    a, b = _fields(pair.worker_a, viewer), _fields(pair.worker_b, viewer)
     differ = rules.differences(a, b)
     sides = [merge_side(w) for w in (pair.worker_a, pair.worker_b)]
     return PairDetail(
@@ -160,7 +163,8 @@ def nik_conflict_list(*, viewer: Viewer, status: str = "open", limit: int = 200)
     conflicts = NikConflict.objects.filter(status=status).select_related("worker").order_by("-id")
     if not viewer.all_regions:
         conflicts = conflicts.filter(worker__in=Worker.objects.filter(viewer.region_q()).values("pk"))
-    return [ConflictRow(id=c.pk, worker_id=c.worker_id, nik=c.worker.nik or "", registered_name=c.worker.full_name,
+    return [ConflictRow(id=c.pk, worker_id=c.worker_id,
+                        nik=(c.worker.nik or "") if viewer.sees_personal_data else mask_nik(c.worker.nik), registered_name=c.worker.full_name,
                         name_written=c.name_written, birth_date_written=c.birth_date_written,
                         village_written=c.village_written, batch_id=c.batch_id, row=c.row, status=c.status,
                         resolution=c.resolution) for c in conflicts[:limit]]  # fmt: skip
