@@ -19,10 +19,12 @@ from jaring.claims import rules
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRate, DocumentType
 from jaring.claims.rules import Child, ClaimType, Injury, Level, Mode
 from jaring.claims.selectors import claim_assess, claim_facts
+from jaring.core.audit import AuditAction, Entity
 from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record, counter_take
+from jaring.registry.movers import move_whole, register_mover
 
 
 def _claim_for(viewer: Viewer, claim_id: int, *, lock: bool = False) -> Claim:
@@ -61,7 +63,7 @@ def claim_file(
             reject_code=refused[0] if refused else "", reject_reason=assessment.reasons[0]["message"] if refused else "",
             filed_by=actor_user(actor),
         )  # fmt: skip
-        audit_record(actor=actor, action="claim.file", entity_type="claim", entity_id=claim.pk,
+        audit_record(actor=actor, action=AuditAction.CLAIM_FILE, entity_type=Entity.CLAIM, entity_id=claim.pk,
                      changes={"number": number, "type": claim_type.value, "event": event.isoformat(),
                               "total": claim.total, "status": claim.status, "refusals": refused})  # fmt: skip
     return claim
@@ -99,7 +101,7 @@ def claim_document_add(
             claim=claim, doc_type=doc_type, file_name=Path(file_name).name[:255], stored_as=str(stored),
             content_type=kind, size=len(data), sha256=digest, uploaded_by=actor_user(actor),
         )  # fmt: skip
-        audit_record(actor=actor, action="claim.document_add", entity_type="claim", entity_id=claim.pk,
+        audit_record(actor=actor, action=AuditAction.CLAIM_DOCUMENT_ADD, entity_type=Entity.CLAIM, entity_id=claim.pk,
                      changes={"doc_type": doc_type, "size": len(data), "sha256": digest})  # fmt: skip
     return document
 
@@ -143,7 +145,7 @@ def claim_advance(
             claim.paid_at = timezone.now()
         claim.status = target
         claim.save()
-        audit_record(actor=actor, action=f"claim.{target}", entity_type="claim", entity_id=claim.pk,
+        audit_record(actor=actor, action=f"claim.{target}", entity_type=Entity.CLAIM, entity_id=claim.pk,
                      changes={"status": target})  # fmt: skip
     return claim
 
@@ -170,7 +172,7 @@ def claim_reject(*, claim_id: int, code: str, reason: str, viewer: Viewer, actor
             reason.strip()[:255],
         )
         claim.save()
-        audit_record(actor=actor, action="claim.reject", entity_type="claim", entity_id=claim.pk,
+        audit_record(actor=actor, action=AuditAction.CLAIM_REJECT, entity_type=Entity.CLAIM, entity_id=claim.pk,
                      changes={"code": code, "reason": reason.strip()})  # fmt: skip
     return claim
 
@@ -219,7 +221,7 @@ def scholarship_file(
             child_name=child_name.strip()[:150], child_birth_date=child_birth_date, child_index=child_index,
             level=level.value, school_year=year, filed_by=actor_user(actor),
         )  # fmt: skip
-        audit_record(actor=actor, action="claim.scholarship_file", entity_type="claim", entity_id=claim.pk,
+        audit_record(actor=actor, action=AuditAction.CLAIM_SCHOLARSHIP_FILE, entity_type=Entity.CLAIM, entity_id=claim.pk,
                      changes={"parent": parent.number, "child_index": child_index, "level": level.value,
                               "year": year, "status": claim.status})  # fmt: skip
     return claim
@@ -272,6 +274,12 @@ def disability_table_load(*, rows: Sequence[dict[str, str]], actor: Actor) -> in
         raise Conflict(f"Tabel cacat berlaku {made[0].valid_from} sudah dimuat.", code="TABLE_EXISTS")
     with transaction.atomic():
         DisabilityRate.objects.bulk_create(made)
-        audit_record(actor=actor, action="disability_table.load", entity_type="claims.DisabilityRate",
+        audit_record(actor=actor, action=AuditAction.DISABILITY_TABLE_LOAD, entity_type=Entity.DISABILITY_RATE,
                      entity_id=made[0].valid_from.isoformat(), changes={"rows": len(made)})  # fmt: skip
     return len(made)
+
+
+def movers_register() -> None:
+    """A merged worker's claims follow the survivor (called from ClaimsConfig.ready)."""
+    move, undo = move_whole(Claim, "claim")
+    register_mover("claim", move=move, undo=undo)

@@ -38,6 +38,7 @@ from jaring.contributions.models import (
 )
 from jaring.contributions.rules import PayerType
 from jaring.contributions.selectors import due_table
+from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import db_datetime, insert_frame, insert_rows, read_frame
 from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_handle_payments
@@ -46,6 +47,9 @@ from jaring.core.services import Actor, actor_user, audit_record, counter_take
 from jaring.core.types import Period, whole_number
 from jaring.regions.selectors import region_get
 from jaring.registry.models import Membership, Worker
+from jaring.registry.movers import Moved, move_whole, register_mover
+from jaring.registry.services import membership_reactivate as registry_membership_reactivate
+from jaring.registry.services import memberships_end
 
 Progress = Callable[[str, int, int], None]
 
@@ -118,7 +122,7 @@ def payer_create(
             frequency=frequency, jht=jht, **codes,
         )  # fmt: skip
         audit_record(
-            actor=actor, action="payer.create", entity_type="payer", entity_id=payer.pk,
+            actor=actor, action=AuditAction.PAYER_CREATE, entity_type=Entity.PAYER, entity_id=payer.pk,
             changes={"kind": payer.kind, "payer_type": payer.payer_type, "name": name, "frequency": frequency,
                      "va_number": payer.va_number},
         )  # fmt: skip
@@ -160,10 +164,29 @@ def payer_assign(
         )  # fmt: skip
         count = insert_frame(ASSIGNMENT, frame)
         audit_record(
-            actor=actor, action="payer.assign", entity_type="payer", entity_id=payer_id,
+            actor=actor, action=AuditAction.PAYER_ASSIGN, entity_type=Entity.PAYER, entity_id=payer_id,
             changes={"workers": count, "first_period": str(first_period), "last_period": str(last_period or "")},
         )  # fmt: skip
     return count
+
+
+def payer_assign_frame(*, frame: pl.DataFrame, actor: Actor) -> int:
+    """The set-based `payer_assign` for a funding program's allocation run: `frame` has worker_id, payer_id,
+    first_period and last_period (YYYY-MM). The caller's run is the audit record (decision 0003)."""
+    if frame.is_empty():
+        return 0
+    now = db_datetime(timezone.now())
+    user = getattr(actor_user(actor), "pk", None)
+    return insert_frame(ASSIGNMENT, frame.select(
+        "worker_id", "payer_id", "first_period", "last_period",
+        pl.lit(now, dtype=pl.String if isinstance(now, str) else pl.Datetime("us", "UTC")).alias("created_at"),
+        pl.lit(user, dtype=pl.Int64).alias("created_by_id"),
+    ))  # fmt: skip
+
+
+def payer_program_link(*, payer_id: int, program_ref: str) -> None:
+    """A funding program's payer learns the program it pays for (known only once the program has its id)."""
+    Payer.objects.filter(pk=payer_id).update(program_ref=program_ref)
 
 
 def _mandiri_payers_create(*, worker_ids_sql: str, params: list[Any]) -> int:
@@ -231,11 +254,7 @@ def _lapse(*, as_of: Period, payer_ids_sql: str = "", params: list[Any] | None =
             [str(as_of)],
         )
         ended_lines = cursor.rowcount
-        cursor.execute(
-            f"UPDATE {MEMBERSHIP} SET status = 'ended' WHERE status = 'active' "
-            f"AND worker_id IN (SELECT worker_id FROM jaring_ending)"
-        )
-        ended = cursor.rowcount
+        ended = memberships_end(worker_ids_sql="SELECT worker_id FROM jaring_ending")
         cursor.execute("DROP TABLE jaring_ending")
         cursor.execute(
             f"UPDATE {LINE} SET status = 'lapsed' WHERE status = 'open' AND period < %s{scope}",
@@ -398,7 +417,7 @@ def billing_run(
         )  # fmt: skip
         run.refresh_from_db()
         audit_record(
-            actor=actor, action="billing.run", entity_type="billing_run", entity_id=run.pk,
+            actor=actor, action=AuditAction.BILLING_RUN, entity_type=Entity.BILLING_RUN, entity_id=run.pk,
             changes={"period": str(period), "bills": bills, "lines": lines, "amount_total": amount,
                      "lapsed_lines": lapsed, "memberships_ended": ended, "settled_from_credit": settled},
             batch_ref=f"billing:{run.pk}",
@@ -543,12 +562,11 @@ def _reactivate_paying_workers(batch: list[tuple[int, dt.datetime]], *, actor: A
         rows = cursor.fetchall()
     paid = 0
     for payer_id, worker_id in rows:
-        membership = Membership.objects.filter(worker_id=worker_id, status="ended").order_by("-id").first()
+        membership = registry_membership_reactivate(worker_id=worker_id)
         if membership is None:
             continue
         at = at_by_payer[payer_id]
         period = Period.of(timezone.localtime(at).date())
-        Membership.objects.filter(pk=membership.pk).update(status="active")
         run = BillingRun.objects.create(
             period=str(period), started_at=timezone.now(), actor=actor_user(actor)
         )
@@ -561,7 +579,7 @@ def _reactivate_paying_workers(batch: list[tuple[int, dt.datetime]], *, actor: A
         _temp_settle_table([(payer_id, None, at)])
         paid += _settle_round()
         audit_record(
-            actor=actor, action="membership.reactivate", entity_type="worker", entity_id=worker_id,
+            actor=actor, action=AuditAction.MEMBERSHIP_REACTIVATE, entity_type=Entity.WORKER, entity_id=worker_id,
             changes={"period": str(period), "kpj": membership.kpj},
         )  # fmt: skip
     return paid
@@ -631,7 +649,7 @@ def payment_record(
             )  # fmt: skip
             lines = _apply_payments([(payment.pk, payer.pk, amount, paid_at)], actor=actor) if payer else 0
             audit_record(
-                actor=actor, action="payment.record", entity_type="payment", entity_id=payment.pk,
+                actor=actor, action=AuditAction.PAYMENT_RECORD, entity_type=Entity.PAYMENT, entity_id=payment.pk,
                 changes={"source": source, "bank": bank, "reference": reference, "amount": amount,
                          "status": payment.status, "reason_code": code, "lines_paid": lines},
             )  # fmt: skip
@@ -673,7 +691,7 @@ def payment_resolve(
                 [(payment.pk, payment.payer_id, payment.amount, payment.paid_at)], actor=actor
             )
         audit_record(
-            actor=actor, action="payment.resolve", entity_type="payment", entity_id=payment.pk,
+            actor=actor, action=AuditAction.PAYMENT_RESOLVE, entity_type=Entity.PAYMENT, entity_id=payment.pk,
             changes={"status": payment.status, "payer_id": payment.payer_id, "note": note, "lines_paid": lines},
         )  # fmt: skip
     return payment
@@ -818,7 +836,7 @@ def statement_import(
         )  # fmt: skip
         statement.refresh_from_db()
         audit_record(
-            actor=actor, action="statement.import", entity_type="statement", entity_id=statement.pk,
+            actor=actor, action=AuditAction.STATEMENT_IMPORT, entity_type=Entity.STATEMENT, entity_id=statement.pk,
             changes={"file": file_name, "lines": frame.height, "matched": statement.matched,
                      "unmatched": unmatched, "duplicates": duplicates, "rejected": len(problems),
                      "lines_paid": lines_paid},
@@ -905,12 +923,12 @@ def membership_reactivate(*, worker_id: int, period: Period, viewer: Viewer, act
     billed again from `period`; the unpaid gap stays uncovered."""
     _require_payments_role(viewer)
     with transaction.atomic():
-        membership = Membership.objects.filter(worker_id=worker_id).order_by("-id").first()
-        if membership is None or not Worker.objects.filter(viewer.region_q(), pk=worker_id).exists():
+        latest = Membership.objects.filter(worker_id=worker_id).order_by("-id").first()
+        if latest is None or not Worker.objects.filter(viewer.region_q(), pk=worker_id).exists():
             raise NotFound("Pekerja atau kepesertaannya tidak ditemukan.", code="MEMBERSHIP_NOT_FOUND")
-        if membership.status == "active":
+        membership = registry_membership_reactivate(worker_id=worker_id)
+        if membership is None:
             raise Conflict("Kepesertaan ini masih aktif.", code="MEMBERSHIP_ACTIVE")
-        Membership.objects.filter(pk=membership.pk).update(status="active")
         run = BillingRun.objects.create(
             period=str(period), started_at=timezone.now(), actor=actor_user(actor)
         )
@@ -926,7 +944,7 @@ def membership_reactivate(*, worker_id: int, period: Period, viewer: Viewer, act
             paid_at=timezone.now(),
         )
         audit_record(
-            actor=actor, action="membership.reactivate", entity_type="worker", entity_id=worker_id,
+            actor=actor, action=AuditAction.MEMBERSHIP_REACTIVATE, entity_type=Entity.WORKER, entity_id=worker_id,
             changes={"period": str(period), "kpj": membership.kpj, "bills": bills},
         )  # fmt: skip
     return BillingResult(run, bills, lines, amount, settled)
@@ -986,6 +1004,46 @@ def discount_credit_apply(*, viewer: Viewer, actor: Actor) -> dict[str, int]:
                 _bills_refresh(cursor, ", ".join(["%s"] * len(chunk)), chunk)
         result = {"lines_lowered": lowered.height, "lines_credited": credited.height,
                   "credit_total": int(credited.get_column("difference").sum() or 0)}  # fmt: skip
-        audit_record(actor=actor, action="contribution.discount_credit", entity_type="ledger", entity_id="-",
+        audit_record(actor=actor, action=AuditAction.CONTRIBUTION_DISCOUNT_CREDIT, entity_type=Entity.LEDGER, entity_id="-",
                      changes=result)  # fmt: skip
     return result
+
+
+# ------------------------------------------------------------------------------------- merging two records
+
+
+def _bill_lines_move(*, survivor_id: int, retired_id: int) -> Moved:
+    """A month billed for both records stays with the retired one (paid twice: the overlap report shows it)."""
+    billed = set(BillLine.objects.filter(worker_id=survivor_id).values_list("period", flat=True))
+    lines = list(BillLine.objects.filter(worker_id=retired_id).values_list("pk", "period"))
+    moved = [pk for pk, period in lines if period not in billed]
+    BillLine.objects.filter(pk__in=moved).update(worker_id=survivor_id)
+    return Moved(
+        moved={"bill_line": moved}, kept={"bill_line": [pk for pk, period in lines if period in billed]}
+    )
+
+
+def _own_payer_move(*, survivor_id: int, retired_id: int) -> Moved:
+    """The retired record's own (mandiri) payer and its virtual account follow, unless the survivor has one."""
+    own = Payer.objects.filter(worker_id=retired_id).first()
+    if own is None or Payer.objects.filter(worker_id=survivor_id).exists():
+        return Moved()
+    Payer.objects.filter(pk=own.pk).update(worker_id=survivor_id)
+    return Moved(moved={"payer": [own.pk]})
+
+
+def _by_ids_undo(model: Any, key: str) -> Any:
+    def undo(*, survivor_id: int, retired_id: int, moved: dict[str, list[int]]) -> None:
+        ids = moved.get(key, [])
+        if ids:
+            model.objects.filter(pk__in=ids).update(worker_id=retired_id)
+
+    return undo
+
+
+def movers_register() -> None:
+    """The ledger's rows that follow a merge of two worker records (called from ContributionsConfig.ready)."""
+    move, undo = move_whole(PayerAssignment, "payer_assignment")
+    register_mover("payer_assignment", move=move, undo=undo)
+    register_mover("bill_line", move=_bill_lines_move, undo=_by_ids_undo(BillLine, "bill_line"))
+    register_mover("payer", move=_own_payer_move, undo=_by_ids_undo(Payer, "payer"))

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.db import transaction
 from django.db.models import F
 
+from jaring.core.audit import AuditAction, Entity
 from jaring.core.context import request_id_var
 from jaring.core.errors import Conflict, ValidationFailed
 from jaring.core.models import AuditEvent, Counter, UserProfile
@@ -34,8 +35,8 @@ def _actor_fields(actor: Actor) -> dict[str, Any]:
 def audit_record(
     *,
     actor: Actor,
-    action: str,
-    entity_type: str,
+    action: AuditAction,
+    entity_type: Entity,
     entity_id: object,
     changes: dict[str, Any] | None = None,
     batch_ref: str = "",
@@ -77,8 +78,8 @@ def user_profile_set(
         )  # fmt: skip
         audit_record(
             actor=actor,
-            action="user_profile.set",
-            entity_type="user",
+            action=AuditAction.USER_PROFILE_SET,
+            entity_type=Entity.USER,
             entity_id=user.pk,
             changes={"role": role.value, "region_code": region_code, "branch_code": branch_code,
                      "sponsor_ref": sponsor_ref},

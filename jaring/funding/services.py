@@ -22,11 +22,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from jaring.contributions.models import BillLine, Payer, PayerAssignment, PayerKind
+from jaring.contributions.models import BillLine, Payer, PayerKind
 from jaring.contributions.rules import FREQUENCIES, PayerType, payer_type_parse
 from jaring.contributions.selectors import due_table
-from jaring.contributions.services import payer_create
-from jaring.core.bulk import db_datetime, insert_frame, read_frame
+from jaring.contributions.services import payer_assign_frame, payer_create, payer_program_link
+from jaring.core.audit import AuditAction, Entity
+from jaring.core.bulk import insert_frame, read_frame
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import Role, may_manage_funding, region_level_of
 from jaring.core.selectors import Viewer
@@ -54,11 +55,11 @@ from jaring.funding.selectors import (
 )
 from jaring.regions.selectors import region_get
 from jaring.registry.models import Membership, Worker
+from jaring.registry.movers import move_whole, register_mover
 from jaring.registry.rules import OCCUPATIONS, Ecosystem
 
 ALLOCATION = Allocation._meta.db_table
 DECISION = Decision._meta.db_table
-ASSIGNMENT = PayerAssignment._meta.db_table
 PROGRAM = Program._meta.db_table
 WORKER = Worker._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
@@ -127,7 +128,7 @@ def sponsor_create(
             created_by=actor_user(actor),
         )  # fmt: skip
         audit_record(
-            actor=actor, action="sponsor.create", entity_type="sponsor", entity_id=sponsor.pk,
+            actor=actor, action=AuditAction.SPONSOR_CREATE, entity_type=Entity.SPONSOR, entity_id=sponsor.pk,
             changes={"ref": ref, "name": name, "payer_type": ptype.value, "region_code": region_code},
         )  # fmt: skip
     return sponsor
@@ -244,9 +245,9 @@ def program_create(
             program_ref=f"funding:new:{sponsor.pk}:{time.monotonic_ns()}", actor=actor,
         )  # fmt: skip
         program.save()
-        Payer.objects.filter(pk=program.payer_id).update(program_ref=f"funding:{program.pk}")
+        payer_program_link(payer_id=program.payer_id, program_ref=f"funding:{program.pk}")
         audit_record(
-            actor=actor, action="program.create", entity_type="program", entity_id=program.pk,
+            actor=actor, action=AuditAction.PROGRAM_CREATE, entity_type=Entity.PROGRAM, entity_id=program.pk,
             changes={"sponsor": sponsor.ref, "name": name, "budget": budget, "first_period": str(first_period),
                      "months": months, "regions": regions, "occupations": occ, "ecosystems": eco,
                      "age_min": age_min, "age_max": age_max, "decile_max": decile_max,
@@ -270,7 +271,7 @@ def program_budget_change(*, program_id: int, budget: int, viewer: Viewer, actor
         before = program.budget
         program.budget = budget
         program.save(update_fields=["budget"])
-        audit_record(actor=actor, action="program.budget_change", entity_type="program", entity_id=program.pk,
+        audit_record(actor=actor, action=AuditAction.PROGRAM_BUDGET_CHANGE, entity_type=Entity.PROGRAM, entity_id=program.pk,
                      changes={"budget": [before, budget]})  # fmt: skip
     return program
 
@@ -371,7 +372,7 @@ def allocation_run(
                                           "excluded": o.excluded_reasons} for o in outcomes},
         )  # fmt: skip
         audit_record(
-            actor=actor, action="allocation.run", entity_type="allocation_run", entity_id=run.pk,
+            actor=actor, action=AuditAction.ALLOCATION_RUN, entity_type=Entity.ALLOCATION_RUN, entity_id=run.pk,
             changes={"programs": [o.program_id for o in outcomes], "dry_run": dry_run,
                      "assigned": sum(o.assigned for o in outcomes), "reasons": reasons},
             batch_ref=f"allocation:{run.pk}",
@@ -813,8 +814,6 @@ def _write(
     counted, not listed: the allocations themselves say who funds them."""
     frames = []
     if won is not None and won.height:
-        now = db_datetime(timezone.now())
-        user = getattr(actor_user(actor), "pk", None)
         runs = (
             won.join(prices.runs(won, "free").drop("cost", "months"), on=[*PRICE_KEYS, "free"])
             .select("program_id", "worker_id", "rank", "run_first", "run_last", "run_months", "run_cost")
@@ -827,11 +826,12 @@ def _write(
             pl.col("run_months").alias("months"), pl.col("run_cost").alias("cost"),
             pl.lit(AllocationSource.RUN.value).alias("source"), "rank",
         ))  # fmt: skip
-        insert_frame(ASSIGNMENT, runs.join(progs.select("program_id", "payer_id"), on="program_id").select(
-            "worker_id", "payer_id", "first_period", "last_period",
-            pl.lit(now, dtype=pl.String if isinstance(now, str) else pl.Datetime("us", "UTC")).alias("created_at"),
-            pl.lit(user, dtype=pl.Int64).alias("created_by_id"),
-        ))  # fmt: skip
+        payer_assign_frame(
+            frame=runs.join(progs.select("program_id", "payer_id"), on="program_id").select(
+                "worker_id", "payer_id", "first_period", "last_period"
+            ),
+            actor=actor,
+        )
     if waits is not None and waits.height:
         frames.append(waits.select("program_id", "worker_id", pl.lit(Outcome.WAITLISTED.value).alias("outcome"),
                                    "reason", "rank", "months", "cost"))  # fmt: skip
@@ -914,14 +914,14 @@ def allocation_record_legacy(
                 field="budget",
             )
         count = insert_frame(ALLOCATION, rows)
-        now = db_datetime(timezone.now())
-        insert_frame(ASSIGNMENT, rows.select(
-            "worker_id", pl.lit(program.payer_id).alias("payer_id"), "first_period", "last_period",
-            pl.lit(now, dtype=pl.String if isinstance(now, str) else pl.Datetime("us", "UTC")).alias("created_at"),
-            pl.lit(getattr(actor_user(actor), "pk", None), dtype=pl.Int64).alias("created_by_id"),
-        ))  # fmt: skip
+        payer_assign_frame(
+            frame=rows.select(
+                "worker_id", pl.lit(program.payer_id).alias("payer_id"), "first_period", "last_period"
+            ),
+            actor=actor,
+        )
         _programs_refresh([program.pk])
-        audit_record(actor=actor, action="allocation.legacy", entity_type="program", entity_id=program.pk,
+        audit_record(actor=actor, action=AuditAction.ALLOCATION_LEGACY, entity_type=Entity.PROGRAM, entity_id=program.pk,
                      changes={"workers": count, "first_period": str(first_period), "last_period": str(last_period)})  # fmt: skip
     return count
 
@@ -992,7 +992,7 @@ def donation_create(
             )
         Program.objects.filter(pk=program.pk).update(budget=program.committed)
         program.refresh_from_db()
-        audit_record(actor=actor, action="donation.create", entity_type="program", entity_id=program.pk,
+        audit_record(actor=actor, action=AuditAction.DONATION_CREATE, entity_type=Entity.PROGRAM, entity_id=program.pk,
                      changes={"sponsor": sponsor.ref, "workers": program.funded_workers, "months": months,
                               "amount": program.committed})  # fmt: skip
         people = program_workers(viewer=_sponsor_view(viewer, sponsor), program_id=program.pk, limit=200)
@@ -1018,6 +1018,16 @@ def program_close(*, program_id: int, viewer: Viewer, actor: Actor) -> Program:
         program.status = ProgramStatus.CLOSED
         program.save(update_fields=["status"])
         audit_record(
-            actor=actor, action="program.close", entity_type="program", entity_id=program.pk, changes={}
+            actor=actor,
+            action=AuditAction.PROGRAM_CLOSE,
+            entity_type=Entity.PROGRAM,
+            entity_id=program.pk,
+            changes={},
         )
     return program
+
+
+def movers_register() -> None:
+    """A merged worker's allocations follow the survivor (called from FundingConfig.ready)."""
+    move, undo = move_whole(Allocation, "allocation")
+    register_mover("allocation", move=move, undo=undo)

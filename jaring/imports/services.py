@@ -16,6 +16,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import insert_rows
 from jaring.core.config import setting_int, setting_path
 from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
@@ -29,9 +30,8 @@ from jaring.imports.reading import Sheet, cell_text, read_sheets
 from jaring.linkage.rules import names_clearly_differ
 from jaring.linkage.services import nik_conflicts_record
 from jaring.regions.selectors import region_get, village_codes
-from jaring.registry.models import ContactChangeProposal
 from jaring.registry.selectors import Registered, row_context, workers_by_nik
-from jaring.registry.services import name_key_expr, workers_bulk_create
+from jaring.registry.services import name_key_expr, proposals_create, workers_intake
 
 Progress = Callable[[str, int, int], None]
 ALLOWED_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt"}
@@ -141,8 +141,8 @@ def import_upload(
             shutil.move(str(tmp), target)
             audit_record(
                 actor=actor,
-                action="import.upload",
-                entity_type="import_batch",
+                action=AuditAction.IMPORT_UPLOAD,
+                entity_type=Entity.IMPORT_BATCH,
                 entity_id=batch.pk,
                 batch_ref=f"import-{batch.pk}",
                 changes={"file_name": batch.file_name, "sha256": sha, "size": size, "source": batch.source},
@@ -472,7 +472,14 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
         known = pl.Series(list(existing.keys()), dtype=pl.String)
         new_rows = staged.filter(pl.col("nik").is_null() | ~pl.col("nik").is_in(known.implode()))
         now = timezone.now()
-        created = workers_bulk_create(rows=new_rows, batch_id=batch.pk, actor_id=viewer.user_id)
+        intake = workers_intake(
+            rows=new_rows,
+            linked_worker_ids=[w.id for w in existing.values()],
+            batch_id=batch.pk,
+            actor_id=viewer.user_id,
+            actor=actor,
+        )
+        created = intake.created
         proposals = []
         for r in (
             staged.filter(pl.col("nik").is_in(known.implode()))
@@ -484,7 +491,7 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
             for field, old in zip(CONTACT_FIELDS, current, strict=True):
                 new = r[field] or ""
                 if new and new != old:
-                    proposals.append((registered.id, field, old, new, batch.pk, "open"))
+                    proposals.append((registered.id, field, old, new))
         # A registered NIK under a clearly different person waits in the NIK-conflict queue (never merged).
         conflicts = [
             {"worker_id": existing[r["nik"]].id, "sheet": r["sheet"], "row": r["row"], "name": r["full_name"],
@@ -494,11 +501,7 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
             if names_clearly_differ(r["full_name"], existing[r["nik"]].full_name)
         ]  # fmt: skip
         nik_conflicts_record(batch_id=batch.pk, rows=conflicts)
-        insert_rows(
-            ContactChangeProposal._meta.db_table,
-            ("worker_id", "field_name", "current_value", "proposed_value", "batch_id", "status"),
-            proposals,
-        )
+        proposals_create(proposals=proposals, batch_id=batch.pk)
         batch.status = BatchStatus.COMMITTED
         batch.created_workers = created
         batch.existing_workers = len(existing)
@@ -509,8 +512,8 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
         batch.save()
         audit_record(
             actor=actor,
-            action="import.commit",
-            entity_type="import_batch",
+            action=AuditAction.IMPORT_COMMIT,
+            entity_type=Entity.IMPORT_BATCH,
             entity_id=batch.pk,
             batch_ref=f"import-{batch.pk}",
             changes={
@@ -518,6 +521,7 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
                 "created_workers": created,
                 "linked_existing": len(existing),
                 "proposals": len(proposals),
+                "cards_issued": intake.cards,
                 "rejected_rows": batch.rejected,
             },
         )

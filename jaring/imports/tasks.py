@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks import task
 
+from jaring.core.audit import AuditAction, Entity
 from jaring.core.errors import Conflict, PermissionDenied
 from jaring.core.rules import may_import
 from jaring.core.selectors import SYSTEM, Viewer, viewer_for
@@ -71,7 +72,7 @@ def enqueue_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatc
             if batch.status in (BatchStatus.COMMITTING, BatchStatus.COMMITTED):
                 return batch
             raise Conflict("Hanya daftar yang siap ditinjau dapat disimpan.", code="BATCH_NOT_STAGED")
-        audit_record(actor=actor, action="import.confirm", entity_type="import_batch", entity_id=batch.pk,
+        audit_record(actor=actor, action=AuditAction.IMPORT_CONFIRM, entity_type=Entity.IMPORT_BATCH, entity_id=batch.pk,
                      batch_ref=f"import-{batch.pk}")  # fmt: skip
         transaction.on_commit(lambda: commit_batch.enqueue(batch.pk, viewer.user_id))
     batch.refresh_from_db()

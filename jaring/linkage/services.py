@@ -11,16 +11,14 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from jaring.claims.models import Claim
-from jaring.contributions.models import BillLine, Payer, PayerAssignment
+from jaring.core.audit import AuditAction, Entity
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import Role, may_review_duplicates
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record
-from jaring.funding.models import Allocation
 from jaring.linkage import engine, rules
 from jaring.linkage.models import (
     CandidatePair,
@@ -32,40 +30,15 @@ from jaring.linkage.models import (
     PairStatus,
 )
 from jaring.linkage.selectors import merge_side
-from jaring.registry.models import ContactChangeProposal, Membership, Worker
+from jaring.registry.models import Worker
+from jaring.registry.selectors import worker_records
+from jaring.registry.services import workers_merge, workers_unmerge
 
 DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "default_model.json"
-# Rows that follow a worker into a merge (Merge.moved is keyed by these names, so undo finds them again).
-# Memberships, bill lines and the own payer have their own conditions in `_move`; the rest move whole.
-MOVABLE: dict[str, Any] = {"membership": Membership, "claim": Claim, "allocation": Allocation,
-                           "payer_assignment": PayerAssignment, "contact_proposal": ContactChangeProposal,
-                           "bill_line": BillLine, "payer": Payer}  # fmt: skip
-SPECIAL = frozenset({"membership", "bill_line", "payer"})
 
 
 def _setting(name: str, default: Any) -> Any:
     return settings.JARING.get(name, default)
-
-
-def _records(*, batch_id: int | None = None, exclude_batch: int | None = None) -> pl.DataFrame:
-    """Active workers (not merged away) as engine records, read with one cursor."""
-    sql = ("SELECT id, nik, full_name, sex, CAST(birth_date AS TEXT), mother_name, phone, village_code "
-           "FROM registry_worker WHERE merged_into_id IS NULL")  # fmt: skip
-    params: list[Any] = []
-    if batch_id is not None:
-        sql += " AND created_batch_id = %s"
-        params.append(batch_id)
-    if exclude_batch is not None:
-        sql += " AND (created_batch_id IS NULL OR created_batch_id <> %s)"
-        params.append(exclude_batch)
-    schema = {"unique_id": pl.Int64, "nik": pl.String, "full_name": pl.String, "sex": pl.String,
-              "birth_date": pl.String, "mother_name": pl.String, "phone": pl.String, "village_code": pl.String}  # fmt: skip
-    chunks = []
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(200_000):
-            chunks.append(pl.DataFrame(rows, schema=schema, orient="row"))
-    return pl.concat(chunks) if chunks else pl.DataFrame(schema=schema)
 
 
 def linkage_model_current(*, records: pl.DataFrame | None = None, retrain: bool = False) -> LinkageModel:
@@ -74,7 +47,7 @@ def linkage_model_current(*, records: pl.DataFrame | None = None, retrain: bool 
     current = LinkageModel.objects.order_by("-id").first()
     if current is not None and not retrain:
         return current
-    records = records if records is not None else _records()
+    records = records if records is not None else worker_records()
     started = time.perf_counter()
     if records.height >= _setting("LINKAGE_MIN_TRAIN", 5000):
         parameters, trained_on = engine.train(records), records.height
@@ -91,12 +64,12 @@ def dedupe_run(*, batch_id: int | None = None, retrain: bool = False, actor: Act
     threshold = float(_setting("LINKAGE_THRESHOLD", 0.9))
     high = float(_setting("LINKAGE_HIGH", 0.99))
     if batch_id is None:
-        records = _records()
+        records = worker_records()
         model = linkage_model_current(records=records, retrain=retrain)
         scored = engine.score(records, model.parameters, threshold=threshold) if records.height > 1 else None
     else:
-        new = _records(batch_id=batch_id)
-        existing = _records(exclude_batch=batch_id)
+        new = worker_records(batch_id=batch_id)
+        existing = worker_records(exclude_batch=batch_id)
         records = pl.concat([existing, new])
         model = linkage_model_current(records=records, retrain=retrain)
         scored = (
@@ -128,7 +101,7 @@ def dedupe_run(*, batch_id: int | None = None, retrain: bool = False, actor: Act
                     run.auto_merged += 1
         run.seconds = time.perf_counter() - started
         run.save(update_fields=["proposed", "auto_merged", "seconds"])
-        audit_record(actor=actor, action="dedupe.run", entity_type="linkage.DedupeRun", entity_id=run.pk,
+        audit_record(actor=actor, action=AuditAction.DEDUPE_RUN, entity_type=Entity.DEDUPE_RUN, entity_id=run.pk,
                      changes={"batch": batch_id, "pairs_found": found, "proposed": run.proposed,
                               "auto_merged": run.auto_merged})  # fmt: skip
     return run
@@ -166,7 +139,7 @@ def pair_dismiss(*, pair_id: int, reason: str, viewer: Viewer, actor: Actor) -> 
         pair.status, pair.reason = PairStatus.DISMISSED, reason
         pair.decided_by, pair.decided_at = actor_user(actor), timezone.now()
         pair.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-        audit_record(actor=actor, action="pair.dismiss", entity_type="linkage.CandidatePair", entity_id=pair.pk,
+        audit_record(actor=actor, action=AuditAction.PAIR_DISMISS, entity_type=Entity.CANDIDATE_PAIR, entity_id=pair.pk,
                      changes={"reason": reason})  # fmt: skip
     return pair
 
@@ -209,47 +182,11 @@ def _merge_pair(*, pair: CandidatePair, survivor_id: int | None, actor: Actor, r
 def _move(
     *, survivor: Worker, retired: Worker, actor: Actor, reason: str, pair: CandidatePair | None
 ) -> Merge:
-    """Move the retired worker's memberships and history to the survivor, recording each row moved. A month
-    both were billed for stays with the retired worker (it was paid twice: the overlap report shows it)."""
-    moved: dict[str, list[int]] = {}
-    kept: dict[str, list[int]] = {}
-    ended: list[int] = []
-    active = Membership.objects.filter(worker=survivor, status="active").exists()
-    for m in Membership.objects.filter(worker=retired):
-        if m.status == "active" and active:
-            m.status = "ended"  # one person, one active card: the survivor's stays
-            m.save(update_fields=["status"])
-            ended.append(m.pk)
-        moved.setdefault("membership", []).append(m.pk)
-    Membership.objects.filter(pk__in=moved.get("membership", [])).update(worker=survivor)
-    for key, model in ((k, m) for k, m in MOVABLE.items() if k not in SPECIAL):
-        ids = list(model.objects.filter(worker=retired).values_list("pk", flat=True))
-        if ids:
-            model.objects.filter(pk__in=ids).update(worker=survivor)
-            moved[key] = ids
-    billed = set(BillLine.objects.filter(worker=survivor).values_list("period", flat=True))
-    lines = list(BillLine.objects.filter(worker=retired).values_list("pk", "period"))
-    moved["bill_line"] = [pk for pk, period in lines if period not in billed]
-    kept["bill_line"] = [pk for pk, period in lines if period in billed]
-    BillLine.objects.filter(pk__in=moved["bill_line"]).update(worker=survivor)
-    own = Payer.objects.filter(worker=retired).first()
-    if own is not None and not Payer.objects.filter(worker=survivor).exists():
-        own.worker = survivor
-        own.save(update_fields=["worker"])
-        moved["payer"] = [own.pk]
-    nik_moved = bool(retired.nik and not survivor.nik)
-    if nik_moved:
-        survivor.nik, retired.nik = retired.nik, None
-        retired.save(update_fields=["nik"])
-        survivor.save(update_fields=["nik"])
-    retired.merged_into = survivor
-    retired.save(update_fields=["merged_into"])
-    merge = Merge.objects.create(pair=pair, survivor=survivor, retired=retired, moved=moved | {"ended_membership": ended},
-                                 kept=kept, nik_moved=nik_moved, reason=reason, merged_by=actor_user(actor))  # fmt: skip
-    audit_record(actor=actor, action="worker.merge", entity_type="registry.Worker", entity_id=retired.pk,
-                 changes={"survivor": survivor.pk, "moved": {k: len(v) for k, v in moved.items()},
-                          "kept": {k: len(v) for k, v in kept.items()}, "reason": reason})  # fmt: skip
-    return merge
+    """The registry merges the two records (every app moves its own rows through its mover); the decision and
+    what moved are kept here, so an administrator can undo it exactly."""
+    out = workers_merge(survivor_id=survivor.pk, retired_id=retired.pk, reason=reason, actor=actor)
+    return Merge.objects.create(pair=pair, survivor=survivor, retired=retired, moved=out.moved, kept=out.kept,
+                                nik_moved=out.nik_moved, reason=reason, merged_by=actor_user(actor))  # fmt: skip
 
 
 def merge_undo(*, merge_id: int, reason: str, viewer: Viewer, actor: Actor) -> Merge:
@@ -268,24 +205,13 @@ def merge_undo(*, merge_id: int, reason: str, viewer: Viewer, actor: Actor) -> M
         if Merge.objects.filter(retired=survivor, undone_at__isnull=True).exists():
             raise Conflict("Data yang dipertahankan sudah digabung lagi; batalkan penggabungan itu dulu.",
                            code="MERGE_CHAINED")  # fmt: skip
-        if merge.nik_moved:
-            retired_nik, survivor.nik = survivor.nik, None
-            survivor.save(update_fields=["nik"])
-            retired.nik = retired_nik
-        retired.merged_into = None
-        retired.save(update_fields=["nik", "merged_into"])
-        for key, model in MOVABLE.items():
-            ids = merge.moved.get(key, [])
-            if ids:
-                model.objects.filter(pk__in=ids).update(worker=retired)
-        Membership.objects.filter(pk__in=merge.moved.get("ended_membership", [])).update(status="active")
+        workers_unmerge(survivor_id=survivor.pk, retired_id=retired.pk, moved=merge.moved,
+                        nik_moved=merge.nik_moved, reason=reason, actor=actor)  # fmt: skip
         merge.undone_by, merge.undone_at = actor_user(actor), timezone.now()
         merge.save(update_fields=["undone_by", "undone_at"])
         if merge.pair_id:
             CandidatePair.objects.filter(pk=merge.pair_id).update(status=PairStatus.OPEN, reason="", decided_by=None,
                                                                  decided_at=None)  # fmt: skip
-        audit_record(actor=actor, action="worker.merge_undo", entity_type="registry.Worker", entity_id=retired.pk,
-                     changes={"merge": merge.pk, "reason": reason})  # fmt: skip
     return merge
 
 
@@ -300,7 +226,7 @@ def linkage_settings_set(
         current = LinkageSettings.objects.select_for_update().first() or LinkageSettings()
         current.auto_merge, current.auto_merge_threshold = auto_merge, threshold
         current.save()
-        audit_record(actor=actor, action="linkage.settings", entity_type="linkage.LinkageSettings",
+        audit_record(actor=actor, action=AuditAction.LINKAGE_SETTINGS, entity_type=Entity.LINKAGE_SETTINGS,
                      entity_id=current.pk, changes={"auto_merge": auto_merge, "threshold": threshold})  # fmt: skip
     return current
 
@@ -327,6 +253,6 @@ def nik_conflict_resolve(*, conflict_id: int, resolution: str, viewer: Viewer, a
         conflict.status, conflict.resolution = "resolved", resolution
         conflict.decided_by, conflict.decided_at = actor_user(actor), timezone.now()
         conflict.save(update_fields=["status", "resolution", "decided_by", "decided_at"])
-        audit_record(actor=actor, action="nik_conflict.resolve", entity_type="linkage.NikConflict",
+        audit_record(actor=actor, action=AuditAction.NIK_CONFLICT_RESOLVE, entity_type=Entity.NIK_CONFLICT,
                      entity_id=conflict.pk, changes={"resolution": resolution})  # fmt: skip
     return conflict

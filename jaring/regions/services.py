@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 from django.db import transaction
 
+from jaring.core.audit import AuditAction, Entity
 from jaring.core.services import Actor, audit_record
 from jaring.regions.models import BranchOffice, NikPrefix, Region
 
@@ -98,8 +99,8 @@ def regions_load(*, actor: Actor, only: tuple[str, ...] = ()) -> RegionLoadResul
         )
         audit_record(
             actor=actor,
-            action="regions.load",
-            entity_type="region_set",
+            action=AuditAction.REGIONS_LOAD,
+            entity_type=Entity.REGION_SET,
             entity_id="kemendagri-2025",
             changes={"regions": result.regions, "nik_prefixes": result.nik_prefixes},
         )

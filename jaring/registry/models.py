@@ -67,13 +67,18 @@ class Worker(models.Model):
         return self.full_name
 
 
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", "Aktif"
+    ENDED = "ended", "Berakhir"
+
+
 class Membership(models.Model):
     """Registration with BPJS Ketenagakerjaan: the 11-digit card number (KPJ)."""
 
     worker = models.ForeignKey(Worker, on_delete=models.PROTECT, related_name="memberships")
     kpj = models.CharField(max_length=11, unique=True)
     status = models.CharField(
-        max_length=12, default="active", choices=[("active", "Aktif"), ("ended", "Berakhir")]
+        max_length=12, default=MembershipStatus.ACTIVE, choices=MembershipStatus.choices
     )
     registered_at = models.DateTimeField(auto_now_add=True)
     registered_by = models.ForeignKey(

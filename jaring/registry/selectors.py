@@ -7,11 +7,13 @@ import json
 import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+import polars as pl
 from django.db import connection
 from django.db.models import Q
 
+from jaring.core.audit import AuditAction, Entity
 from jaring.core.config import setting_int
 from jaring.core.errors import NotFound
 from jaring.core.models import AuditEvent
@@ -186,11 +188,15 @@ _PERSONAL_FIELDS = {"nik", "birth_date", "mother_name", "phone"}
 def worker_history(*, viewer: Viewer, worker_id: int) -> list[HistoryEntry]:
     """Every change of one worker, newest first; the list that brought them in is the first entry."""
     w = _scoped_worker(viewer, worker_id)
-    events = list(AuditEvent.objects.filter(entity_type="worker", entity_id=str(w.pk)).order_by("-at", "-id"))
+    events = list(
+        AuditEvent.objects.filter(entity_type=Entity.WORKER, entity_id=str(w.pk)).order_by("-at", "-id")
+    )
     if w.created_batch_id:
         events += list(
             AuditEvent.objects.filter(
-                entity_type="import_batch", entity_id=str(w.created_batch_id), action="import.commit"
+                entity_type=Entity.IMPORT_BATCH,
+                entity_id=str(w.created_batch_id),
+                action=AuditAction.IMPORT_COMMIT,
             )
         )
     out = []
@@ -263,3 +269,25 @@ def registry_counts(*, viewer: Viewer) -> tuple[int, int]:
     """Workers and card holders in the viewer's regions (dashboard figures, not for every list page)."""
     workers = Worker.objects.filter(viewer.region_q(), merged_into__isnull=True)
     return workers.count(), Membership.objects.filter(status="active", worker__in=workers).count()
+
+
+def worker_records(*, batch_id: int | None = None, exclude_batch: int | None = None) -> pl.DataFrame:
+    """Workers not merged away, as duplicate detection's records (one batch's, or all but one batch's), read
+    with one cursor."""
+    sql = ("SELECT id, nik, full_name, sex, CAST(birth_date AS TEXT), mother_name, phone, village_code "
+           f"FROM {Worker._meta.db_table} WHERE merged_into_id IS NULL")  # fmt: skip
+    params: list[Any] = []
+    if batch_id is not None:
+        sql += " AND created_batch_id = %s"
+        params.append(batch_id)
+    if exclude_batch is not None:
+        sql += " AND (created_batch_id IS NULL OR created_batch_id <> %s)"
+        params.append(exclude_batch)
+    schema = {"unique_id": pl.Int64, "nik": pl.String, "full_name": pl.String, "sex": pl.String,
+              "birth_date": pl.String, "mother_name": pl.String, "phone": pl.String, "village_code": pl.String}  # fmt: skip
+    chunks = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(200_000):
+            chunks.append(pl.DataFrame(rows, schema=schema, orient="row"))
+    return pl.concat(chunks) if chunks else pl.DataFrame(schema=schema)

@@ -3,13 +3,15 @@ membership cards and settling the contact changes a list proposed. Atomic and au
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import polars as pl
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from jaring.core.bulk import db_datetime, insert_frame, insert_rows
+from jaring.core.audit import AuditAction, Entity
+from jaring.core.bulk import db_datetime, insert_frame, insert_rows, read_frame
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_edit_workers, may_register_workers
 from jaring.core.selectors import Viewer
@@ -17,8 +19,12 @@ from jaring.core.services import Actor, actor_user, audit_record, counter_take
 from jaring.imports.rules import row_validate
 from jaring.regions.selectors import region_get
 from jaring.registry import rules
-from jaring.registry.models import ContactChangeProposal, Membership, Worker
+from jaring.registry.models import ContactChangeProposal, Membership, MembershipStatus, Worker
+from jaring.registry.movers import Moved, move_whole, movers, register_mover
 from jaring.registry.selectors import row_context
+
+WORKER = Worker._meta.db_table
+MEMBERSHIP = Membership._meta.db_table
 
 # The columns a bulk registration writes, in order.
 WORKER_COLUMNS = (
@@ -55,6 +61,34 @@ def workers_bulk_create(*, rows: pl.DataFrame, batch_id: int | None, actor_id: i
     )  # fmt: skip
     return insert_frame(
         Worker._meta.db_table, frame.rename(dict(zip(frame.columns, WORKER_COLUMNS, strict=True)))
+    )
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    created: int  # new workers
+    cards: int  # memberships issued (new workers, and listed workers who never had one)
+
+
+def workers_intake(
+    *, rows: pl.DataFrame, linked_worker_ids: Sequence[int], batch_id: int, actor_id: int | None, actor: Actor
+) -> IntakeResult:
+    """The registry's side of a committed list: `rows` become new workers, and every worker the list names (new,
+    or `linked_worker_ids` already registered under the row's NIK) holds a membership card afterwards, the
+    same way the form and the API register one worker (decision 0010). The caller holds the transaction."""
+    created = workers_bulk_create(rows=rows, batch_id=batch_id, actor_id=actor_id)
+    cards = memberships_issue_missing(actor=actor, batch_id=batch_id)
+    cards += memberships_register(worker_ids=list(linked_worker_ids), actor=actor)
+    return IntakeResult(created=created, cards=cards)
+
+
+def proposals_create(*, proposals: Sequence[tuple[int, str, str, str]], batch_id: int) -> int:
+    """Contact details a list brought for registered workers, (worker_id, field, current, proposed): proposed,
+    never overwritten; the batch's commit audits them."""
+    return insert_rows(
+        ContactChangeProposal._meta.db_table,
+        ("worker_id", "field_name", "current_value", "proposed_value", "batch_id", "status"),
+        [(*p, batch_id, "open") for p in proposals],
     )
 
 
@@ -105,10 +139,11 @@ def worker_register(*, data: Mapping[str, object], viewer: Viewer, actor: Actor)
                 province_code=province,
                 created_by_id=viewer.user_id,
             )
+            memberships_register(worker_ids=[worker.pk], actor=actor)
             audit_record(
                 actor=actor,
-                action="worker.register",
-                entity_type="worker",
+                action=AuditAction.WORKER_REGISTER,
+                entity_type=Entity.WORKER,
                 entity_id=worker.pk,
                 changes={"warnings": [i.code for i in result.issues]},
             )
@@ -158,38 +193,67 @@ def worker_update(*, worker_id: int, changes: Mapping[str, object], viewer: View
             worker.name_key = rules.name_key(worker.full_name)
             worker.save()
             audit_record(
-                actor=actor, action="worker.update", entity_type="worker", entity_id=worker.pk, changes=diff
+                actor=actor,
+                action=AuditAction.WORKER_UPDATE,
+                entity_type=Entity.WORKER,
+                entity_id=worker.pk,
+                changes=diff,
             )
     return worker
 
 
 def memberships_register(*, worker_ids: list[int], actor: Actor) -> int:
-    """Issue card numbers (KPJ) to workers that have no active membership. Returns how many were issued."""
+    """Issue card numbers (KPJ) to the given workers that never had a membership. Returns how many."""
+    issued = 0
+    ids = sorted(set(worker_ids))
+    for i in range(0, len(ids), 5000):
+        chunk = ids[i : i + 5000]
+        marks = ", ".join(["%s"] * len(chunk))
+        issued += _memberships_issue(where=f" AND w.id IN ({marks})", params=list(chunk), actor=actor)
+    return issued
+
+
+def memberships_issue_missing(*, actor: Actor, batch_id: int | None = None) -> int:
+    """Every worker (of one import batch, or of the whole registry) that never had a membership gets its card.
+    Idempotent: a second call issues none. Used by list commits and by `jaring memberships issue`."""
+    if batch_id is None:
+        return _memberships_issue(where="", params=[], actor=actor)
+    return _memberships_issue(where=" AND w.created_batch_id = %s", params=[batch_id], actor=actor)
+
+
+def _memberships_issue(*, where: str, params: list[object], actor: Actor) -> int:
+    """A card for every worker matching `where` who is not a merged duplicate and never had a membership (an
+    ended one is re-activated by a payment, never replaced: decision 0010). Set-based: one read, one insert."""
     with transaction.atomic():
-        have = set(
-            Membership.objects.filter(worker_id__in=worker_ids, status="active").values_list(
-                "worker_id", flat=True
-            )
+        todo = read_frame(
+            f"SELECT w.id FROM {WORKER} w WHERE w.merged_into_id IS NULL AND NOT EXISTS "
+            f"(SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id){where} ORDER BY w.id",
+            params,
+            {"worker_id": pl.Int64},
         )
-        todo = [w for w in worker_ids if w not in have]
-        if not todo:
+        if todo.is_empty():
             return 0
-        first = counter_take(name="kpj", count=len(todo))
-        now = timezone.now()
+        first = counter_take(name="kpj", count=todo.height)
+        now = db_datetime(timezone.now())
         actor_id = getattr(actor_user(actor), "pk", None)
-        insert_rows(
-            Membership._meta.db_table,
-            ("worker_id", "kpj", "status", "registered_at", "registered_by_id"),
-            ((wid, rules.kpj_number(first + i), "active", now, actor_id) for i, wid in enumerate(todo)),
+        frame = todo.select(
+            pl.col("worker_id"),
+            pl.Series("kpj", [rules.kpj_number(first + i) for i in range(todo.height)], dtype=pl.String),
+            pl.lit(MembershipStatus.ACTIVE.value).alias("status"),
+            pl.lit(now, dtype=pl.String if isinstance(now, str) else pl.Datetime("us", "UTC")).alias(
+                "registered_at"
+            ),
+            pl.lit(actor_id, dtype=pl.Int64).alias("registered_by_id"),
         )
+        insert_frame(MEMBERSHIP, frame)
         audit_record(
             actor=actor,
-            action="membership.register_bulk",
-            entity_type="membership_set",
-            entity_id=f"kpj-{first}-{first + len(todo) - 1}",
-            changes={"count": len(todo)},
+            action=AuditAction.MEMBERSHIP_REGISTER_BULK,
+            entity_type=Entity.MEMBERSHIP_SET,
+            entity_id=f"kpj-{first}-{first + todo.height - 1}",
+            changes={"count": todo.height},
         )
-    return len(todo)
+    return todo.height
 
 
 def proposal_decide(*, proposal_id: int, accept: bool, viewer: Viewer, actor: Actor) -> ContactChangeProposal:
@@ -217,9 +281,133 @@ def proposal_decide(*, proposal_id: int, accept: bool, viewer: Viewer, actor: Ac
         proposal.save()
         audit_record(
             actor=actor,
-            action="proposal.accept" if accept else "proposal.reject",
-            entity_type="worker",
+            action=AuditAction.PROPOSAL_ACCEPT if accept else "proposal.reject",
+            entity_type=Entity.WORKER,
             entity_id=proposal.worker_id,
             changes={"field": proposal.field_name, "proposed": proposal.proposed_value},
         )
     return proposal
+
+
+# ------------------------------------------------------------------------------------- merging two records
+
+
+def _memberships_move(*, survivor_id: int, retired_id: int) -> Moved:
+    """The retired record's cards follow the survivor; one person holds one active card (the survivor's)."""
+    active = Membership.objects.filter(worker_id=survivor_id, status=MembershipStatus.ACTIVE).exists()
+    ids = list(Membership.objects.filter(worker_id=retired_id).values_list("pk", "status"))
+    ended = [pk for pk, status in ids if status == MembershipStatus.ACTIVE and active]
+    Membership.objects.filter(pk__in=ended).update(status=MembershipStatus.ENDED)
+    Membership.objects.filter(pk__in=[pk for pk, _ in ids]).update(worker_id=survivor_id)
+    return Moved(moved={"membership": [pk for pk, _ in ids], "ended_membership": ended})
+
+
+def _memberships_undo(*, survivor_id: int, retired_id: int, moved: dict[str, list[int]]) -> None:
+    Membership.objects.filter(pk__in=moved.get("membership", [])).update(worker_id=retired_id)
+    Membership.objects.filter(pk__in=moved.get("ended_membership", [])).update(status=MembershipStatus.ACTIVE)
+
+
+def movers_register() -> None:
+    """The registry's own rows that follow a merge (called from RegistryConfig.ready)."""
+    register_mover("membership", move=_memberships_move, undo=_memberships_undo)
+    move, undo = move_whole(ContactChangeProposal, "contact_proposal")
+    register_mover("contact_proposal", move=move, undo=undo)
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    moved: dict[str, list[int]]
+    kept: dict[str, list[int]]
+    nik_moved: bool
+
+
+def workers_merge(*, survivor_id: int, retired_id: int, reason: str, actor: Actor) -> MergeOutcome:
+    """One person, two records: every app's rows of the retired record move to the survivor through the
+    movers the apps registered; the retired record keeps its row and points to the survivor; the survivor
+    takes the NIK if it had none and holds a card. Both records' histories show the merge."""
+    with transaction.atomic():
+        workers = {
+            w.pk: w for w in Worker.objects.select_for_update().filter(pk__in=[survivor_id, retired_id])
+        }
+        survivor, retired = workers[survivor_id], workers[retired_id]
+        out = Moved()
+        for mover in movers():
+            part = mover.move(survivor_id=survivor_id, retired_id=retired_id)
+            out.moved.update(part.moved)
+            out.kept.update(part.kept)
+        nik_moved = bool(retired.nik and not survivor.nik)
+        if nik_moved:
+            survivor.nik, retired.nik = retired.nik, None
+            retired.save(update_fields=["nik"])
+            survivor.save(update_fields=["nik"])
+        retired.merged_into = survivor
+        retired.save(update_fields=["merged_into"])
+        cards = memberships_register(worker_ids=[survivor_id], actor=actor)
+        counts = {"moved": {k: len(v) for k, v in out.moved.items() if v},
+                  "kept": {k: len(v) for k, v in out.kept.items() if v}, "reason": reason, "cards_issued": cards}  # fmt: skip
+        audit_record(actor=actor, action=AuditAction.WORKER_MERGE, entity_type=Entity.WORKER, entity_id=retired.pk,
+                     changes={"survivor": survivor.pk, **counts})  # fmt: skip
+        audit_record(actor=actor, action=AuditAction.WORKER_MERGE_SURVIVOR, entity_type=Entity.WORKER,
+                     entity_id=survivor.pk, changes={"retired": retired.pk, **counts})  # fmt: skip
+    return MergeOutcome(out.moved, out.kept, nik_moved)
+
+
+def workers_unmerge(
+    *,
+    survivor_id: int,
+    retired_id: int,
+    moved: dict[str, list[int]],
+    nik_moved: bool,
+    reason: str,
+    actor: Actor,
+) -> None:
+    """Undo `workers_merge` exactly: every moved row returns, the NIK goes back, the retired record stands again."""
+    with transaction.atomic():
+        workers = {
+            w.pk: w for w in Worker.objects.select_for_update().filter(pk__in=[survivor_id, retired_id])
+        }
+        survivor, retired = workers[survivor_id], workers[retired_id]
+        if nik_moved:
+            retired_nik, survivor.nik = survivor.nik, None
+            survivor.save(update_fields=["nik"])
+            retired.nik = retired_nik
+        retired.merged_into = None
+        retired.save(update_fields=["nik", "merged_into"])
+        for mover in movers():
+            mover.undo(survivor_id=survivor_id, retired_id=retired_id, moved=moved)
+        for worker_id, other in ((retired_id, survivor_id), (survivor_id, retired_id)):
+            audit_record(actor=actor, action=AuditAction.WORKER_MERGE_UNDO, entity_type=Entity.WORKER,
+                         entity_id=worker_id, changes={"other": other, "reason": reason})  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------- membership standing
+
+
+def memberships_end(*, worker_ids_sql: str, params: Sequence[object] = ()) -> int:
+    """End the active memberships of the workers a subquery selects (the ledger's lapse rule decided which:
+    more than 3 consecutive unpaid months, Perdir 22/2022). Set-based; the caller audits the run."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {MEMBERSHIP} SET status = %s WHERE status = %s AND worker_id IN ({worker_ids_sql})",
+            [MembershipStatus.ENDED.value, MembershipStatus.ACTIVE.value, *params],
+        )
+        return cursor.rowcount
+
+
+def membership_reactivate(*, worker_id: int) -> Membership | None:
+    """The latest ended membership of a worker becomes active again (a new payment or a clerk's decision; the
+    unpaid gap stays uncovered). None when the worker has an active card or none at all. The caller audits."""
+    with transaction.atomic():
+        if Membership.objects.filter(worker_id=worker_id, status=MembershipStatus.ACTIVE).exists():
+            return None
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(worker_id=worker_id, status=MembershipStatus.ENDED)
+            .order_by("-id")
+            .first()
+        )
+        if membership is None:
+            return None
+        membership.status = MembershipStatus.ACTIVE
+        membership.save(update_fields=["status"])
+    return membership

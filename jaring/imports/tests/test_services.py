@@ -21,7 +21,7 @@ from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
 from jaring.imports.selectors import batch_rejected_xlsx
 from jaring.imports.tests.files import HEADERS, csv_bytes, row_of, xlsx_bytes
 from jaring.registry.factories import VILLAGE, nik_for, worker_cells
-from jaring.registry.models import ContactChangeProposal, Worker
+from jaring.registry.models import ContactChangeProposal, Membership, Worker
 
 pytestmark = pytest.mark.django_db
 
@@ -176,15 +176,16 @@ def test_commit_is_all_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     commit(stage(xlsx_bytes([row_of(worker_cells(nik=nik, phone="081111111111"))])))
     batch = stage(xlsx_bytes([row_of(worker_cells()), row_of(worker_cells(nik=nik, phone="082222222222"))]))
 
-    def boom(table: str, columns: object, rows: object) -> int:
+    def boom(**kwargs: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "insert_rows", boom)  # fails after the workers were inserted
+    monkeypatch.setattr(services, "proposals_create", boom)  # fails after the workers and cards were inserted
     with pytest.raises(RuntimeError):
         commit(batch)
     batch.refresh_from_db()
     assert batch.status == BatchStatus.STAGED
     assert Worker.objects.count() == 1 and ContactChangeProposal.objects.count() == 0
+    assert Membership.objects.count() == 1
 
 
 def test_rejected_rows_download_fix_and_upload_again(tmp_path: Path) -> None:
@@ -412,3 +413,18 @@ def test_a_registered_nik_under_a_clearly_different_name_is_flagged_not_silently
         xlsx_bytes([row_of(worker_cells(nik=nik, full_name="H. BUDI SANTOSO, S.Pd.", phone="089999999999"))])
     )
     assert not ImportIssue.objects.filter(batch=again, code="NIK_NAME_MISMATCH").exists()  # the same person
+
+
+def test_a_committed_list_gives_every_worker_it_names_a_card() -> None:
+    """Decision 0010: new workers get a card; a registered worker without one gets it; an ended card stays."""
+    known, ended = nik_for(), nik_for()
+    commit(stage(xlsx_bytes([row_of(worker_cells(nik=known)), row_of(worker_cells(nik=ended))])))
+    Membership.objects.filter(worker__nik=known).delete()  # registered before cards came with registration
+    Membership.objects.filter(worker__nik=ended).update(status="ended")
+    batch = commit(stage(xlsx_bytes([row_of(worker_cells()), row_of(worker_cells(nik=known)),
+                                     row_of(worker_cells(nik=ended))])))  # fmt: skip
+    assert (batch.created_workers, batch.existing_workers) == (1, 2)
+    new = Worker.objects.get(created_batch=batch)
+    assert Membership.objects.filter(worker=new, status="active").count() == 1
+    assert Membership.objects.filter(worker__nik=known, status="active").count() == 1
+    assert list(Membership.objects.filter(worker__nik=ended).values_list("status", flat=True)) == ["ended"]

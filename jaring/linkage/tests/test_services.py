@@ -34,7 +34,7 @@ from jaring.linkage.services import (
 )
 from jaring.registry.factories import OTHER_REGENCY_VILLAGE, nik_for, worker_cells
 from jaring.registry.models import Membership, Worker
-from jaring.registry.selectors import WorkerFilters, worker_list
+from jaring.registry.selectors import WorkerFilters, worker_history, worker_list
 from jaring.registry.services import worker_register
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +224,20 @@ def test_a_nik_kept_by_a_merged_duplicate_reaches_the_survivor() -> None:
     claim = claim_file(nik=retired.nik or "", claim_type=ClaimType.JKK_MEDICAL, event=at("2026-10-20").date(),
                        amount=100_000, viewer=SYSTEM, actor=None)  # fmt: skip
     assert claim.worker_id == survivor.pk
+
+
+def test_a_merge_and_its_undo_appear_in_both_workers_history() -> None:
+    """Each app moves its own rows (registered movers); the registry audits the merge under both workers."""
+    survivor = covered_member(full_name="Muhammad Yusuf", birth=BIRTH, mother_name="Siti Aminah")
+    retired = member(
+        full_name="Moh. Yusuf", birth=BIRTH, mother_name="Siti Aminah", nik=nik_for(birth=BIRTH, serial=9998)
+    )
+    run = DedupeRun.objects.create(model=LinkageModel.objects.create(parameters={}, trained_on=0))
+    pair = CandidatePair.objects.create(worker_a=survivor, worker_b=retired, probability=0.97, run=run)
+    merge = pair_merge(pair_id=pair.pk, survivor_id=survivor.pk, reason="KTP sama", viewer=SYSTEM, actor=None)
+    merge_undo(merge_id=merge.pk, reason="saudara kembar", viewer=SYSTEM, actor=None)
+    for worker in (survivor, retired):
+        actions = [h.action for h in worker_history(viewer=SYSTEM, worker_id=worker.pk)]
+        assert any(a.startswith("worker.merge") and a != "worker.merge_undo" for a in actions), actions
+        assert "worker.merge_undo" in actions, actions
+    assert merge.moved["membership"] and "bill_line" in merge.moved  # moved by registry and contributions

@@ -14,6 +14,7 @@ from jaring.registry import rules
 from jaring.registry.factories import OTHER_REGENCY_VILLAGE, VILLAGE, nik_for, worker_cells
 from jaring.registry.models import Membership, Worker
 from jaring.registry.services import (
+    memberships_issue_missing,
     memberships_register,
     name_key_expr,
     worker_register,
@@ -105,13 +106,26 @@ def test_moving_a_worker_updates_the_region_columns() -> None:
     assert (worker.regency_code, worker.province_code) == ("35.25", "35")
 
 
-def test_cards_are_unique_valid_and_issued_once() -> None:
+def test_registering_a_worker_issues_a_unique_valid_card_once() -> None:
     workers = [add_worker(), add_worker(), add_worker()]
     ids = [w.pk for w in workers]
-    assert memberships_register(worker_ids=ids, actor=None) == 3
+    assert Membership.objects.filter(worker_id__in=ids, status="active").count() == 3
     assert memberships_register(worker_ids=ids, actor=None) == 0
     kpjs = list(Membership.objects.values_list("kpj", flat=True))
     assert len(set(kpjs)) == 3 and all(rules.kpj_valid(k) for k in kpjs)
+
+
+def test_backfill_gives_a_card_to_every_worker_that_never_had_one_and_is_idempotent() -> None:
+    """Databases from before decision 0010 hold workers without a card; an ended card is never replaced."""
+    workers = [add_worker(), add_worker(), add_worker()]
+    Membership.objects.filter(worker=workers[0]).delete()
+    Membership.objects.filter(worker=workers[1]).delete()
+    Membership.objects.filter(worker=workers[2]).update(status="ended")
+    assert memberships_issue_missing(actor=None) == 2
+    assert memberships_issue_missing(actor=None) == 0
+    assert Membership.objects.filter(worker=workers[2]).count() == 1
+    assert Membership.objects.filter(worker_id__in=[w.pk for w in workers[:2]], status="active").count() == 2
+    assert AuditEvent.objects.filter(action="membership.register_bulk").exists()
 
 
 def test_birth_date_change_is_checked_against_the_age_window() -> None:
