@@ -505,7 +505,8 @@ def cmd_allocate(args: argparse.Namespace) -> int:
         )
         return (f"{head}: {d['assigned']:,} didanai ({d['assigned_months']:,} pekerja-bulan), {d['waitlisted']:,} "
                 f"daftar tunggu, {d['excluded']:,} tidak memenuhi syarat ({reasons or '-'}); terikat Rp "
-                f"{d['budget_committed']:,}, sisa Rp {d['budget_left']:,}; {d['seconds']} detik").replace(",", ".")  # fmt: skip
+                f"{d['budget_committed']:,}, sisa Rp {d['budget_left']:,}; {d['seconds']} detik").replace(",", ".") + (
+                f"\n{d['nobody_funded']['message']} [{d['nobody_funded']['code']}]" if d["nobody_funded"] else "")  # fmt: skip
 
     _emit(args, data, human)
     return EXIT_OK

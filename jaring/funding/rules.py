@@ -50,6 +50,8 @@ class Outcome(StrEnum):
 class Reason(StrEnum):
     """Why a worker in a program's region was not funded by it. Checked in this order."""
 
+    NO_MEMBERSHIP = "not_member"  # never registered with BPJS (no card): cannot be billed
+    MEMBERSHIP_ENDED = "membership_ended"  # more than 3 unpaid months (Perdir 22/2022): re-activate first
     OCCUPATION = "occupation_not_eligible"
     ECOSYSTEM = "ecosystem_not_eligible"
     BIRTH_DATE_UNKNOWN = "birth_date_unknown"
@@ -64,6 +66,8 @@ class Reason(StrEnum):
 
 
 REASON_LABELS = {
+    Reason.NO_MEMBERSHIP: "Belum memiliki kartu kepesertaan (KPJ)",
+    Reason.MEMBERSHIP_ENDED: "Kepesertaan berakhir (lebih dari 3 bulan menunggak): aktifkan kembali dulu",
     Reason.OCCUPATION: "Pekerjaan tidak termasuk sasaran program",
     Reason.ECOSYSTEM: "Ekosistem tidak termasuk sasaran program",
     Reason.BIRTH_DATE_UNKNOWN: "Tanggal lahir tidak diketahui (syarat usia tidak bisa diperiksa)",
@@ -76,6 +80,73 @@ REASON_LABELS = {
     Reason.BUDGET: "Anggaran habis (daftar tunggu)",
     Reason.MAX_WORKERS: "Kuota jumlah pekerja penuh (daftar tunggu)",
 }
+
+
+REASON_LABELS_EN = {
+    Reason.NO_MEMBERSHIP: "no membership card (KPJ)",
+    Reason.MEMBERSHIP_ENDED: "membership ended after more than 3 unpaid months: re-activate it first",
+    Reason.OCCUPATION: "occupation not targeted",
+    Reason.ECOSYSTEM: "ecosystem not targeted",
+    Reason.BIRTH_DATE_UNKNOWN: "birth date unknown (age condition)",
+    Reason.AGE: "age outside the range",
+    Reason.DECILE_UNKNOWN: "poverty decile unknown",
+    Reason.DECILE: "poverty decile above the maximum",
+    Reason.ALREADY_COVERED: "already paying their own way",
+    Reason.ALREADY_ASSIGNED: "already funded by this program",
+    Reason.FUNDED_ELSEWHERE: "every month funded by another program",
+    Reason.BUDGET: "budget exhausted (waiting list)",
+    Reason.MAX_WORKERS: "worker quota full (waiting list)",
+}
+
+
+@dataclass(frozen=True)
+class NobodyFunded:
+    """Why a run funded nobody new: a code, a sentence for the page (Indonesian) and one in English."""
+
+    code: str
+    message: str
+    message_en: str
+
+
+def nobody_funded(
+    *,
+    region_workers: int,
+    assigned: int,
+    excluded: dict[str, int],
+    waitlisted: dict[str, int],
+    budget_left: int,
+) -> NobodyFunded | None:
+    """None when the run funded someone; otherwise the reason in words, naming how many workers each cause
+    kept out (issue #12: no silent zero)."""
+    if assigned:
+        return None
+    if region_workers == 0:
+        return NobodyFunded(
+            "NO_WORKERS_IN_REGION",
+            "Tidak ada yang didanai: belum ada pekerja terdaftar di wilayah program ini. Daftarkan pekerja dulu "
+            "(unggah daftar atau formulir).",
+            "Nobody was funded: no worker is registered in the program's regions yet.",
+        )
+    counts = {**excluded, **waitlisted}
+    if set(counts) == {Reason.ALREADY_ASSIGNED.value}:
+        return NobodyFunded(
+            "ALREADY_FUNDED",
+            f"Tidak ada yang baru: {region_workers:,} pekerja di wilayah ini sudah didanai program ini.",
+            f"Nobody new: the {region_workers:,} workers of the program's regions are already funded by it.",
+        )
+    order = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    parts = [f"{n:,} {REASON_LABELS.get(Reason(k), k).lower()}" for k, n in order]
+    parts_en = [f"{n:,} {REASON_LABELS_EN.get(Reason(k), k)}" for k, n in order]
+    code = "BUDGET_EXHAUSTED" if budget_left <= 0 or Reason.BUDGET.value in waitlisted else "ALL_EXCLUDED"
+    return NobodyFunded(
+        code,
+        f"Tidak ada yang didanai dari {region_workers:,} pekerja di wilayah program: "
+        + "; ".join(parts)
+        + ".",
+        f"Nobody was funded of the {region_workers:,} workers in the program's regions: "
+        + "; ".join(parts_en)
+        + ".",
+    )
 
 
 @dataclass(frozen=True)

@@ -205,6 +205,19 @@ class ReasonCount:
     workers: int
 
 
+def program_nobody_funded(*, viewer: Viewer, program_id: int) -> dict[str, str] | None:
+    """Why the latest run that included the program funded nobody new (code, message, message_en), if it did."""
+    program_get(viewer=viewer, program_id=program_id)
+    key = str(program_id)
+    run = (
+        AllocationRun.objects.filter(outcomes__has_key=key)
+        .order_by("-id")
+        .values_list("outcomes", flat=True)
+        .first()
+    )
+    return None if run is None else run[key].get("nobody_funded")
+
+
 def program_decisions(*, viewer: Viewer, program_id: int) -> list[ReasonCount]:
     """What the latest run that included the program decided, counted by outcome and reason (the run keeps
     the counts: workers whose months other programs fund are counted there, not listed)."""

@@ -10,6 +10,7 @@ next billing run bills them to the program. Decision: docs/decisions/0007-fundin
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import time
@@ -283,6 +284,7 @@ def program_budget_change(*, program_id: int, budget: int, viewer: Viewer, actor
 class ProgramOutcome:
     program_id: int
     name: str
+    region_workers: int = 0  # workers of the program's regions this run looked at (each gets an outcome)
     assigned: int = 0
     assigned_months: int = 0
     waitlisted: int = 0
@@ -293,6 +295,7 @@ class ProgramOutcome:
     budget: int = 0
     budget_committed: int = 0
     budget_left: int = 0
+    nobody_funded: rules.NobodyFunded | None = None  # a run that funds nobody new says why
 
 
 @dataclass
@@ -311,8 +314,14 @@ class AllocationResult:
                 reasons[k] = reasons.get(k, 0) + v
             for k, v in p.waitlist_reasons.items():
                 waits[k] = waits.get(k, 0) + v
+        assigned = sum(p.assigned for p in self.programs)
+        why = rules.nobody_funded(
+            region_workers=sum(p.region_workers for p in self.programs), assigned=assigned, excluded=reasons,
+            waitlisted=waits, budget_left=sum(p.budget_left for p in self.programs),
+        )  # fmt: skip
         return {
-            "assigned": sum(p.assigned for p in self.programs),
+            "nobody_funded": None if why is None else dataclasses.asdict(why),
+            "assigned": assigned,
             "assigned_months": sum(p.assigned_months for p in self.programs),
             "waitlisted": sum(p.waitlisted for p in self.programs),
             "waitlist_reasons": waits,
@@ -321,6 +330,7 @@ class AllocationResult:
             "budget_committed": sum(p.budget_committed for p in self.programs),
             "committed_by_run": sum(p.committed_by_run for p in self.programs),
             "budget_left": sum(p.budget_left for p in self.programs),
+            "region_workers": sum(p.region_workers for p in self.programs),
         }
 
 
@@ -369,7 +379,9 @@ def allocation_run(
             reasons=reasons, budget_committed=sum(o.committed_by_run for o in outcomes), seconds=seconds,
             outcomes={str(o.program_id): {"assigned": o.assigned, "months": o.assigned_months,
                                           "committed": o.committed_by_run, "waitlisted": o.waitlist_reasons,
-                                          "excluded": o.excluded_reasons} for o in outcomes},
+                                          "excluded": o.excluded_reasons, "region_workers": o.region_workers,
+                                          "nobody_funded": None if o.nobody_funded is None
+                                          else dataclasses.asdict(o.nobody_funded)} for o in outcomes},
         )  # fmt: skip
         audit_record(
             actor=actor, action=AuditAction.ALLOCATION_RUN, entity_type=Entity.ALLOCATION_RUN, entity_id=run.pk,
@@ -402,12 +414,14 @@ def _workers(programs: Sequence[Program]) -> pl.DataFrame:
     where, params = _region_filter(programs)
     frame = read_frame(
         f"SELECT w.id, w.village_code, w.district_code, w.regency_code, w.province_code, w.occupation, "
-        f"w.ecosystem, CAST(w.birth_date AS TEXT), w.poverty_decile, w.sector, w.income_tier FROM {WORKER} w "
-        f"WHERE EXISTS (SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id AND m.status = 'active'){where}",
+        f"w.ecosystem, CAST(w.birth_date AS TEXT), w.poverty_decile, w.sector, w.income_tier, "
+        f"CASE WHEN EXISTS (SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id AND m.status = 'active') THEN 'active' "
+        f"WHEN EXISTS (SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id) THEN 'ended' ELSE 'none' END "
+        f"FROM {WORKER} w WHERE w.merged_into_id IS NULL{where}",
         params,
         {"worker_id": pl.Int64, "village_code": pl.String, "district_code": pl.String, "regency_code": pl.String,
          "province_code": pl.String, "occupation": pl.String, "ecosystem": pl.String, "birth": pl.String,
-         "decile": pl.Int64, "sector": pl.String, "income": pl.Int64},
+         "decile": pl.Int64, "sector": pl.String, "income": pl.Int64, "membership": pl.String},
     )  # fmt: skip
     birth = pl.col("birth").str.slice(0, 10)
     return frame.with_columns(
@@ -647,6 +661,10 @@ def _allocate(
             program.committed,
             program.budget - program.committed,
         )
+        o.nobody_funded = rules.nobody_funded(
+            region_workers=o.region_workers, assigned=o.assigned, excluded=o.excluded_reasons,
+            waitlisted=o.waitlist_reasons, budget_left=o.budget_left,
+        )  # fmt: skip
     return [outcomes[p.pk] for p in programs]
 
 
@@ -674,6 +692,17 @@ def _allocate_window(
     lap("read")
     tick = time.perf_counter()
     pairs = _pairs(programs, workers)
+    for pid, n in pairs.group_by("program_id").len().iter_rows():
+        outcomes[pid].region_workers += n
+    # Only an active member can be funded: the others of the program's regions are excluded, saying why.
+    not_members = workers.filter(pl.col("membership") != "active").select(
+        "worker_id",
+        pl.when(pl.col("membership") == "ended").then(pl.lit(Reason.MEMBERSHIP_ENDED.value))
+        .otherwise(pl.lit(Reason.NO_MEMBERSHIP.value)).alias("reason"),
+    )  # fmt: skip
+    unfundable = pairs.join(not_members, on="worker_id").select("program_id", "worker_id", "reason")
+    pairs = pairs.join(not_members, on="worker_id", how="anti")
+    workers = workers.filter(pl.col("membership") == "active")
     # Conditions are checked only where a program has some: most pairs (a regency's budget, a village's quota)
     # need the worker's price keys and decile, not the condition columns.
     conditional = progs.filter(
@@ -686,7 +715,9 @@ def _allocate_window(
     checked = checked.join(own.with_columns(pl.lit(True).alias("pays_own_way")), on=["program_id", "worker_id"],
                            how="left").with_columns(pl.col("pays_own_way").fill_null(False))  # fmt: skip
     checked = exclusion_frame(checked)
-    excluded = checked.filter(pl.col("reason").is_not_null()).select("program_id", "worker_id", "reason")
+    excluded = pl.concat([
+        unfundable, checked.filter(pl.col("reason").is_not_null()).select("program_id", "worker_id", "reason")
+    ])  # fmt: skip
     _count(outcomes, excluded)
     slim = progs.select("program_id", "precedence", "want", "payer_type", "jht", "poorest")
     eligible = (

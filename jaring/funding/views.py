@@ -27,6 +27,7 @@ from jaring.funding.selectors import (
     program_decisions,
     program_get,
     program_list,
+    program_nobody_funded,
     program_summary,
     program_waitlist,
     program_workers,
@@ -113,6 +114,7 @@ def program_detail_view(request: HttpRequest, viewer: Viewer, program_id: int) -
         return render(request, "funding/_worker_rows.html", context)
     context.update(
         decisions=program_decisions(viewer=viewer, program_id=program_id),
+        nobody_funded=program_nobody_funded(viewer=viewer, program_id=program_id),
         waitlist=program_waitlist(viewer=viewer, program_id=program_id),
         may_manage=may_manage_funding(viewer.role), conditions=_conditions(program),
     )  # fmt: skip
@@ -155,6 +157,8 @@ def program_allocate_view(request: HttpRequest, viewer: Viewer, program_id: int)
             f"({o.assigned_months:,} pekerja-bulan, Rp {o.committed_by_run:,}), {o.waitlisted:,} daftar tunggu, "
             f"{o.excluded:,} tidak memenuhi syarat; sisa anggaran Rp {o.budget_left:,}.").replace(",", ".")  # fmt: skip
     (messages.info if dry else messages.success)(request, text)
+    if o.nobody_funded is not None:
+        messages.warning(request, f"{o.nobody_funded.message} [{o.nobody_funded.code}]")
     return redirect("funding:program_detail", program_id=program_id)
 
 

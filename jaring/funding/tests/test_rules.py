@@ -174,3 +174,40 @@ def test_invitation_names_sponsor_month_and_amount() -> None:
     )
     assert "Siti Aminah" in text and "Pemkab Tangerang" in text
     assert "Desember 2026" in text and "Januari 2027" in text and "Rp 16.800" in text
+
+
+@pytest.mark.parametrize(
+    ("kw", "code"),
+    [
+        # Issue #12 (no silent zero): a run that funds nobody says why.
+        ({"region_workers": 5, "assigned": 2}, None),
+        ({"region_workers": 0}, "NO_WORKERS_IN_REGION"),
+        ({"region_workers": 20, "excluded": {"not_member": 20}}, "ALL_EXCLUDED"),
+        ({"region_workers": 20, "excluded": {"already_assigned": 20}}, "ALREADY_FUNDED"),
+        ({"region_workers": 3, "waitlisted": {"budget_exhausted": 3}}, "BUDGET_EXHAUSTED"),
+        (
+            {"region_workers": 3, "excluded": {"funded_by_other_program": 3}, "budget_left": 0},
+            "BUDGET_EXHAUSTED",
+        ),
+        (
+            {"region_workers": 4, "excluded": {"membership_ended": 1, "occupation_not_eligible": 3}},
+            "ALL_EXCLUDED",
+        ),
+    ],
+)
+def test_a_run_that_funds_nobody_says_why(kw: dict[str, object], code: str | None) -> None:
+    args: dict[str, object] = {
+        "assigned": 0,
+        "excluded": {},
+        "waitlisted": {},
+        "budget_left": 1_000_000,
+        **kw,
+    }
+    why = rules.nobody_funded(**args)  # type: ignore[arg-type]  # the table's values are the keyword types
+    assert (why.code if why else None) == code
+    if why and kw.get("excluded") and why.code != "ALREADY_FUNDED":
+        excluded = kw["excluded"]
+        assert isinstance(excluded, dict)
+        for reason, n in excluded.items():  # each cause named with its count, in words
+            assert f"{n:,} {rules.REASON_LABELS[Reason(reason)].lower()}" in why.message
+            assert rules.REASON_LABELS_EN[Reason(reason)] in why.message_en

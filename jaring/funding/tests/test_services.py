@@ -392,3 +392,26 @@ def test_overlap_report_shows_a_branch_only_the_workers_of_its_regions() -> None
     assert {r.worker_id for r in overlap_report(viewer=SYSTEM).rows} == {here.pk, there.pk}
     branch = Viewer(user_id=None, username="kc", role=Role.BRANCH, region_codes=("36.03",))
     assert [r.worker_id for r in overlap_report(viewer=branch).rows] == [here.pk]
+
+
+def test_workers_without_a_card_get_an_outcome_and_a_run_funding_nobody_says_why() -> None:
+    """Issue #12: every worker of the program's regions has an outcome; nobody silently falls out."""
+    from jaring.registry.models import Membership  # noqa: PLC0415 (test-local)
+
+    no_card, ended, ok = member(), member(), member()
+    Membership.objects.filter(worker=no_card).delete()
+    Membership.objects.filter(worker=ended).update(status="ended")
+    village = _sponsor("apbdes", region=VILLAGE, name="Desa Cangkudu")
+    program = _program(village, budget=1_000_000, region_codes=[VILLAGE], name="1 Desa 100 Pekerja Rentan")
+    result = _run(program)
+    o = result.programs[0]
+    assert (o.region_workers, o.assigned) == (3, 1)
+    assert o.excluded_reasons == {Reason.NO_MEMBERSHIP.value: 1, Reason.MEMBERSHIP_ENDED.value: 1}
+    funded = [w.worker_id for w in program_workers(viewer=SYSTEM, program_id=program.pk)]
+    assert o.nobody_funded is None and funded == [ok.pk]
+    again = _run(program).totals()
+    assert again["assigned"] == 0 and again["nobody_funded"]["code"] == "ALL_EXCLUDED"
+    assert "belum memiliki kartu kepesertaan" in again["nobody_funded"]["message"]
+    empty = _program(_sponsor("apbdes", region=OTHER_REGENCY_VILLAGE, name="Desa Lain"),
+                     region_codes=[OTHER_REGENCY_VILLAGE], name="Kosong")  # fmt: skip
+    assert _run(empty).totals()["nobody_funded"]["code"] == "NO_WORKERS_IN_REGION"
