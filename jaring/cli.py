@@ -52,12 +52,27 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     started = time.perf_counter()
+    from jaring.registry.services import memberships_issue_missing
+
     call_command("migrate", interactive=False, verbosity=0 if args.json else 1)
+    # Databases from before decision 0010 hold workers who never got a card: they get one (idempotent).
+    cards = memberships_issue_missing(actor=None)
     _emit(
         args,
-        {"migrated": True, "seconds": round(time.perf_counter() - started, 2)},
-        lambda d: "Migrasi selesai.",
+        {"migrated": True, "cards_issued": cards, "seconds": round(time.perf_counter() - started, 2)},
+        lambda d: (
+            "Migrasi selesai."
+            + (f" {d['cards_issued']:,} kartu KPJ diterbitkan." if d["cards_issued"] else "")
+        ),
     )
+    return EXIT_OK
+
+
+def cmd_memberships_issue(args: argparse.Namespace) -> int:
+    from jaring.registry.services import memberships_issue_missing
+
+    cards = memberships_issue_missing(actor=None)
+    _emit(args, {"cards_issued": cards}, lambda d: f"{d['cards_issued']:,} kartu KPJ diterbitkan.")
     return EXIT_OK
 
 
@@ -77,12 +92,14 @@ def cmd_regions_load(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
     from jaring.registry.demo import demo_load
 
     result = demo_load(
         workers=args.workers,
         seed=args.seed,
-        out_dir=Path(args.out_dir),
+        out_dir=Path(args.out_dir) if args.out_dir else Path(settings.VAR_DIR) / "demo",
         progress=None if args.json else _progress,
     )
     if not args.json:
@@ -805,7 +822,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--workers", type=int, default=5000)
     demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument("--out-dir", default=str(Path("var") / "demo"))
+    demo.add_argument(
+        "--out-dir", default="", help="where the lists are written (default: JARING_VAR_DIR/demo)"
+    )
     imp = add("import", cmd_import, "stage a worker list (.xlsx, .xls, .csv); with --commit also register it")
     imp.add_argument("file")
     imp.add_argument(
@@ -814,6 +833,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--village", default="", help="village code for rows without one")
     imp.add_argument("--commit", action="store_true")
     imp.add_argument("--user", default="", help="act as this user (default: system administrator)")
+    memberships = sub.add_parser("memberships", help="membership cards (KPJ)").add_subparsers(
+        dest="sub", required=True
+    )
+    add(
+        "issue",
+        cmd_memberships_issue,
+        "issue a card to every worker that never had one (idempotent)",
+        memberships,
+    )
     worker = sub.add_parser("worker", help="workers").add_subparsers(dest="sub", required=True)
     show = add(
         "show", cmd_worker_show, "show one worker (by NIK or id) with the history of every change", worker
