@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from jaring.core.errors import ErrorCode
+
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
@@ -257,7 +259,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     try:
         if args.sponsor and not Sponsor.objects.filter(ref=args.sponsor).exists():
             raise NotFound(
-                f"Sponsor '{args.sponsor}' tidak dikenal.", code="SPONSOR_NOT_FOUND", field="sponsor"
+                f"Sponsor '{args.sponsor}' tidak dikenal.", code=ErrorCode.SPONSOR_NOT_FOUND, field="sponsor"
             )
         user, password = user_create(
             username=args.username, role=Role(args.role), region_code=args.region, branch_code=args.branch,
@@ -291,7 +293,7 @@ def cmd_contribution_quote(args: argparse.Namespace) -> int:
         if income is None:
             raise ValidationFailed(
                 f"Penghasilan '{args.income}' bukan angka rupiah (contoh 1000000).",
-                code="INCOME_INVALID",
+                code=ErrorCode.INCOME_INVALID,
                 field="income",
             )
         quote = contribution_quote(
@@ -334,7 +336,7 @@ def cmd_bill(args: argparse.Namespace) -> int:
         _emit(args, {"error": exc.as_dict()}, lambda d: text)
         return EXIT_REJECTED
     run = result.run
-    data = {"run_id": run.pk, "period": args.period, "bills": result.bills, "lines": result.lines,
+    data = {"run_id": run.pk, "period": args.period, "scope": run.scope or "national", "bills": result.bills, "lines": result.lines,
             "amount_total": result.amount_total, "lapsed_lines": run.lapsed_lines,
             "memberships_ended": run.memberships_ended, "settled_from_credit": result.settled_lines,
             "seconds": result.seconds}  # fmt: skip
@@ -406,7 +408,7 @@ def cmd_coverage_show(args: argparse.Namespace) -> int:
     )
     try:
         if worker_id is None:
-            raise NotFound("Pekerja dengan NIK itu tidak ditemukan.", code="WORKER_NOT_FOUND")
+            raise NotFound("Pekerja dengan NIK itu tidak ditemukan.", code=ErrorCode.WORKER_NOT_FOUND)
         as_of = Period.parse(args.as_of) if args.as_of else Period.of(timezone.localdate())
         found = coverage_get(viewer=SYSTEM, worker_id=worker_id, as_of=as_of, months=args.months)
     except JaringError as exc:
@@ -477,7 +479,7 @@ def cmd_program_create(args: argparse.Namespace) -> int:
             sponsor = Sponsor.objects.filter(pk=int(args.sponsor)).first()
         if sponsor is None:
             raise NotFound(
-                f"Sponsor '{args.sponsor}' tidak ditemukan (kode atau id).", code="SPONSOR_NOT_FOUND"
+                f"Sponsor '{args.sponsor}' tidak ditemukan (kode atau id).", code=ErrorCode.SPONSOR_NOT_FOUND
             )
         program = program_create(
             sponsor_id=sponsor.pk, name=args.name, budget=args.budget, first_period=Period.parse(args.first_period),
@@ -506,7 +508,7 @@ def cmd_allocate(args: argparse.Namespace) -> int:
     try:
         if not args.program and not args.all:
             raise ValidationFailed(
-                "Sebutkan --program ID atau --all.", code="PROGRAM_MISSING", field="program"
+                "Sebutkan --program ID atau --all.", code=ErrorCode.PROGRAM_MISSING, field="program"
             )
         result = allocation_run(program_ids=None if args.all else args.program, viewer=SYSTEM, actor=None,
                                 dry_run=args.dry_run)  # fmt: skip
@@ -539,7 +541,7 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
             args.batch is not None
             and not ImportBatch.objects.filter(pk=args.batch, status=BatchStatus.COMMITTED).exists()
         ):
-            raise NotFound(f"Batch impor {args.batch} tidak ada atau belum disimpan.", code="BATCH_NOT_FOUND",
+            raise NotFound(f"Batch impor {args.batch} tidak ada atau belum disimpan.", code=ErrorCode.BATCH_NOT_FOUND,
                            field="batch")  # fmt: skip
         run = dedupe_run(batch_id=args.batch, retrain=args.retrain, actor=None)
     except JaringError as exc:
@@ -741,7 +743,7 @@ def cmd_disability_table(args: argparse.Namespace) -> int:
                     rows = list(csv.DictReader(handle))
             except (OSError, UnicodeDecodeError, csv.Error) as exc:
                 raise FileRejected(
-                    f"Berkas {args.load} tidak terbaca: {exc}", code="FILE_UNREADABLE"
+                    f"Berkas {args.load} tidak terbaca: {exc}", code=ErrorCode.FILE_UNREADABLE
                 ) from None
             loaded = disability_table_load(rows=rows, actor=None)
             _emit(args, {"loaded": loaded}, lambda d: f"{d['loaded']} baris tabel cacat dimuat")
@@ -749,7 +751,7 @@ def cmd_disability_table(args: argparse.Namespace) -> int:
         try:
             on = dt.date.fromisoformat(args.on) if args.on else timezone.localdate()
         except ValueError:
-            raise ValidationFailed(f"Tanggal '{args.on}' tidak sah (YYYY-MM-DD).", code="DATE_INVALID",
+            raise ValidationFailed(f"Tanggal '{args.on}' tidak sah (YYYY-MM-DD).", code=ErrorCode.DATE_INVALID,
                                    field="on") from None  # fmt: skip
     except JaringError as exc:
         return _rejected(args, exc)

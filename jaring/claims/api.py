@@ -16,7 +16,7 @@ from jaring.claims.rules import ClaimType, Injury, Mode
 from jaring.claims.selectors import claim_assess, claim_get, claim_list, disability_table
 from jaring.claims.services import claim_advance, claim_file, claim_reject
 from jaring.core.api import api_viewer
-from jaring.core.errors import ValidationFailed
+from jaring.core.errors import ErrorCode, ValidationFailed
 
 router = Router(tags=["claims"])
 
@@ -56,7 +56,7 @@ def _parse(body: EventIn) -> tuple[ClaimType, Mode | None]:
         claim_type = ClaimType(body.claim_type)
         mode = Mode(body.mode) if body.mode else None
     except ValueError:
-        raise ValidationFailed("Jenis klaim atau moda tidak dikenal.", code="CLAIM_INPUT_INVALID",
+        raise ValidationFailed("Jenis klaim atau moda tidak dikenal.", code=ErrorCode.CLAIM_INPUT_INVALID,
                                field="claim_type") from None  # fmt: skip
     return claim_type, mode
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from jaring.core.errors import ErrorCode
+
 
 class ClaimType(StrEnum):
     JKM = "jkm"  # death not caused by work
@@ -151,11 +153,11 @@ def injury_parse(text: str) -> Injury:
     """`CODE` or `CODE:FUNCTION` (the percentage of the part's function lost, from the doctor's report)."""
     code, _, function = text.strip().partition(":")
     if not code:
-        raise RuleInputError("Bagian tubuh kosong.", code="PART_MISSING", field="part")
+        raise RuleInputError("Bagian tubuh kosong.", code=ErrorCode.PART_MISSING, field="part")
     try:
         lost = Decimal(function) if function else Decimal(100)
     except ArithmeticError:
-        raise RuleInputError(f"Persentase fungsi '{function}' bukan angka.", code="PART_FUNCTION_INVALID",
+        raise RuleInputError(f"Persentase fungsi '{function}' bukan angka.", code=ErrorCode.PART_FUNCTION_INVALID,
                              field="part") from None  # fmt: skip
     return Injury(code=code.strip().lower(), function_lost=lost)
 
@@ -168,7 +170,9 @@ def partial_disability_lines(
     its function lost, when not lost entirely) x 80 x income. A left-handed worker's left and right are valued
     swapped (note to the table). The parts together may not exceed 100 % (that is a total disability claim)."""
     if not injuries:
-        raise RuleInputError("Pilih bagian tubuh dari tabel cacat.", code="PART_MISSING", field="part")
+        raise RuleInputError(
+            "Pilih bagian tubuh dari tabel cacat.", code=ErrorCode.PART_MISSING, field="part"
+        )
     seen: set[str] = set()
     lines: list[Line] = []
     summed = Decimal(0)
@@ -176,14 +180,14 @@ def partial_disability_lines(
         row = table.get(injury.code)
         if row is None:
             raise RuleInputError(f"Bagian tubuh '{injury.code}' tidak ada di tabel cacat; lihat "
-                                 "`jaring claim disability-table`.", code="PART_UNKNOWN", field="part")  # fmt: skip
+                                 "`jaring claim disability-table`.", code=ErrorCode.PART_UNKNOWN, field="part")  # fmt: skip
         if injury.code in seen:
-            raise RuleInputError(f"Bagian tubuh '{injury.code}' disebut dua kali.", code="PART_DUPLICATE",
+            raise RuleInputError(f"Bagian tubuh '{injury.code}' disebut dua kali.", code=ErrorCode.PART_DUPLICATE,
                                  field="part")  # fmt: skip
         seen.add(injury.code)
         if not Decimal(0) < injury.function_lost <= Decimal(100):
             raise RuleInputError("Persentase fungsi yang hilang harus lebih dari 0 dan paling banyak 100.",
-                                 code="PART_FUNCTION_INVALID", field="part")  # fmt: skip
+                                 code=ErrorCode.PART_FUNCTION_INVALID, field="part")  # fmt: skip
         valued = table.get(row.mirror, row) if left_handed and row.mirror else row
         percent = valued.percent * injury.function_lost / 100
         summed += percent
@@ -196,7 +200,7 @@ def partial_disability_lines(
                           f"{schedule.partial_disability_multiplier} x upah"))  # fmt: skip
     if summed > 100:
         raise RuleInputError("Jumlah persentase cacat lebih dari 100 %: ajukan klaim cacat total tetap.",
-                             code="PERCENT_TOO_HIGH", field="part")  # fmt: skip
+                             code=ErrorCode.PERCENT_TOO_HIGH, field="part")  # fmt: skip
     return lines
 
 

@@ -17,7 +17,7 @@ from jaring.claims import rules
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRate
 from jaring.claims.rules import ClaimType, Facts, Line, Mode
 from jaring.contributions.selectors import contribution_paid, paid_months
-from jaring.core.errors import NotFound, PermissionDenied, ValidationFailed
+from jaring.core.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import mask_nik, may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
@@ -64,7 +64,7 @@ def claim_assess(
     worker = worker.merged_into if worker is not None and worker.merged_into else worker  # a merged duplicate
     if worker is None:
         raise NotFound(
-            "Tidak ada pekerja dengan NIK ini di wilayah Anda.", code="WORKER_NOT_FOUND", field="nik"
+            "Tidak ada pekerja dengan NIK ini di wilayah Anda.", code=ErrorCode.WORKER_NOT_FOUND, field="nik"
         )
     today = today or timezone.localdate()
     facts = claim_facts(worker_id=worker.pk, event=event)
@@ -122,13 +122,13 @@ def _lines(
         assert percent is not None
         if not Decimal(0) < percent <= Decimal(100):
             raise ValidationFailed("Persentase cacat harus lebih dari 0 dan paling banyak 100.",
-                                   code="PERCENT_INVALID", field="percent")  # fmt: skip
+                                   code=ErrorCode.PERCENT_INVALID, field="percent")  # fmt: skip
         return rules.partial_disability_benefit(income=income, percent=percent)
     if claim == ClaimType.JKK_STMB:
         _need(days, "days", "jumlah hari tidak mampu bekerja (--days)")
         assert days is not None
         if days < 1:
-            raise ValidationFailed("Jumlah hari paling sedikit 1.", code="DAYS_INVALID", field="days")
+            raise ValidationFailed("Jumlah hari paling sedikit 1.", code=ErrorCode.DAYS_INVALID, field="days")
         return rules.stmb_benefit(income=income, days=days)
     if claim == ClaimType.JKK_TRANSPORT:
         _need(mode, "mode", "moda transportasi (--mode land|sea|air)")
@@ -139,19 +139,19 @@ def _lines(
         _need(amount, "amount", "jumlah tagihan fasilitas kesehatan (--amount)")
         assert amount is not None
         return rules.medical_benefit(amount=_positive(amount))
-    raise ValidationFailed("Beasiswa dinilai per anak per tahun bersama klaim asalnya.", code="CLAIM_TYPE_INVALID",
+    raise ValidationFailed("Beasiswa dinilai per anak per tahun bersama klaim asalnya.", code=ErrorCode.CLAIM_TYPE_INVALID,
                            field="type")  # fmt: skip
 
 
 def _positive(amount: int) -> int:
     if amount <= 0:
-        raise ValidationFailed("Jumlah harus lebih dari Rp 0.", code="AMOUNT_INVALID", field="amount")
+        raise ValidationFailed("Jumlah harus lebih dari Rp 0.", code=ErrorCode.AMOUNT_INVALID, field="amount")
     return amount
 
 
 def _require_claims_role(viewer: Viewer) -> None:
     if not may_report_claims(viewer.role):
-        raise PermissionDenied("Peran Anda tidak menangani klaim.", code="CLAIMS_NOT_ALLOWED")
+        raise PermissionDenied("Peran Anda tidak menangani klaim.", code=ErrorCode.CLAIMS_NOT_ALLOWED)
 
 
 def _scope(viewer: Viewer) -> Q:
@@ -196,7 +196,7 @@ def claim_get(*, viewer: Viewer, claim_id: int) -> Claim:
     _require_claims_role(viewer)
     claim = Claim.objects.filter(_scope(viewer), pk=claim_id).select_related("worker").first()
     if claim is None:
-        raise NotFound("Klaim tidak ditemukan.", code="CLAIM_NOT_FOUND")
+        raise NotFound("Klaim tidak ditemukan.", code=ErrorCode.CLAIM_NOT_FOUND)
     return claim
 
 
@@ -204,13 +204,13 @@ def claim_document_get(*, viewer: Viewer, document_id: int) -> tuple[ClaimDocume
     """A claim's document for those who handle claims in its region only (personal data, UU 27/2022)."""
     if not may_decide_claims(viewer.role):
         raise PermissionDenied(
-            "Dokumen klaim hanya untuk petugas yang menangani klaim.", code="CLAIMS_NOT_ALLOWED"
+            "Dokumen klaim hanya untuk petugas yang menangani klaim.", code=ErrorCode.CLAIMS_NOT_ALLOWED
         )
     document = ClaimDocument.objects.filter(
         pk=document_id, claim__in=Claim.objects.filter(_scope(viewer))
     ).first()
     if document is None:
-        raise NotFound("Dokumen tidak ditemukan.", code="DOCUMENT_NOT_FOUND")
+        raise NotFound("Dokumen tidak ditemukan.", code=ErrorCode.DOCUMENT_NOT_FOUND)
     return document, Path(settings.JARING["CLAIMS_DIR"]) / document.stored_as
 
 
@@ -229,6 +229,6 @@ def claim_status_lookup(*, number: str, nik: str) -> ClaimStatusView:
     """What a worker or an heir may see with the claim number and the worker's NIK: the status, nothing more."""
     claim = Claim.objects.filter(number=number.strip().upper(), worker__nik=nik.strip()).first()
     if claim is None:
-        raise NotFound("Nomor klaim dan NIK tidak cocok.", code="CLAIM_NOT_FOUND")
+        raise NotFound("Nomor klaim dan NIK tidak cocok.", code=ErrorCode.CLAIM_NOT_FOUND)
     return ClaimStatusView(claim.number, claim.claim_type, claim.status, ClaimStatus(claim.status).label,
                            timezone.localtime(claim.reported_at).date(), claim.reject_reason, claim.paid_at)  # fmt: skip

@@ -20,7 +20,7 @@ from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRa
 from jaring.claims.rules import Child, ClaimType, Injury, Level, Mode
 from jaring.claims.selectors import claim_assess, claim_facts
 from jaring.core.audit import AuditAction, Entity
-from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.errors import Conflict, ErrorCode, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record, counter_take
@@ -33,7 +33,7 @@ def _claim_for(viewer: Viewer, claim_id: int, *, lock: bool = False) -> Claim:
         query = query.filter(viewer.region_q(prefix="worker__"))
     claim = (query.select_for_update() if lock else query).first()
     if claim is None:
-        raise NotFound("Klaim tidak ditemukan.", code="CLAIM_NOT_FOUND")
+        raise NotFound("Klaim tidak ditemukan.", code=ErrorCode.CLAIM_NOT_FOUND)
     return claim
 
 
@@ -45,7 +45,7 @@ def claim_file(
     """Record a claim with the breakdown the rules give today. A claim the rules refuse (a month paid after the
     event, a second death, a lapsed JKK right) is recorded as rejected with that reason: nothing is lost."""
     if not may_report_claims(viewer.role):
-        raise PermissionDenied("Peran Anda tidak mencatat klaim.", code="CLAIMS_NOT_ALLOWED")
+        raise PermissionDenied("Peran Anda tidak mencatat klaim.", code=ErrorCode.CLAIMS_NOT_ALLOWED)
     reported_at = reported_at or timezone.now()
     assessment = claim_assess(nik=nik, claim=claim_type, event=event, viewer=viewer, reported=reported_at,
                               days=days, percent=percent, mode=mode, amount=amount, injuries=injuries,
@@ -75,24 +75,28 @@ def claim_document_add(
     """A PDF, JPEG or PNG up to the size limit, recognised by its bytes; stored under JARING CLAIMS_DIR by its
     hash, never under the web root or by the name it came with."""
     if not may_report_claims(viewer.role):
-        raise PermissionDenied("Peran Anda tidak mengunggah dokumen klaim.", code="CLAIMS_NOT_ALLOWED")
+        raise PermissionDenied(
+            "Peran Anda tidak mengunggah dokumen klaim.", code=ErrorCode.CLAIMS_NOT_ALLOWED
+        )
     if doc_type not in DocumentType.values:
-        raise ValidationFailed(f"Jenis dokumen '{doc_type}' tidak dikenal.", code="DOCUMENT_TYPE_UNKNOWN",
+        raise ValidationFailed(f"Jenis dokumen '{doc_type}' tidak dikenal.", code=ErrorCode.DOCUMENT_TYPE_UNKNOWN,
                                field="doc_type")  # fmt: skip
     limit = settings.JARING["CLAIM_DOCUMENT_MAX_BYTES"]
     data = stream.read(limit + 1)
     if len(data) > limit:
         raise FileRejected(
-            f"Dokumen lebih dari {limit // (1024 * 1024)} MB.", code="FILE_TOO_LARGE", field="file"
+            f"Dokumen lebih dari {limit // (1024 * 1024)} MB.", code=ErrorCode.FILE_TOO_LARGE, field="file"
         )
     kind = rules.document_kind(data[:16])
     if kind is None:
-        raise FileRejected("Dokumen harus PDF, JPG atau PNG.", code="FILE_TYPE_NOT_ALLOWED", field="file")
+        raise FileRejected(
+            "Dokumen harus PDF, JPG atau PNG.", code=ErrorCode.FILE_TYPE_NOT_ALLOWED, field="file"
+        )
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         claim = _claim_for(viewer, claim_id, lock=True)
         if claim.status in (ClaimStatus.PAID, ClaimStatus.REJECTED):
-            raise Conflict("Klaim ini sudah selesai.", code="CLAIM_CLOSED")
+            raise Conflict("Klaim ini sudah selesai.", code=ErrorCode.CLAIM_CLOSED)
         stored = Path(claim.number) / f"{digest}{rules.DOCUMENT_TYPES[kind]}"
         target = Path(settings.JARING["CLAIMS_DIR"]) / stored
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -113,25 +117,27 @@ def claim_advance(
     """One step forward: documents complete (every required document present), verified, approved (by someone
     other than the verifier), paid (to a named account, with the transfer's reference)."""
     if not may_decide_claims(viewer.role):
-        raise PermissionDenied("Hanya petugas kantor cabang yang memproses klaim.", code="CLAIMS_NOT_ALLOWED")
+        raise PermissionDenied(
+            "Hanya petugas kantor cabang yang memproses klaim.", code=ErrorCode.CLAIMS_NOT_ALLOWED
+        )
     with transaction.atomic():
         claim = _claim_for(viewer, claim_id, lock=True)
         target = rules.NEXT_STEP.get(claim.status)
         if target is None:
-            raise Conflict("Klaim ini sudah selesai.", code="CLAIM_CLOSED")
+            raise Conflict("Klaim ini sudah selesai.", code=ErrorCode.CLAIM_CLOSED)
         user = actor_user(actor)
         if target == ClaimStatus.DOCUMENTS_COMPLETE:
             present = set(claim.documents.values_list("doc_type", flat=True))
             missing = rules.missing_documents(claim=ClaimType(claim.claim_type), present=present)
             if missing:
                 labels = ", ".join(DocumentType(m).label for m in missing)
-                raise ValidationFailed(f"Dokumen belum lengkap: {labels}.", code="DOCUMENTS_MISSING")
+                raise ValidationFailed(f"Dokumen belum lengkap: {labels}.", code=ErrorCode.DOCUMENTS_MISSING)
         elif target == ClaimStatus.VERIFIED:
             claim.verified_by = user
         elif target == ClaimStatus.APPROVED:
             if user is not None and claim.verified_by_id == user.pk:
                 raise PermissionDenied(
-                    "Yang menyetujui tidak boleh orang yang memverifikasi.", code="FOUR_EYES"
+                    "Yang menyetujui tidak boleh orang yang memverifikasi.", code=ErrorCode.FOUR_EYES
                 )
             claim.approved_by = user
         elif target == ClaimStatus.PAID:
@@ -140,7 +146,7 @@ def claim_advance(
             for name, value in fields.items():
                 if not value.strip():
                     raise ValidationFailed("Isi nama penerima, bank, nomor rekening dan referensi transfer.",
-                                           code="PAYMENT_DETAILS_MISSING", field=name)  # fmt: skip
+                                           code=ErrorCode.PAYMENT_DETAILS_MISSING, field=name)  # fmt: skip
                 setattr(claim, name, value.strip()[:150])
             claim.paid_at = timezone.now()
         claim.status = target
@@ -156,16 +162,18 @@ REJECT_CODES = {"documents_invalid": "Dokumen tidak sah", "not_work_related": "B
 
 def claim_reject(*, claim_id: int, code: str, reason: str, viewer: Viewer, actor: Actor) -> Claim:
     if not may_decide_claims(viewer.role):
-        raise PermissionDenied("Hanya petugas kantor cabang yang memproses klaim.", code="CLAIMS_NOT_ALLOWED")
+        raise PermissionDenied(
+            "Hanya petugas kantor cabang yang memproses klaim.", code=ErrorCode.CLAIMS_NOT_ALLOWED
+        )
     if code not in REJECT_CODES:
         raise ValidationFailed(f"Kode penolakan '{code}' tidak dikenal: {', '.join(REJECT_CODES)}.",
-                               code="REJECT_CODE_UNKNOWN", field="code")  # fmt: skip
+                               code=ErrorCode.REJECT_CODE_UNKNOWN, field="code")  # fmt: skip
     if not reason.strip():
-        raise ValidationFailed("Tulis alasan penolakan.", code="REASON_MISSING", field="reason")
+        raise ValidationFailed("Tulis alasan penolakan.", code=ErrorCode.REASON_MISSING, field="reason")
     with transaction.atomic():
         claim = _claim_for(viewer, claim_id, lock=True)
         if claim.status in (ClaimStatus.PAID, ClaimStatus.REJECTED):
-            raise Conflict("Klaim ini sudah selesai.", code="CLAIM_CLOSED")
+            raise Conflict("Klaim ini sudah selesai.", code=ErrorCode.CLAIM_CLOSED)
         claim.status, claim.reject_code, claim.reject_reason = (
             ClaimStatus.REJECTED,
             code,
@@ -185,21 +193,23 @@ def scholarship_file(
     children (0 and 1 in the order the family gives), until 23, married or working, years per level; a JKM
     scholarship needs 36 paid months. One claim per child and school year; refused ones are recorded rejected."""
     if not may_report_claims(viewer.role):
-        raise PermissionDenied("Peran Anda tidak mencatat klaim.", code="CLAIMS_NOT_ALLOWED")
+        raise PermissionDenied("Peran Anda tidak mencatat klaim.", code=ErrorCode.CLAIMS_NOT_ALLOWED)
     if not child_name.strip():
-        raise ValidationFailed("Nama anak wajib diisi.", code="CHILD_NAME_MISSING", field="child_name")
+        raise ValidationFailed(
+            "Nama anak wajib diisi.", code=ErrorCode.CHILD_NAME_MISSING, field="child_name"
+        )
     today = timezone.localdate()
     year = school_year or today.year
     with transaction.atomic():
         parent = _claim_for(viewer, parent_claim_id, lock=True)
         if parent.status == ClaimStatus.REJECTED:
-            raise Conflict("Klaim asalnya ditolak: tidak ada beasiswa.", code="PARENT_CLAIM_REJECTED")
+            raise Conflict("Klaim asalnya ditolak: tidak ada beasiswa.", code=ErrorCode.PARENT_CLAIM_REJECTED)
         earlier = Claim.objects.filter(parent=parent, child_index=child_index).exclude(
             status=ClaimStatus.REJECTED
         )
         if earlier.filter(school_year=year).exists():
             raise Conflict(
-                f"Beasiswa anak ini untuk tahun {year} sudah diklaim.", code="SCHOLARSHIP_THIS_YEAR"
+                f"Beasiswa anak ini untuk tahun {year} sudah diklaim.", code=ErrorCode.SCHOLARSHIP_THIS_YEAR
             )
         facts = claim_facts(worker_id=parent.worker_id, event=parent.event_date)
         refusals = rules.scholarship_eligibility(
@@ -235,11 +245,11 @@ def disability_table_load(*, rows: Sequence[dict[str, str]], actor: Actor) -> in
     `claims/data/disability_table.csv`, all with one `valid_from`. Every row is checked first; one bad row
     loads nothing and the error names its line (the header is line 1). Older versions stay for older events."""
     if not rows:
-        raise FileRejected("Berkas tabel cacat kosong.", code="FILE_EMPTY")
+        raise FileRejected("Berkas tabel cacat kosong.", code=ErrorCode.FILE_EMPTY)
     missing = [c for c in TABLE_COLUMNS if c not in rows[0]]
     if missing:
         raise FileRejected(f"Kolom tidak ada: {', '.join(missing)}. Kolom yang diperlukan: {', '.join(TABLE_COLUMNS)}.",
-                           code="COLUMNS_MISSING")  # fmt: skip
+                           code=ErrorCode.COLUMNS_MISSING)  # fmt: skip
     made: list[DisabilityRate] = []
     for line, row in enumerate(rows, start=2):
         where = f"Baris {line}: "
@@ -248,7 +258,7 @@ def disability_table_load(*, rows: Sequence[dict[str, str]], actor: Actor) -> in
             valid_from = dt.date.fromisoformat(row["valid_from"].strip())
         except (ArithmeticError, ValueError):
             raise ValidationFailed(where + "persentase harus angka dan valid_from tanggal YYYY-MM-DD.",
-                                   code="ROW_INVALID", field=f"line {line}") from None  # fmt: skip
+                                   code=ErrorCode.ROW_INVALID, field=f"line {line}") from None  # fmt: skip
         code = row["code"].strip().lower()
         if (
             not code
@@ -257,21 +267,21 @@ def disability_table_load(*, rows: Sequence[dict[str, str]], actor: Actor) -> in
             or not Decimal(0) < percent <= 100
         ):
             raise ValidationFailed(where + "code, part dan source wajib diisi; persentase lebih dari 0, paling banyak 100.",
-                                   code="ROW_INVALID", field=f"line {line}")  # fmt: skip
+                                   code=ErrorCode.ROW_INVALID, field=f"line {line}")  # fmt: skip
         made.append(DisabilityRate(code=code, part=row["part"].strip(), percent=percent, source=row["source"].strip(),
                                    mirror=row["mirror"].strip().lower(), valid_from=valid_from))  # fmt: skip
     codes = [r.code for r in made]
     if len(set(codes)) != len(codes) or len({r.valid_from for r in made}) != 1:
         raise ValidationFailed(
-            "Setiap kode sekali saja, dan semua baris dengan satu valid_from.", code="TABLE_INVALID"
+            "Setiap kode sekali saja, dan semua baris dengan satu valid_from.", code=ErrorCode.TABLE_INVALID
         )
     unknown = sorted({r.mirror for r in made if r.mirror and r.mirror not in set(codes)})
     if unknown:
         raise ValidationFailed(
-            f"Kolom mirror menyebut kode yang tidak ada: {', '.join(unknown)}.", code="TABLE_INVALID"
+            f"Kolom mirror menyebut kode yang tidak ada: {', '.join(unknown)}.", code=ErrorCode.TABLE_INVALID
         )
     if DisabilityRate.objects.filter(valid_from=made[0].valid_from).exists():
-        raise Conflict(f"Tabel cacat berlaku {made[0].valid_from} sudah dimuat.", code="TABLE_EXISTS")
+        raise Conflict(f"Tabel cacat berlaku {made[0].valid_from} sudah dimuat.", code=ErrorCode.TABLE_EXISTS)
     with transaction.atomic():
         DisabilityRate.objects.bulk_create(made)
         audit_record(actor=actor, action=AuditAction.DISABILITY_TABLE_LOAD, entity_type=Entity.DISABILITY_RATE,

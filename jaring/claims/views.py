@@ -41,7 +41,7 @@ from jaring.claims.services import (
     claim_reject,
     scholarship_file,
 )
-from jaring.core.errors import JaringError, NotFound, ValidationFailed
+from jaring.core.errors import ErrorCode, JaringError, NotFound, ValidationFailed
 from jaring.core.rules import may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
@@ -89,7 +89,9 @@ def _decimal(text: str) -> Decimal | None:
     try:
         return Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
-        raise ValidationFailed("Persentase harus angka.", code="PERCENT_INVALID", field="percent") from None
+        raise ValidationFailed(
+            "Persentase harus angka.", code=ErrorCode.PERCENT_INVALID, field="percent"
+        ) from None
 
 
 @viewer_required
@@ -104,7 +106,7 @@ def claim_file_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             event = dt.date.fromisoformat(form.get("event_date", ""))
         except ValueError:
             raise ValidationFailed("Pilih jenis klaim dan isi tanggal kejadian (YYYY-MM-DD).",
-                                   code="CLAIM_INPUT_INVALID", field="event_date") from None  # fmt: skip
+                                   code=ErrorCode.CLAIM_INPUT_INVALID, field="event_date") from None  # fmt: skip
         mode = Mode(form["mode"]) if form.get("mode") in Mode._value2member_map_ else None
         claim = claim_file(
             nik=form.get("nik", ""), claim_type=claim_type, event=event, days=whole_number(form.get("days", "")),
@@ -149,7 +151,7 @@ def claim_document_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> 
     upload = request.FILES.get("file")
     try:
         if upload is None:
-            raise ValidationFailed("Pilih berkas dokumen.", code="FILE_MISSING", field="file")
+            raise ValidationFailed("Pilih berkas dokumen.", code=ErrorCode.FILE_MISSING, field="file")
         claim_document_add(claim_id=claim_id, doc_type=request.POST.get("doc_type", ""), stream=upload,
                            file_name=upload.name or "dokumen", viewer=viewer, actor=request.user)  # fmt: skip
         messages.success(request, "Dokumen diunggah.")
@@ -234,7 +236,7 @@ def scholarship_file_view(request: HttpRequest, viewer: Viewer, claim_id: int) -
             order = int(form.get("child_order", ""))
         except ValueError:
             raise ValidationFailed("Isi tanggal lahir anak, urutan anak dan jenjang sekolah.",
-                                   code="SCHOLARSHIP_INPUT_INVALID", field="child_birth_date") from None  # fmt: skip
+                                   code=ErrorCode.SCHOLARSHIP_INPUT_INVALID, field="child_birth_date") from None  # fmt: skip
         claim = scholarship_file(parent_claim_id=claim_id, child_name=form.get("child_name", ""),
                                  child_birth_date=birth, child_index=max(order, 1) - 1, level=level,
                                  married_or_working=form.get("married_or_working") == "on",

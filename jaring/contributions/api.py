@@ -20,7 +20,7 @@ from jaring.contributions.selectors import bill_get, bill_lines, bill_list, cove
 from jaring.contributions.services import payment_record
 from jaring.contributions.tasks import enqueue_billing
 from jaring.core.api import api_viewer
-from jaring.core.errors import ValidationFailed
+from jaring.core.errors import ErrorCode, ValidationFailed
 from jaring.core.selectors import SYSTEM
 from jaring.core.types import Period
 
@@ -101,7 +101,7 @@ def notify(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     try:
         body = NotifyIn.model_validate(json.loads(request.body))
     except ValueError as exc:
-        raise ValidationFailed(f"Isi notifikasi tidak sah: {exc}", code="REQUEST_INVALID") from None
+        raise ValidationFailed(f"Isi notifikasi tidak sah: {exc}", code=ErrorCode.REQUEST_INVALID) from None
     paid_at = body.paid_at if timezone.is_aware(body.paid_at) else timezone.make_aware(body.paid_at)
     payment, created = payment_record(
         va_number=body.va_number, amount=body.amount, paid_at=paid_at, reference=body.reference, bank=bank,
@@ -113,7 +113,7 @@ def notify(request: HttpRequest) -> tuple[int, dict[str, Any]]:
 @router.get("/workers/{worker_id}/coverage", summary="A worker's coverage months and membership standing")
 def coverage(request: HttpRequest, worker_id: int, months: int = 12) -> dict[str, Any]:
     if not 1 <= months <= 60:
-        raise ValidationFailed("months harus 1-60.", code="MONTHS_INVALID", field="months")
+        raise ValidationFailed("months harus 1-60.", code=ErrorCode.MONTHS_INVALID, field="months")
     found = coverage_get(viewer=api_viewer(request), worker_id=worker_id, as_of=Period.of(timezone.localdate()),
                          months=months)  # fmt: skip
     return dataclasses.asdict(found)

@@ -10,16 +10,14 @@ from django.utils import timezone
 from jaring.core.selectors import SYSTEM
 from jaring.registry.factories import VILLAGE, worker_cells
 from jaring.registry.models import Worker
-from jaring.registry.services import memberships_register, worker_register
+from jaring.registry.services import worker_register
 
 
 def member(
     *, village: str = VILLAGE, occupation: str = "Petani", income: int = 1_000_000, **cells: Any
 ) -> Worker:
     data = worker_cells(village_code=village, occupation=occupation, income=str(income), **cells)
-    worker = worker_register(data=data, viewer=SYSTEM, actor=None)
-    memberships_register(worker_ids=[worker.pk], actor=None)
-    return worker
+    return worker_register(data=data, viewer=SYSTEM, actor=None)  # registration issues the card
 
 
 def at(day: str, hour: int = 10) -> dt.datetime:

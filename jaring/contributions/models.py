@@ -162,6 +162,7 @@ class BillingRun(models.Model):
     amount_total = models.BigIntegerField(default=0)
     lapsed_lines = models.IntegerField(default=0)
     memberships_ended = models.IntegerField(default=0)
+    scope = models.CharField(max_length=255, blank=True, default="")  # region codes billed; "" = national
     seconds = models.FloatField(default=0)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

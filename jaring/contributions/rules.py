@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from jaring.core.errors import ValidationFailed
+from jaring.core.errors import ErrorCode, ValidationFailed
 from jaring.core.types import Period, rupiah
 from jaring.registry.rules import luhn_digit
 
@@ -103,7 +103,7 @@ def payer_type_parse(text: str) -> PayerType:
     except ValueError:
         raise ValidationFailed(
             f"Jenis pembayar '{text}' tidak dikenal: pilih salah satu dari {', '.join(p.value for p in PayerType)}.",
-            code="PAYER_TYPE_UNKNOWN",
+            code=ErrorCode.PAYER_TYPE_UNKNOWN,
             field="payer_type",
         ) from None
 
@@ -125,7 +125,9 @@ def contribution_due(
     this payer type is outside the PP 50/2025 cut (APBN and APBD are; APBDes is a setting, default not)."""
     if sector not in (SectorScope.TRANSPORT, SectorScope.OTHER):
         raise ValidationFailed(
-            f"Sektor '{sector}' tidak dikenal: transport atau other.", code="SECTOR_UNKNOWN", field="sector"
+            f"Sektor '{sector}' tidak dikenal: transport atau other.",
+            code=ErrorCode.SECTOR_UNKNOWN,
+            field="sector",
         )
     tier = next(
         (t for t in tiers if in_force(t.valid_from, t.valid_to, period) and t.lower <= income <= t.upper),
@@ -142,7 +144,7 @@ def contribution_due(
             f"Penghasilan Rp {income:,} tidak ada dalam tingkat penghasilan bulan {period} ({ranges or 'belum diatur'}).".replace(
                 ",", "."
             ),
-            code="INCOME_OUTSIDE_TIERS",
+            code=ErrorCode.INCOME_OUTSIDE_TIERS,
             field="income",
         )
     used = [f"tier:{tier.id}"]
@@ -154,7 +156,7 @@ def contribution_due(
         if row is None:
             raise ValidationFailed(
                 f"Tarif {program.value.upper()} untuk bulan {period} belum diatur.",
-                code="RATE_MISSING",
+                code=ErrorCode.RATE_MISSING,
                 field="period",
             )
         exact = Decimal(income) * row.value / 100 if row.basis == Basis.PERCENT_OF_INCOME else row.value
@@ -219,7 +221,7 @@ def cycle_months(*, period: Period, anchor: Period, frequency: int) -> list[Peri
     if frequency not in FREQUENCIES:
         raise ValidationFailed(
             f"Frekuensi bayar {frequency} bulan tidak dikenal: 1, 3, 6 atau 12.",
-            code="FREQUENCY_INVALID",
+            code=ErrorCode.FREQUENCY_INVALID,
             field="frequency",
         )
     offset = (period.index - anchor.index) % frequency if period >= anchor else 0

@@ -37,7 +37,7 @@ from jaring.contributions.rules import (
     last_payable_month,
     membership_standing,
 )
-from jaring.core.errors import NotFound
+from jaring.core.errors import ErrorCode, NotFound
 from jaring.core.rules import Role, mask_nik, may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
@@ -222,7 +222,7 @@ class LineRow:
 def bill_get(*, viewer: Viewer, bill_id: int) -> BillRow:
     found = Bill.objects.filter(payer_q(viewer, "payer__"), pk=bill_id).first()
     if found is None:
-        raise NotFound("Tagihan tidak ditemukan.", code="BILL_NOT_FOUND")
+        raise NotFound("Tagihan tidak ditemukan.", code=ErrorCode.BILL_NOT_FOUND)
     return _bill_row(found)
 
 
@@ -356,7 +356,7 @@ def coverage_get(*, viewer: Viewer, worker_id: int, as_of: Period, months: int =
     """A worker's months: paid (when, by whom), unpaid (until when it may be paid), lapsed, not billed; and
     the standing the rules derive from the whole history (rules.membership_standing)."""
     if not Worker.objects.filter(viewer.region_q(), pk=worker_id).exists():
-        raise NotFound("Pekerja tidak ditemukan.", code="WORKER_NOT_FOUND")
+        raise NotFound("Pekerja tidak ditemukan.", code=ErrorCode.WORKER_NOT_FOUND)
     lines = list(
         BillLine.objects.filter(worker_id=worker_id)
         .order_by("period")

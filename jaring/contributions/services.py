@@ -40,7 +40,7 @@ from jaring.contributions.rules import PayerType
 from jaring.contributions.selectors import due_table
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import db_datetime, insert_frame, insert_rows, read_frame
-from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.errors import Conflict, ErrorCode, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record, counter_take
@@ -70,7 +70,7 @@ def _require_payments_role(viewer: Viewer) -> None:
     if not may_handle_payments(viewer.role):
         raise PermissionDenied(
             "Hanya petugas kantor cabang atau administrator yang mencatat tagihan dan pembayaran.",
-            code="PAYMENTS_NOT_ALLOWED",
+            code=ErrorCode.PAYMENTS_NOT_ALLOWED,
         )
 
 
@@ -94,11 +94,11 @@ def payer_create(
     or a funding program. Its virtual account number is issued here, once."""
     name = name.strip()
     if not name:
-        raise ValidationFailed("Nama pembayar wajib diisi.", code="PAYER_NAME_MISSING", field="name")
+        raise ValidationFailed("Nama pembayar wajib diisi.", code=ErrorCode.PAYER_NAME_MISSING, field="name")
     if frequency not in rules.FREQUENCIES:
         raise ValidationFailed(
             f"Frekuensi bayar {frequency} bulan tidak dikenal: 1, 3, 6 atau 12.",
-            code="FREQUENCY_INVALID",
+            code=ErrorCode.FREQUENCY_INVALID,
             field="frequency",
         )
     codes: dict[str, Any] = {"province_code": "", "regency_code": "", "district_code": "", "village": None}
@@ -106,7 +106,9 @@ def payer_create(
         region = region_get(code=region_code)
         if region is None:
             raise ValidationFailed(
-                f"Kode wilayah '{region_code}' tidak dikenal.", code="REGION_UNKNOWN", field="region_code"
+                f"Kode wilayah '{region_code}' tidak dikenal.",
+                code=ErrorCode.REGION_UNKNOWN,
+                field="region_code",
             )
         parts = region_code.split(".")
         codes["province_code"] = parts[0]
@@ -141,17 +143,17 @@ def payer_assign(
     else stay with their bill: a worker-month is billed once."""
     if last_period is not None and last_period < first_period:
         raise ValidationFailed(
-            "Bulan akhir harus sesudah bulan awal.", code="PERIOD_RANGE_INVALID", field="last_period"
+            "Bulan akhir harus sesudah bulan awal.", code=ErrorCode.PERIOD_RANGE_INVALID, field="last_period"
         )
     ids = sorted(set(worker_ids))
     with transaction.atomic():
         payer = Payer.objects.select_for_update().filter(pk=payer_id).first()
         if payer is None:
-            raise NotFound("Pembayar tidak ditemukan.", code="PAYER_NOT_FOUND")
+            raise NotFound("Pembayar tidak ditemukan.", code=ErrorCode.PAYER_NOT_FOUND)
         if payer.kind == PayerKind.WORKER:
             raise ValidationFailed(
                 "Pekerja mandiri membayar untuk dirinya sendiri; tidak bisa ditugaskan.",
-                code="PAYER_KIND_INVALID",
+                code=ErrorCode.PAYER_KIND_INVALID,
             )
         now = db_datetime(timezone.now())
         frame = pl.DataFrame(
@@ -229,12 +231,15 @@ class BillingResult:
     phases: dict[str, float] = field(default_factory=dict)
 
 
-def _lapse(*, as_of: Period, payer_ids_sql: str = "", params: list[Any] | None = None) -> tuple[int, int]:
+def _lapse(
+    *, as_of: Period, payer_ids_sql: str = "", worker_ids_sql: str = "", params: list[Any] | None = None
+) -> tuple[int, int]:
     """Months that can no longer be paid lapse; a member with more than 3 consecutive unpaid months ends
     (Perdir 22/2022, rules.membership_standing). Returns (lines lapsed, memberships ended)."""
     params = params or []
     limit = str(as_of.plus(-rules.GRACE_MONTHS))  # a month older than this is past its last payable month
     scope = f" AND payer_id IN ({payer_ids_sql})" if payer_ids_sql else ""
+    scope += f" AND worker_id IN ({worker_ids_sql})" if worker_ids_sql else ""
     window_from = str(as_of.plus(-(rules.GRACE_MONTHS + 1)))
     # Four unpaid months just before `as_of`, at least one of them still open (all lapsed: the membership
     # already ended then, and it is active now because it was re-activated after them).
@@ -398,13 +403,20 @@ def billing_run(
     started = time.perf_counter()
     issued_at = issued_at or timezone.now()
     phases: dict[str, float] = {}
+    # A run started by a regional role (a branch clerk) bills only the viewer's regions; a national run is an
+    # administrator's or the scheduler's, and says so (scope "").
+    where, params = viewer.region_sql()
+    workers_sql = f"SELECT id FROM {WORKER} WHERE {where}" if where else ""
     with transaction.atomic():
         run = BillingRun.objects.create(
-            period=str(period), started_at=timezone.now(), actor=actor_user(actor)
-        )
-        lapsed, ended = _lapse(as_of=period)
+            period=str(period), started_at=timezone.now(), actor=actor_user(actor),
+            scope=",".join(viewer.region_codes) if where else "",
+        )  # fmt: skip
+        lapsed, ended = _lapse(as_of=period, worker_ids_sql=workers_sql, params=params)
         phases["lapse"] = round(time.perf_counter() - started, 2)
-        bills, lines, amount = _bill(period=period, run=run, issued_at=issued_at, params=[])
+        bills, lines, amount = _bill(
+            period=period, run=run, issued_at=issued_at, worker_ids_sql=workers_sql, params=params
+        )
         phases["bill"] = round(time.perf_counter() - started - phases["lapse"], 2)
         settled = _settle_from_credit(
             payer_ids_sql=f"SELECT payer_id FROM {BILL} WHERE run_id = %s", params=[run.pk], paid_at=issued_at
@@ -419,7 +431,8 @@ def billing_run(
         audit_record(
             actor=actor, action=AuditAction.BILLING_RUN, entity_type=Entity.BILLING_RUN, entity_id=run.pk,
             changes={"period": str(period), "bills": bills, "lines": lines, "amount_total": amount,
-                     "lapsed_lines": lapsed, "memberships_ended": ended, "settled_from_credit": settled},
+                     "lapsed_lines": lapsed, "memberships_ended": ended, "settled_from_credit": settled,
+                     "scope": run.scope or "national"},
             batch_ref=f"billing:{run.pk}",
         )  # fmt: skip
     return BillingResult(run, bills, lines, amount, settled, seconds, phases)
@@ -626,16 +639,20 @@ def payment_record(
     reference, bank = reference.strip(), bank.strip()
     if not reference:
         raise ValidationFailed(
-            "Nomor referensi pembayaran wajib diisi.", code="REFERENCE_MISSING", field="reference"
+            "Nomor referensi pembayaran wajib diisi.", code=ErrorCode.REFERENCE_MISSING, field="reference"
         )
     if not bank:
-        raise ValidationFailed("Nama bank wajib diisi.", code="BANK_MISSING", field="bank")
+        raise ValidationFailed("Nama bank wajib diisi.", code=ErrorCode.BANK_MISSING, field="bank")
     if amount <= 0:
-        raise ValidationFailed("Jumlah bayar harus lebih dari Rp 0.", code="AMOUNT_INVALID", field="amount")
+        raise ValidationFailed(
+            "Jumlah bayar harus lebih dari Rp 0.", code=ErrorCode.AMOUNT_INVALID, field="amount"
+        )
     if timezone.is_naive(paid_at):
         paid_at = timezone.make_aware(paid_at)
     if paid_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationFailed("Tanggal bayar ada di masa depan.", code="PAID_AT_FUTURE", field="paid_at")
+        raise ValidationFailed(
+            "Tanggal bayar ada di masa depan.", code=ErrorCode.PAID_AT_FUTURE, field="paid_at"
+        )
     existing = Payment.objects.filter(bank=bank, reference=reference).first()
     if existing is not None:
         return existing, False
@@ -669,13 +686,13 @@ def payment_resolve(
     _require_payments_role(viewer)
     note = note.strip()
     if not note:
-        raise ValidationFailed("Tulis alasan penyelesaian.", code="NOTE_MISSING", field="note")
+        raise ValidationFailed("Tulis alasan penyelesaian.", code=ErrorCode.NOTE_MISSING, field="note")
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
         if payment is None:
-            raise NotFound("Pembayaran tidak ditemukan.", code="PAYMENT_NOT_FOUND")
+            raise NotFound("Pembayaran tidak ditemukan.", code=ErrorCode.PAYMENT_NOT_FOUND)
         if payment.status != PaymentStatus.UNMATCHED:
-            raise Conflict("Pembayaran ini sudah diselesaikan.", code="PAYMENT_SETTLED")
+            raise Conflict("Pembayaran ini sudah diselesaikan.", code=ErrorCode.PAYMENT_SETTLED)
         lines = 0
         if returned:
             payment.status = PaymentStatus.RETURNED
@@ -749,14 +766,14 @@ def statement_import(
         names = ", ".join(StatementProfile.objects.order_by("name").values_list("name", flat=True))
         raise ValidationFailed(
             f"Profil rekening koran '{profile_name}' tidak ada (yang ada: {names}).",
-            code="PROFILE_UNKNOWN",
+            code=ErrorCode.PROFILE_UNKNOWN,
             field="profile",
         )
     data = stream.read(MAX_STATEMENT_BYTES + 1)
     if len(data) > MAX_STATEMENT_BYTES:
-        raise FileRejected("Berkas rekening koran lebih dari 50 MB.", code="FILE_TOO_LARGE")
+        raise FileRejected("Berkas rekening koran lebih dari 50 MB.", code=ErrorCode.FILE_TOO_LARGE)
     if not data.strip():
-        raise FileRejected("Berkas rekening koran kosong.", code="FILE_EMPTY")
+        raise FileRejected("Berkas rekening koran kosong.", code=ErrorCode.FILE_EMPTY)
     digest = hashlib.sha256(data).hexdigest()
     seen = StatementImport.objects.filter(sha256=digest).first()
     if seen is not None:
@@ -893,7 +910,7 @@ def _statement_frame(data: bytes, profile: StatementProfile) -> pl.DataFrame:
         )  # fmt: skip
     except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
         raise FileRejected(
-            f"Berkas rekening koran tidak bisa dibaca sebagai CSV: {exc}", code="FILE_CORRUPT"
+            f"Berkas rekening koran tidak bisa dibaca sebagai CSV: {exc}", code=ErrorCode.FILE_CORRUPT
         ) from exc
     wanted = [profile.reference_column, profile.va_column, profile.amount_column, profile.date_column]
     headers = {c.strip().lower(): c for c in frame.columns}
@@ -902,7 +919,7 @@ def _statement_frame(data: bytes, profile: StatementProfile) -> pl.DataFrame:
         raise FileRejected(
             f"Kolom {', '.join(missing)} tidak ada di berkas (profil '{profile.name}'; kolom berkas: "
             f"{', '.join(frame.columns[:12])}). Pilih profil bank yang sesuai.",
-            code="COLUMNS_MISSING",
+            code=ErrorCode.COLUMNS_MISSING,
         )
     return frame.select([pl.col(headers[c.strip().lower()]) for c in wanted])
 
@@ -925,10 +942,12 @@ def membership_reactivate(*, worker_id: int, period: Period, viewer: Viewer, act
     with transaction.atomic():
         latest = Membership.objects.filter(worker_id=worker_id).order_by("-id").first()
         if latest is None or not Worker.objects.filter(viewer.region_q(), pk=worker_id).exists():
-            raise NotFound("Pekerja atau kepesertaannya tidak ditemukan.", code="MEMBERSHIP_NOT_FOUND")
+            raise NotFound(
+                "Pekerja atau kepesertaannya tidak ditemukan.", code=ErrorCode.MEMBERSHIP_NOT_FOUND
+            )
         membership = registry_membership_reactivate(worker_id=worker_id)
         if membership is None:
-            raise Conflict("Kepesertaan ini masih aktif.", code="MEMBERSHIP_ACTIVE")
+            raise Conflict("Kepesertaan ini masih aktif.", code=ErrorCode.MEMBERSHIP_ACTIVE)
         run = BillingRun.objects.create(
             period=str(period), started_at=timezone.now(), actor=actor_user(actor)
         )

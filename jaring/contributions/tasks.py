@@ -7,7 +7,7 @@ from django.db import transaction
 from django_tasks import task
 
 from jaring.contributions.services import billing_run
-from jaring.core.errors import PermissionDenied
+from jaring.core.errors import ErrorCode, PermissionDenied
 from jaring.core.rules import may_handle_payments
 from jaring.core.selectors import Viewer, viewer_for
 from jaring.core.types import Period
@@ -18,7 +18,7 @@ def bill_month(period: str, user_id: int) -> int:
     user = get_user_model().objects.filter(pk=user_id).first()
     viewer = viewer_for(user)
     if viewer is None:
-        raise PermissionDenied("Pengguna tanpa peran tidak menagih.", code="PAYMENTS_NOT_ALLOWED")
+        raise PermissionDenied("Pengguna tanpa peran tidak menagih.", code=ErrorCode.PAYMENTS_NOT_ALLOWED)
     return billing_run(period=Period.parse(period), viewer=viewer, actor=user).run.pk
 
 
@@ -26,7 +26,8 @@ def enqueue_billing(*, period: Period, viewer: Viewer) -> None:
     """Checked now (a clear refusal on the page), run after the request's transaction commits."""
     if not may_handle_payments(viewer.role) or viewer.user_id is None:
         raise PermissionDenied(
-            "Hanya petugas kantor cabang atau administrator yang menagih.", code="PAYMENTS_NOT_ALLOWED"
+            "Hanya petugas kantor cabang atau administrator yang menagih.",
+            code=ErrorCode.PAYMENTS_NOT_ALLOWED,
         )
     user_id = viewer.user_id
     transaction.on_commit(lambda: bill_month.enqueue(str(period), user_id))

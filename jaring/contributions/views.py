@@ -26,7 +26,7 @@ from jaring.contributions.selectors import (
 )
 from jaring.contributions.services import payment_record, payment_resolve, statement_import
 from jaring.contributions.tasks import enqueue_billing
-from jaring.core.errors import JaringError, NotFound, ValidationFailed
+from jaring.core.errors import ErrorCode, JaringError, NotFound, ValidationFailed
 from jaring.core.rules import may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period, whole_number
@@ -53,7 +53,8 @@ def bill_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             context["error"] = f"{exc.message} [{exc.code}]"
             context["page"] = bill_list(viewer=viewer)
             return render(request, "contributions/bill_list.html", context, status=exc.http_status)
-        messages.success(request, f"Penagihan bulan {target} dijalankan di latar belakang.")
+        where = "seluruh wilayah (nasional)" if viewer.all_regions else "wilayah kerja Anda"
+        messages.success(request, f"Penagihan bulan {target} untuk {where} dijalankan di latar belakang.")
         return redirect("contributions:bill_list")
     context["page"] = bill_list(viewer=viewer, period=period, status=status,
                                 after=whole_number(request.GET.get("after", "")))  # fmt: skip
@@ -127,7 +128,7 @@ def _payment_post(request: HttpRequest, viewer: Viewer, context: dict[str, objec
             upload = request.FILES.get("file")
             if upload is None:
                 raise ValidationFailed(
-                    "Pilih berkas rekening koran (.csv).", code="FILE_MISSING", field="file"
+                    "Pilih berkas rekening koran (.csv).", code=ErrorCode.FILE_MISSING, field="file"
                 )
             result = statement_import(stream=upload, file_name=upload.name or "rekening.csv",
                                       profile_name=request.POST.get("profile", ""), viewer=viewer, actor=request.user)  # fmt: skip
@@ -149,12 +150,12 @@ def _payment_post(request: HttpRequest, viewer: Viewer, context: dict[str, objec
         amount = whole_number(form["amount"].replace(".", ""))
         if amount is None:
             raise ValidationFailed(
-                "Jumlah bayar harus angka rupiah utuh.", code="AMOUNT_INVALID", field="amount"
+                "Jumlah bayar harus angka rupiah utuh.", code=ErrorCode.AMOUNT_INVALID, field="amount"
             )
         try:
             paid_at = timezone.make_aware(dt.datetime.fromisoformat(form["paid_at"]))
         except ValueError:
-            raise ValidationFailed("Tanggal bayar tidak sah (YYYY-MM-DD).", code="PAID_AT_INVALID",
+            raise ValidationFailed("Tanggal bayar tidak sah (YYYY-MM-DD).", code=ErrorCode.PAID_AT_INVALID,
                                    field="paid_at") from None  # fmt: skip
         payment, created = payment_record(va_number=form["va_number"], amount=amount, paid_at=paid_at,
                                           reference=form["reference"], bank=form["bank"], viewer=viewer,

@@ -45,6 +45,18 @@ class Viewer:
             q |= region_q(code, prefix)
         return q
 
+    def region_sql(self, alias: str = "") -> tuple[str, list[str]]:
+        """The same filter as `region_q` for raw SQL over a table with province_code, regency_code,
+        district_code and village_code: ("" , []) for every region, else "(... OR ...)" and its parameters."""
+        if self.all_regions:
+            return "", []
+        if not self.region_codes:
+            return "1 = 0", []
+        dot = f"{alias}." if alias else ""
+        columns = {**_LEVEL_COLUMNS, 4: "village_code"}
+        parts = [f"{dot}{columns[region_level_of(code)]} = %s" for code in self.region_codes]
+        return "(" + " OR ".join(parts) + ")", list(self.region_codes)
+
     def may_see_region(self, code: str) -> bool:
         if self.all_regions:
             return True

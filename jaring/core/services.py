@@ -11,7 +11,7 @@ from django.db.models import F
 
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.context import request_id_var
-from jaring.core.errors import Conflict, ValidationFailed
+from jaring.core.errors import Conflict, ErrorCode, ValidationFailed
 from jaring.core.models import AuditEvent, Counter, UserProfile
 from jaring.core.rules import Role
 from jaring.regions.models import BranchOffice
@@ -104,25 +104,31 @@ def user_create(
     username = username.strip()
     if not username or len(username) > 150:
         raise ValidationFailed(
-            "Nama pengguna wajib diisi (paling panjang 150 huruf).", code="USERNAME_INVALID", field="username"
+            "Nama pengguna wajib diisi (paling panjang 150 huruf).",
+            code=ErrorCode.USERNAME_INVALID,
+            field="username",
         )
     if User.objects.filter(username=username).exists():
-        raise Conflict(f"Nama pengguna '{username}' sudah dipakai.", code="USERNAME_TAKEN", field="username")
+        raise Conflict(
+            f"Nama pengguna '{username}' sudah dipakai.", code=ErrorCode.USERNAME_TAKEN, field="username"
+        )
     if role in ROLE_LEVELS:
         region = region_get(code=region_code)
         if region is None or region.level not in ROLE_LEVELS[role]:
             raise ValidationFailed(
                 f"Peran ini bekerja di tingkat wilayah {ROLE_LEVELS[role]}; kode '{region_code}' tidak sesuai.",
-                code="REGION_INVALID",
+                code=ErrorCode.REGION_INVALID,
                 field="region_code",
             )
     if role == Role.BRANCH and not BranchOffice.objects.filter(code=branch_code).exists():
         raise ValidationFailed(
-            f"Kantor cabang '{branch_code}' tidak dikenal.", code="BRANCH_UNKNOWN", field="branch_code"
+            f"Kantor cabang '{branch_code}' tidak dikenal.",
+            code=ErrorCode.BRANCH_UNKNOWN,
+            field="branch_code",
         )
     if role == Role.SPONSOR and not sponsor_ref:
         raise ValidationFailed(
-            "Pengguna sponsor perlu kode sponsor.", code="SPONSOR_REF_MISSING", field="sponsor_ref"
+            "Pengguna sponsor perlu kode sponsor.", code=ErrorCode.SPONSOR_REF_MISSING, field="sponsor_ref"
         )
     password = secrets.token_urlsafe(12)
     with transaction.atomic():

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from jaring.core.errors import ValidationFailed
+from jaring.core.errors import ErrorCode, ValidationFailed
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -23,7 +23,7 @@ class Period:
         if not (1 <= self.month <= 12 and 1900 <= self.year <= 2999):
             raise ValidationFailed(
                 f"'{self.year}-{self.month:02d}' bukan bulan yang sah (bulan 01-12).",
-                code="PERIOD_INVALID",
+                code=ErrorCode.PERIOD_INVALID,
                 field="period",
             )
 
@@ -33,7 +33,7 @@ class Period:
         if not m:
             raise ValidationFailed(
                 f"'{text}' bukan bulan: tulis sebagai YYYY-MM, misalnya 2026-11.",
-                code="PERIOD_INVALID",
+                code=ErrorCode.PERIOD_INVALID,
                 field="period",
             )
         return cls(int(m[1]), int(m[2]))

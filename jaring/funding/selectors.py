@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from jaring.contributions.rules import PayerType
 from jaring.contributions.selectors import contribution_quote, due_table
 from jaring.core.bulk import read_frame
-from jaring.core.errors import NotFound, ValidationFailed
+from jaring.core.errors import ErrorCode, NotFound, ValidationFailed
 from jaring.core.rules import Role, mask_nik
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
@@ -110,7 +110,7 @@ def program_get(*, viewer: Viewer, program_id: int) -> Program:
         Program.objects.filter(program_q(viewer), pk=program_id).select_related("sponsor", "payer").first()
     )
     if program is None:
-        raise NotFound("Program tidak ditemukan.", code="PROGRAM_NOT_FOUND")
+        raise NotFound("Program tidak ditemukan.", code=ErrorCode.PROGRAM_NOT_FOUND)
     return program
 
 
@@ -305,17 +305,19 @@ def budget_plan(
     """ "What does covering N workers for M months cost" and "how many workers does this budget cover", priced
     month by month by the contribution rules (the PP 50/2025 discount where it applies)."""
     if not 1 <= months <= 60:
-        raise ValidationFailed("Lama rencana 1-60 bulan.", code="MONTHS_INVALID", field="months")
+        raise ValidationFailed("Lama rencana 1-60 bulan.", code=ErrorCode.MONTHS_INVALID, field="months")
     if workers is None and budget is None:
         raise ValidationFailed(
-            "Isi jumlah pekerja atau anggaran.", code="PLAN_INPUT_MISSING", field="workers"
+            "Isi jumlah pekerja atau anggaran.", code=ErrorCode.PLAN_INPUT_MISSING, field="workers"
         )
     if workers is not None and workers < 0:
-        raise ValidationFailed("Jumlah pekerja tidak boleh negatif.", code="WORKERS_INVALID", field="workers")
+        raise ValidationFailed(
+            "Jumlah pekerja tidak boleh negatif.", code=ErrorCode.WORKERS_INVALID, field="workers"
+        )
     if budget is not None and budget < 0:
-        raise ValidationFailed("Anggaran tidak boleh negatif.", code="BUDGET_INVALID", field="budget")
+        raise ValidationFailed("Anggaran tidak boleh negatif.", code=ErrorCode.BUDGET_INVALID, field="budget")
     if sector not in ("transport", "other"):
-        raise ValidationFailed("Sektor: transport atau other.", code="SECTOR_UNKNOWN", field="sector")
+        raise ValidationFailed("Sektor: transport atau other.", code=ErrorCode.SECTOR_UNKNOWN, field="sector")
     income = income if income is not None else settings.JARING["DEFAULT_INCOME_TIER"]
     # The rules validate the income (tiers) and the payer type: one quote says why a plan cannot be priced.
     quote = contribution_quote(
@@ -370,7 +372,7 @@ def sponsorship_ending(
     """Workers whose funded months end within `days` and whom no other funding picks up the month after, with
     the invitation to continue as mandiri."""
     if not 1 <= days <= 366:
-        raise ValidationFailed("Jangka waktu 1-366 hari.", code="DAYS_INVALID", field="days")
+        raise ValidationFailed("Jangka waktu 1-366 hari.", code=ErrorCode.DAYS_INVALID, field="days")
     lasts = []
     period = Period.of(today)
     while period.first_day() <= today + dt.timedelta(days=days):

@@ -29,7 +29,7 @@ from jaring.contributions.selectors import due_table
 from jaring.contributions.services import payer_assign_frame, payer_create, payer_program_link
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import insert_frame, read_frame
-from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.errors import Conflict, ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import Role, may_manage_funding, region_level_of
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record
@@ -70,7 +70,9 @@ _REGION_COLUMN = {1: "province_code", 2: "regency_code", 3: "district_code", 4: 
 
 def _require_manage(viewer: Viewer) -> None:
     if not may_manage_funding(viewer.role):
-        raise PermissionDenied("Peran Anda tidak mengelola program pendanaan.", code="FUNDING_NOT_ALLOWED")
+        raise PermissionDenied(
+            "Peran Anda tidak mengelola program pendanaan.", code=ErrorCode.FUNDING_NOT_ALLOWED
+        )
 
 
 # ------------------------------------------------------------------------------------- sponsors
@@ -90,40 +92,46 @@ def sponsor_create(
     """A sponsor in the viewer's reach: a regency officer registers sponsors of their regency."""
     _require_manage(viewer)
     if viewer.role == Role.SPONSOR:
-        raise PermissionDenied("Sponsor tidak mendaftarkan sponsor lain.", code="FUNDING_NOT_ALLOWED")
+        raise PermissionDenied("Sponsor tidak mendaftarkan sponsor lain.", code=ErrorCode.FUNDING_NOT_ALLOWED)
     name = name.strip()
     if not name:
-        raise ValidationFailed("Nama sponsor wajib diisi.", code="SPONSOR_NAME_MISSING", field="name")
+        raise ValidationFailed("Nama sponsor wajib diisi.", code=ErrorCode.SPONSOR_NAME_MISSING, field="name")
     ptype = payer_type_parse(payer_type)
     if ptype == PayerType.MANDIRI:
         raise ValidationFailed(
             "Pekerja mandiri bukan sponsor: pilih APBD, APBDes, CSR, donatur, BAZNAS atau APBN.",
-            code="PAYER_TYPE_NOT_SPONSOR", field="payer_type",
+            code=ErrorCode.PAYER_TYPE_NOT_SPONSOR, field="payer_type",
         )  # fmt: skip
     if kind not in SponsorKind.values:
         raise ValidationFailed(
             f"Jenis sponsor '{kind}' tidak dikenal: {', '.join(SponsorKind.values)}.",
-            code="SPONSOR_KIND_UNKNOWN", field="kind",
+            code=ErrorCode.SPONSOR_KIND_UNKNOWN, field="kind",
         )  # fmt: skip
     region_code = region_code.strip()
     if region_code:
         if region_get(code=region_code) is None:
             raise ValidationFailed(
-                f"Kode wilayah '{region_code}' tidak dikenal.", code="REGION_UNKNOWN", field="region_code"
+                f"Kode wilayah '{region_code}' tidak dikenal.",
+                code=ErrorCode.REGION_UNKNOWN,
+                field="region_code",
             )
     if not viewer.all_regions and not (region_code and viewer.may_see_region(region_code)):
         if not (viewer.role == Role.BRANCH and not region_code):
-            raise PermissionDenied("Wilayah sponsor di luar wilayah kerja Anda.", code="REGION_NOT_ALLOWED")
+            raise PermissionDenied(
+                "Wilayah sponsor di luar wilayah kerja Anda.", code=ErrorCode.REGION_NOT_ALLOWED
+            )
     ref = ref.strip() or _slug(name)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,63}", ref):
         raise ValidationFailed(
             "Kode sponsor: huruf kecil, angka dan tanda hubung (2-64).",
-            code="SPONSOR_REF_INVALID",
+            code=ErrorCode.SPONSOR_REF_INVALID,
             field="ref",
         )
     with transaction.atomic():
         if Sponsor.objects.filter(ref=ref).exists():
-            raise Conflict(f"Kode sponsor '{ref}' sudah dipakai.", code="SPONSOR_REF_TAKEN", field="ref")
+            raise Conflict(
+                f"Kode sponsor '{ref}' sudah dipakai.", code=ErrorCode.SPONSOR_REF_TAKEN, field="ref"
+            )
         sponsor = Sponsor.objects.create(
             ref=ref, name=name, payer_type=ptype.value, kind=kind, region_code=region_code, contact=contact.strip(),
             created_by=actor_user(actor),
@@ -185,52 +193,56 @@ def program_create(
     _require_manage(viewer)
     sponsor = Sponsor.objects.filter(sponsor_q(viewer), pk=sponsor_id).first()
     if sponsor is None:
-        raise NotFound("Sponsor tidak ditemukan.", code="SPONSOR_NOT_FOUND")
+        raise NotFound("Sponsor tidak ditemukan.", code=ErrorCode.SPONSOR_NOT_FOUND)
     name = name.strip()
     if not name:
-        raise ValidationFailed("Nama program wajib diisi.", code="PROGRAM_NAME_MISSING", field="name")
+        raise ValidationFailed("Nama program wajib diisi.", code=ErrorCode.PROGRAM_NAME_MISSING, field="name")
     if budget <= 0:
-        raise ValidationFailed("Anggaran harus lebih dari Rp 0.", code="BUDGET_INVALID", field="budget")
+        raise ValidationFailed(
+            "Anggaran harus lebih dari Rp 0.", code=ErrorCode.BUDGET_INVALID, field="budget"
+        )
     if not 1 <= months <= 60:
-        raise ValidationFailed("Lama program 1-60 bulan.", code="MONTHS_INVALID", field="months")
+        raise ValidationFailed("Lama program 1-60 bulan.", code=ErrorCode.MONTHS_INVALID, field="months")
     if frequency not in FREQUENCIES:
         raise ValidationFailed(
-            "Frekuensi bayar 1, 3, 6 atau 12 bulan.", code="FREQUENCY_INVALID", field="frequency"
+            "Frekuensi bayar 1, 3, 6 atau 12 bulan.", code=ErrorCode.FREQUENCY_INVALID, field="frequency"
         )
     for label, value, fld in (("Usia minimum", age_min, "age_min"), ("Usia maksimum", age_max, "age_max")):
         if value is not None and not 0 <= value <= 120:
-            raise ValidationFailed(f"{label} harus 0-120.", code="AGE_INVALID", field=fld)
+            raise ValidationFailed(f"{label} harus 0-120.", code=ErrorCode.AGE_INVALID, field=fld)
     if age_min is not None and age_max is not None and age_min > age_max:
         raise ValidationFailed(
-            "Usia minimum melebihi usia maksimum.", code="AGE_RANGE_INVALID", field="age_min"
+            "Usia minimum melebihi usia maksimum.", code=ErrorCode.AGE_RANGE_INVALID, field="age_min"
         )
     if decile_max is not None and not 1 <= decile_max <= 10:
-        raise ValidationFailed("Desil maksimum 1-10.", code="DECILE_INVALID", field="decile_max")
+        raise ValidationFailed("Desil maksimum 1-10.", code=ErrorCode.DECILE_INVALID, field="decile_max")
     if max_workers is not None and max_workers < 1:
-        raise ValidationFailed("Kuota pekerja minimal 1.", code="MAX_WORKERS_INVALID", field="max_workers")
+        raise ValidationFailed(
+            "Kuota pekerja minimal 1.", code=ErrorCode.MAX_WORKERS_INVALID, field="max_workers"
+        )
     if priority not in Priority._value2member_map_:
         raise ValidationFailed(
             f"Urutan prioritas '{priority}' tidak dikenal: poorest atau earliest.",
-            code="PRIORITY_UNKNOWN", field="priority",
+            code=ErrorCode.PRIORITY_UNKNOWN, field="priority",
         )  # fmt: skip
     regions = sorted({c.strip() for c in region_codes if c.strip()})
     for code in regions:
         if region_get(code=code) is None:
             raise ValidationFailed(
-                f"Kode wilayah '{code}' tidak dikenal.", code="REGION_UNKNOWN", field="region_codes"
+                f"Kode wilayah '{code}' tidak dikenal.", code=ErrorCode.REGION_UNKNOWN, field="region_codes"
             )
         if sponsor.region_code and not (
             code == sponsor.region_code or code.startswith(sponsor.region_code + ".")
         ):
             raise ValidationFailed(
                 f"Wilayah {code} di luar wilayah sponsor {sponsor.region_code}.",
-                code="REGION_OUTSIDE_SPONSOR", field="region_codes",
+                code=ErrorCode.REGION_OUTSIDE_SPONSOR, field="region_codes",
             )  # fmt: skip
     if not regions and sponsor.region_code:
         regions = [sponsor.region_code]
-    occ = _codes(occupations, {o.code for o in OCCUPATIONS}, label="Pekerjaan", code="OCCUPATION_UNKNOWN",
+    occ = _codes(occupations, {o.code for o in OCCUPATIONS}, label="Pekerjaan", code=ErrorCode.OCCUPATION_UNKNOWN,
                  fld="occupations")  # fmt: skip
-    eco = _codes(ecosystems, {e.value for e in Ecosystem}, label="Ekosistem", code="ECOSYSTEM_UNKNOWN",
+    eco = _codes(ecosystems, {e.value for e in Ecosystem}, label="Ekosistem", code=ErrorCode.ECOSYSTEM_UNKNOWN,
                  fld="ecosystems")  # fmt: skip
     with transaction.atomic():
         program = Program(
@@ -263,11 +275,11 @@ def program_budget_change(*, program_id: int, budget: int, viewer: Viewer, actor
     with transaction.atomic():
         program = Program.objects.select_for_update().filter(program_q(viewer), pk=program_id).first()
         if program is None:
-            raise NotFound("Program tidak ditemukan.", code="PROGRAM_NOT_FOUND")
+            raise NotFound("Program tidak ditemukan.", code=ErrorCode.PROGRAM_NOT_FOUND)
         if budget < program.committed:
             raise ValidationFailed(
                 f"Anggaran baru Rp {budget:,} lebih kecil dari yang sudah terikat Rp {program.committed:,}.",
-                code="BUDGET_BELOW_COMMITTED", field="budget",
+                code=ErrorCode.BUDGET_BELOW_COMMITTED, field="budget",
             )  # fmt: skip
         before = program.budget
         program.budget = budget
@@ -356,7 +368,7 @@ def allocation_run(
             missing = sorted(wanted - {p.pk for p in programs})
             raise NotFound(
                 f"Program {', '.join(map(str, missing))} tidak ditemukan, sudah ditutup, atau di luar wewenang Anda.",
-                code="PROGRAM_NOT_FOUND",
+                code=ErrorCode.PROGRAM_NOT_FOUND,
             )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -911,19 +923,19 @@ def allocation_record_legacy(
     _require_manage(viewer)
     if last_period < first_period:
         raise ValidationFailed(
-            "Bulan akhir harus sesudah bulan awal.", code="PERIOD_RANGE_INVALID", field="last_period"
+            "Bulan akhir harus sesudah bulan awal.", code=ErrorCode.PERIOD_RANGE_INVALID, field="last_period"
         )
     with transaction.atomic():
         program = Program.objects.select_for_update().filter(program_q(viewer), pk=program_id).first()
         if program is None:
-            raise NotFound("Program tidak ditemukan.", code="PROGRAM_NOT_FOUND")
+            raise NotFound("Program tidak ditemukan.", code=ErrorCode.PROGRAM_NOT_FOUND)
         ids = sorted(set(worker_ids))
         months = last_period.index - first_period.index + 1
         frame = pl.DataFrame({"worker_id": ids}, schema={"worker_id": pl.Int64}).join(
             read_frame(f"SELECT id, income_tier, sector FROM {WORKER} WHERE id IN ({', '.join(['%s'] * len(ids)) or 'NULL'})",
                        ids, {"worker_id": pl.Int64, "income": pl.Int64, "sector": pl.String}), on="worker_id")  # fmt: skip
         if frame.height != len(ids):
-            raise NotFound("Sebagian pekerja tidak ditemukan.", code="WORKER_NOT_FOUND")
+            raise NotFound("Sebagian pekerja tidak ditemukan.", code=ErrorCode.WORKER_NOT_FOUND)
         combos = (
             frame.select("income", "sector")
             .unique()
@@ -941,7 +953,7 @@ def allocation_record_legacy(
         if int(rows.get_column("cost").sum()) + program.committed > program.budget:
             raise ValidationFailed(
                 "Daftar lama melebihi anggaran program: naikkan anggaran dulu.",
-                code="BUDGET_EXCEEDED",
+                code=ErrorCode.BUDGET_EXCEEDED,
                 field="budget",
             )
         count = insert_frame(ALLOCATION, rows)
@@ -984,20 +996,20 @@ def donation_create(
     workers cost: the program's budget is what was committed. A dry run shows whom and what, keeps nothing."""
     _require_manage(viewer)
     if months not in rules.DONATION_MONTHS:
-        raise ValidationFailed("Donasi untuk 6 atau 12 bulan.", code="MONTHS_INVALID", field="months")
+        raise ValidationFailed("Donasi untuk 6 atau 12 bulan.", code=ErrorCode.MONTHS_INVALID, field="months")
     if not 1 <= workers <= 100_000:
-        raise ValidationFailed("Jumlah pekerja 1-100.000.", code="WORKERS_INVALID", field="workers")
+        raise ValidationFailed("Jumlah pekerja 1-100.000.", code=ErrorCode.WORKERS_INVALID, field="workers")
     today = today or timezone.localdate()
     start = first_period or Period.of(today).plus(1)
     with transaction.atomic():
         if viewer.role == Role.SPONSOR:
             sponsor = Sponsor.objects.filter(ref=viewer.sponsor_ref).first()
             if sponsor is None:
-                raise NotFound("Akun Anda belum terhubung ke sponsor.", code="SPONSOR_NOT_FOUND")
+                raise NotFound("Akun Anda belum terhubung ke sponsor.", code=ErrorCode.SPONSOR_NOT_FOUND)
         else:
             if not donor_name.strip():
                 raise ValidationFailed(
-                    "Nama donatur wajib diisi.", code="DONOR_NAME_MISSING", field="donor_name"
+                    "Nama donatur wajib diisi.", code=ErrorCode.DONOR_NAME_MISSING, field="donor_name"
                 )
             # A walk-in donor: national for the branch office, the officer's own region otherwise.
             home = "" if viewer.all_regions or viewer.role == Role.BRANCH else viewer.region_codes[0]
@@ -1019,7 +1031,7 @@ def donation_create(
         if program.funded_workers == 0:
             raise ValidationFailed(
                 "Tidak ada pekerja yang memenuhi pilihan ini dan belum terlindungi: perluas wilayah atau pekerjaan.",
-                code="NO_ELIGIBLE_WORKERS",
+                code=ErrorCode.NO_ELIGIBLE_WORKERS,
             )
         Program.objects.filter(pk=program.pk).update(budget=program.committed)
         program.refresh_from_db()
@@ -1045,7 +1057,7 @@ def program_close(*, program_id: int, viewer: Viewer, actor: Actor) -> Program:
     with transaction.atomic():
         program = Program.objects.select_for_update().filter(program_q(viewer), pk=program_id).first()
         if program is None:
-            raise NotFound("Program tidak ditemukan.", code="PROGRAM_NOT_FOUND")
+            raise NotFound("Program tidak ditemukan.", code=ErrorCode.PROGRAM_NOT_FOUND)
         program.status = ProgramStatus.CLOSED
         program.save(update_fields=["status"])
         audit_record(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jaring.contributions.rules import PayerType, payer_type_parse
-from jaring.core.errors import JaringError, NotFound, ValidationFailed
+from jaring.core.errors import ErrorCode, JaringError, NotFound, ValidationFailed
 from jaring.core.rules import Role, may_manage_funding
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period, whole_number
@@ -76,7 +76,7 @@ def program_create_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         try:
             sponsor_id = whole_number(form.get("sponsor", ""))
             if sponsor_id is None:
-                raise ValidationFailed("Pilih sponsor.", code="SPONSOR_MISSING", field="sponsor")
+                raise ValidationFailed("Pilih sponsor.", code=ErrorCode.SPONSOR_MISSING, field="sponsor")
             program = program_create(
                 sponsor_id=sponsor_id, name=form.get("name", ""), budget=_number(request, "budget", "Anggaran") or 0,
                 first_period=Period.parse(form.get("first_period", "")),
@@ -242,7 +242,9 @@ def plan_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             budget = whole_number(q.get("budget", "").replace(".", "")) if q.get("budget") else None
             months = whole_number(q.get("months", ""))
             if months is None:
-                raise ValidationFailed("Lama harus angka bulan.", code="MONTHS_INVALID", field="months")
+                raise ValidationFailed(
+                    "Lama harus angka bulan.", code=ErrorCode.MONTHS_INVALID, field="months"
+                )
             context["plan"] = budget_plan(
                 payer_type=payer_type_parse(q.get("payer_type", "")), months=months,
                 first_period=Period.parse(q.get("first_period") or context["next_month"]), workers=workers,

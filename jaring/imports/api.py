@@ -7,7 +7,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from jaring.core.api import api_viewer
-from jaring.core.errors import ValidationFailed
+from jaring.core.errors import ErrorCode, ValidationFailed
 from jaring.imports.models import ImportBatch
 from jaring.imports.selectors import batch_get, batch_issues
 from jaring.imports.services import import_upload
@@ -67,7 +67,7 @@ def upload(
 ) -> tuple[int, BatchOut]:
     viewer = api_viewer(request)
     if not file.name:
-        raise ValidationFailed("Berkas tanpa nama.", code="FILE_MISSING", field="file")
+        raise ValidationFailed("Berkas tanpa nama.", code=ErrorCode.FILE_MISSING, field="file")
     result = import_upload(stream=file, file_name=file.name, source=source, default_village_code=default_village_code,
                            viewer=viewer, actor=request.user)  # fmt: skip
     if result.created:

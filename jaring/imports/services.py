@@ -19,7 +19,7 @@ from django.utils import timezone
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import insert_rows
 from jaring.core.config import setting_int, setting_path
-from jaring.core.errors import Conflict, FileRejected, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.errors import Conflict, ErrorCode, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_import
 from jaring.core.selectors import Viewer, viewer_for
 from jaring.core.services import Actor, audit_record
@@ -71,13 +71,15 @@ def import_upload(
     if suffix not in ALLOWED_SUFFIXES:
         raise FileRejected(
             f"Jenis berkas '{suffix or file_name}' tidak didukung. Unggah berkas .xlsx, .xls atau .csv.",
-            code="FILE_TYPE_UNSUPPORTED",
+            code=ErrorCode.FILE_TYPE_UNSUPPORTED,
             field="file",
         )
     source = " ".join(source.split())
     if not source:
         raise ValidationFailed(
-            "Isi sumber daftar (misalnya 'Desa Cangkudu, Juni 2026').", code="SOURCE_MISSING", field="source"
+            "Isi sumber daftar (misalnya 'Desa Cangkudu, Juni 2026').",
+            code=ErrorCode.SOURCE_MISSING,
+            field="source",
         )
     default_village_code = rules.village_code_normalise(default_village_code) if default_village_code else ""
     if not default_village_code and viewer.region_codes and viewer.region_codes[0].count(".") == 3:
@@ -87,7 +89,7 @@ def import_upload(
         if region is None or region.level != 4:
             raise ValidationFailed(
                 f"Kode desa '{default_village_code}' tidak dikenal.",
-                code="VILLAGE_UNKNOWN",
+                code=ErrorCode.VILLAGE_UNKNOWN,
                 field="default_village_code",
             )
         if not viewer.may_see_region(default_village_code):
@@ -106,19 +108,20 @@ def import_upload(
                 if size > max_bytes:
                     raise FileRejected(
                         f"Berkas lebih besar dari {max_bytes // (1024 * 1024)} MB. Bagi daftar menjadi beberapa berkas.",
-                        code="FILE_TOO_LARGE",
+                        code=ErrorCode.FILE_TOO_LARGE,
                         field="file",
                     )
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise FileRejected("Berkas kosong.", code="FILE_EMPTY", field="file")
+            raise FileRejected("Berkas kosong.", code=ErrorCode.FILE_EMPTY, field="file")
         sha = digest.hexdigest()
         existing = ImportBatch.objects.filter(file_sha256=sha).first()
         if existing is not None:
             if not _may_see_batch(viewer, existing):
                 raise Conflict(
-                    "Berkas yang sama sudah diunggah oleh pengguna lain.", code="FILE_ALREADY_UPLOADED"
+                    "Berkas yang sama sudah diunggah oleh pengguna lain.",
+                    code=ErrorCode.FILE_ALREADY_UPLOADED,
                 )
             # A check that stopped on a system fault (not on the file) may be run again with the same file.
             retried = ImportBatch.objects.filter(
@@ -274,7 +277,7 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
                     f"Berkas berisi lebih dari {max_rows:,} baris. Bagi daftar menjadi beberapa berkas.".replace(
                         ",", "."
                     ),
-                    code="FILE_TOO_LARGE",
+                    code=ErrorCode.FILE_TOO_LARGE,
                 )
             clean, slow = fast_validate(chunk.frame, validator, scope)
             parts: list[pl.DataFrame] = []
@@ -464,7 +467,7 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
         if batch.status not in (BatchStatus.STAGED, BatchStatus.COMMITTING):
             raise Conflict(
                 f"Batch berstatus '{batch.get_status_display()}': hanya batch yang siap ditinjau dapat disimpan.",
-                code="BATCH_NOT_STAGED",
+                code=ErrorCode.BATCH_NOT_STAGED,
             )
         staged = pl.read_parquet(staged_path(batch)).filter(pl.col("status") != "rejected")
         # The registry may have moved since staging: look the NIKs up again inside this transaction.

@@ -9,7 +9,7 @@ from django.db import transaction
 from django_tasks import task
 
 from jaring.core.audit import AuditAction, Entity
-from jaring.core.errors import Conflict, PermissionDenied
+from jaring.core.errors import Conflict, ErrorCode, PermissionDenied
 from jaring.core.rules import may_import
 from jaring.core.selectors import SYSTEM, Viewer, viewer_for
 from jaring.core.services import Actor, audit_record
@@ -71,7 +71,7 @@ def enqueue_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatc
             batch.refresh_from_db()
             if batch.status in (BatchStatus.COMMITTING, BatchStatus.COMMITTED):
                 return batch
-            raise Conflict("Hanya daftar yang siap ditinjau dapat disimpan.", code="BATCH_NOT_STAGED")
+            raise Conflict("Hanya daftar yang siap ditinjau dapat disimpan.", code=ErrorCode.BATCH_NOT_STAGED)
         audit_record(actor=actor, action=AuditAction.IMPORT_CONFIRM, entity_type=Entity.IMPORT_BATCH, entity_id=batch.pk,
                      batch_ref=f"import-{batch.pk}")  # fmt: skip
         transaction.on_commit(lambda: commit_batch.enqueue(batch.pk, viewer.user_id))

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from jaring.core.errors import NotFound, PermissionDenied
+from jaring.core.errors import ErrorCode, NotFound, PermissionDenied
 from jaring.core.rules import mask_date, mask_name, mask_nik, may_review_duplicates
 from jaring.core.selectors import Viewer
 from jaring.linkage import rules
@@ -25,7 +25,7 @@ EVIDENCE_LABELS = {"nik": "NIK", "name": "Nama", "birth_date": "Tanggal lahir", 
 
 def _require(viewer: Viewer) -> None:
     if not may_review_duplicates(viewer.role):
-        raise PermissionDenied("Peran Anda tidak memeriksa duplikat.", code="DUPLICATES_NOT_ALLOWED")
+        raise PermissionDenied("Peran Anda tidak memeriksa duplikat.", code=ErrorCode.DUPLICATES_NOT_ALLOWED)
 
 
 def _scoped_pairs(viewer: Viewer) -> Any:
@@ -99,7 +99,7 @@ def pair_get(*, viewer: Viewer, pair_id: int) -> PairDetail:
     _require(viewer)
     pair = _scoped_pairs(viewer).filter(pk=pair_id).select_related("worker_a", "worker_b").first()
     if pair is None:
-        raise NotFound("Pasangan tidak ditemukan.", code="PAIR_NOT_FOUND")
+        raise NotFound("Pasangan tidak ditemukan.", code=ErrorCode.PAIR_NOT_FOUND)
     a, b = _fields(pair.worker_a, viewer), _fields(pair.worker_b, viewer)
     differ = rules.differences(a, b)
     sides = [merge_side(w) for w in (pair.worker_a, pair.worker_b)]

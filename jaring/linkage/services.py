@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.core.audit import AuditAction, Entity
-from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.errors import Conflict, ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import Role, may_review_duplicates
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record
@@ -109,7 +109,7 @@ def dedupe_run(*, batch_id: int | None = None, retrain: bool = False, actor: Act
 
 def _require(viewer: Viewer, *, admin: bool = False) -> None:
     if not may_review_duplicates(viewer.role) or (admin and viewer.role != Role.ADMIN):
-        raise PermissionDenied("Peran Anda tidak memutuskan duplikat.", code="DUPLICATES_NOT_ALLOWED")
+        raise PermissionDenied("Peran Anda tidak memutuskan duplikat.", code=ErrorCode.DUPLICATES_NOT_ALLOWED)
 
 
 def _pair_for(viewer: Viewer, pair_id: int) -> CandidatePair:
@@ -117,16 +117,16 @@ def _pair_for(viewer: Viewer, pair_id: int) -> CandidatePair:
     if pair is None or not (
         Worker.objects.filter(viewer.region_q(), pk__in=[pair.worker_a_id, pair.worker_b_id]).exists()
     ):
-        raise NotFound("Pasangan tidak ditemukan.", code="PAIR_NOT_FOUND")
+        raise NotFound("Pasangan tidak ditemukan.", code=ErrorCode.PAIR_NOT_FOUND)
     if pair.status != PairStatus.OPEN:
-        raise Conflict("Pasangan ini sudah diputuskan.", code="PAIR_DECIDED")
+        raise Conflict("Pasangan ini sudah diputuskan.", code=ErrorCode.PAIR_DECIDED)
     return pair
 
 
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed("Tuliskan alasannya.", code="REASON_MISSING", field="reason")
+        raise ValidationFailed("Tuliskan alasannya.", code=ErrorCode.REASON_MISSING, field="reason")
     return reason[:255]
 
 
@@ -154,11 +154,13 @@ def pair_merge(
         pair = _pair_for(viewer, pair_id)
         if survivor_id is not None and survivor_id not in (pair.worker_a_id, pair.worker_b_id):
             raise ValidationFailed(
-                "Pilih salah satu dari kedua data.", code="SURVIVOR_INVALID", field="survivor"
+                "Pilih salah satu dari kedua data.", code=ErrorCode.SURVIVOR_INVALID, field="survivor"
             )
         merge = _merge_pair(pair=pair, survivor_id=survivor_id, actor=actor, reason=reason)
         if merge is None:
-            raise Conflict("Salah satu data sudah digabung ke data lain.", code="WORKER_ALREADY_MERGED")
+            raise Conflict(
+                "Salah satu data sudah digabung ke data lain.", code=ErrorCode.WORKER_ALREADY_MERGED
+            )
     return merge
 
 
@@ -197,14 +199,14 @@ def merge_undo(*, merge_id: int, reason: str, viewer: Viewer, actor: Actor) -> M
     with transaction.atomic():
         merge = Merge.objects.select_for_update().filter(pk=merge_id).first()
         if merge is None:
-            raise NotFound("Penggabungan tidak ditemukan.", code="MERGE_NOT_FOUND")
+            raise NotFound("Penggabungan tidak ditemukan.", code=ErrorCode.MERGE_NOT_FOUND)
         if merge.undone_at is not None:
-            raise Conflict("Penggabungan ini sudah dibatalkan.", code="MERGE_UNDONE")
+            raise Conflict("Penggabungan ini sudah dibatalkan.", code=ErrorCode.MERGE_UNDONE)
         retired = Worker.objects.select_for_update().get(pk=merge.retired_id)
         survivor = Worker.objects.select_for_update().get(pk=merge.survivor_id)
         if Merge.objects.filter(retired=survivor, undone_at__isnull=True).exists():
             raise Conflict("Data yang dipertahankan sudah digabung lagi; batalkan penggabungan itu dulu.",
-                           code="MERGE_CHAINED")  # fmt: skip
+                           code=ErrorCode.MERGE_CHAINED)  # fmt: skip
         workers_unmerge(survivor_id=survivor.pk, retired_id=retired.pk, moved=merge.moved,
                         nik_moved=merge.nik_moved, reason=reason, actor=actor)  # fmt: skip
         merge.undone_by, merge.undone_at = actor_user(actor), timezone.now()
@@ -220,7 +222,7 @@ def linkage_settings_set(
 ) -> LinkageSettings:
     _require(viewer, admin=True)
     if not 0.9 <= threshold <= 1:
-        raise ValidationFailed("Ambang penggabungan otomatis antara 0,9 dan 1.", code="THRESHOLD_INVALID",
+        raise ValidationFailed("Ambang penggabungan otomatis antara 0,9 dan 1.", code=ErrorCode.THRESHOLD_INVALID,
                                field="threshold")  # fmt: skip
     with transaction.atomic():
         current = LinkageSettings.objects.select_for_update().first() or LinkageSettings()
@@ -247,9 +249,9 @@ def nik_conflict_resolve(*, conflict_id: int, resolution: str, viewer: Viewer, a
     with transaction.atomic():
         conflict = NikConflict.objects.select_for_update().filter(pk=conflict_id).first()
         if conflict is None or not Worker.objects.filter(viewer.region_q(), pk=conflict.worker_id).exists():
-            raise NotFound("Konflik NIK tidak ditemukan.", code="CONFLICT_NOT_FOUND")
+            raise NotFound("Konflik NIK tidak ditemukan.", code=ErrorCode.CONFLICT_NOT_FOUND)
         if conflict.status != "open":
-            raise Conflict("Konflik ini sudah diselesaikan.", code="CONFLICT_RESOLVED")
+            raise Conflict("Konflik ini sudah diselesaikan.", code=ErrorCode.CONFLICT_RESOLVED)
         conflict.status, conflict.resolution = "resolved", resolution
         conflict.decided_by, conflict.decided_at = actor_user(actor), timezone.now()
         conflict.save(update_fields=["status", "resolution", "decided_by", "decided_at"])

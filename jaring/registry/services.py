@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import db_datetime, insert_frame, insert_rows, read_frame
-from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.errors import Conflict, ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_edit_workers, may_register_workers
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record, counter_take
@@ -124,7 +124,7 @@ def worker_register(*, data: Mapping[str, object], viewer: Viewer, actor: Actor)
         raise PermissionDenied("Desa ini di luar wilayah kerja Anda.", field="village_code")
     nik = result.values["nik"]
     if nik and Worker.objects.filter(nik=nik).exists():
-        raise Conflict("NIK ini sudah terdaftar.", code="NIK_ALREADY_REGISTERED", field="nik")
+        raise Conflict("NIK ini sudah terdaftar.", code=ErrorCode.NIK_ALREADY_REGISTERED, field="nik")
     district, regency, province = _ancestors(village)
     values = dict(result.values)
     values.pop("village_code")
@@ -148,7 +148,9 @@ def worker_register(*, data: Mapping[str, object], viewer: Viewer, actor: Actor)
                 changes={"warnings": [i.code for i in result.issues]},
             )
     except IntegrityError as exc:
-        raise Conflict("NIK ini sudah terdaftar.", code="NIK_ALREADY_REGISTERED", field="nik") from exc
+        raise Conflict(
+            "NIK ini sudah terdaftar.", code=ErrorCode.NIK_ALREADY_REGISTERED, field="nik"
+        ) from exc
     return worker
 
 
@@ -163,7 +165,7 @@ def worker_update(*, worker_id: int, changes: Mapping[str, object], viewer: View
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationFailed(
-            f"Kolom tidak dapat diubah: {', '.join(sorted(unknown))}.", code="FIELD_NOT_EDITABLE"
+            f"Kolom tidak dapat diubah: {', '.join(sorted(unknown))}.", code=ErrorCode.FIELD_NOT_EDITABLE
         )
     with transaction.atomic():
         worker = Worker.objects.select_for_update().filter(viewer.region_q(), pk=worker_id).first()

@@ -24,6 +24,7 @@ from jaring.core.models import AuditEvent
 from jaring.core.rules import Role
 from jaring.core.selectors import SYSTEM
 from jaring.core.types import Period
+from jaring.registry.factories import OTHER_REGENCY_VILLAGE
 from jaring.registry.models import Membership, Worker
 
 pytestmark = pytest.mark.django_db
@@ -332,3 +333,18 @@ def test_a_reactivated_member_is_not_ended_again_by_a_rerun() -> None:
     assert bill("2026-09").run.memberships_ended == 0
     assert bill("2026-10").run.memberships_ended == 0
     assert Membership.objects.get(worker=worker).status == "active"
+
+
+def test_a_branch_clerks_billing_run_bills_only_the_branchs_regions() -> None:
+    """Issue #12: a Tangerang clerk's run billed Banyuwangi and West Kalimantan. A national run is the
+    administrator's (or the scheduler's) and says so."""
+    here, there = member(), member(village=OTHER_REGENCY_VILLAGE)
+    clerk = make_viewer(Role.BRANCH, branch_code="KC-TGR-CKP")[1]
+    run = billing_run(period=P("2026-11"), viewer=clerk, actor=None, issued_at=at("2026-11-01"))
+    assert run.lines == 1 and run.run.scope == "36.03"
+    assert set(BillLine.objects.values_list("worker_id", flat=True)) == {here.pk}
+    national = bill("2026-11")
+    assert national.run.scope == "" and set(BillLine.objects.values_list("worker_id", flat=True)) == {
+        here.pk,
+        there.pk,
+    }
