@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jaring.core.middleware.RequestIdMiddleware",
+    "jaring.core.middleware.JaringErrorMiddleware",
 ]
 
 ROOT_URLCONF = "jaring.urls"

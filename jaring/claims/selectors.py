@@ -18,7 +18,7 @@ from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRa
 from jaring.claims.rules import ClaimType, Facts, Line, Mode
 from jaring.contributions.selectors import contribution_paid, paid_months
 from jaring.core.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed
-from jaring.core.rules import mask_nik, may_decide_claims, may_report_claims
+from jaring.core.rules import Permission, mask_nik, may_decide_claims
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
 from jaring.registry.models import Worker
@@ -59,7 +59,7 @@ def claim_assess(
 ) -> Assessment:  # fmt: skip
     """Eligibility and the benefit breakdown for one event of a worker of the viewer's region, by the rules;
     records nothing."""
-    _require_claims_role(viewer)
+    viewer.require(Permission.REPORT_CLAIMS)
     worker = Worker.objects.filter(viewer.region_q(), nik=nik.strip()).select_related("merged_into").first()
     worker = worker.merged_into if worker is not None and worker.merged_into else worker  # a merged duplicate
     if worker is None:
@@ -149,11 +149,6 @@ def _positive(amount: int) -> int:
     return amount
 
 
-def _require_claims_role(viewer: Viewer) -> None:
-    if not may_report_claims(viewer.role):
-        raise PermissionDenied("Peran Anda tidak menangani klaim.", code=ErrorCode.CLAIMS_NOT_ALLOWED)
-
-
 def _scope(viewer: Viewer) -> Q:
     return Q() if viewer.all_regions else viewer.region_q(prefix="worker__")
 
@@ -177,7 +172,7 @@ def claim_list(
     *, viewer: Viewer, status: str = "", worker_id: int | None = None, limit: int = 200
 ) -> list[ClaimRow]:
     """The branch's queue: claims of the viewer's region, newest first; NIK masked for roles that need not see it."""
-    _require_claims_role(viewer)
+    viewer.require(Permission.REPORT_CLAIMS)
     query = Claim.objects.filter(_scope(viewer)).select_related("worker").order_by("-id")
     if status:
         query = query.filter(status=status)
@@ -193,7 +188,7 @@ def claim_list(
 
 
 def claim_get(*, viewer: Viewer, claim_id: int) -> Claim:
-    _require_claims_role(viewer)
+    viewer.require(Permission.REPORT_CLAIMS)
     claim = Claim.objects.filter(_scope(viewer), pk=claim_id).select_related("worker").first()
     if claim is None:
         raise NotFound("Klaim tidak ditemukan.", code=ErrorCode.CLAIM_NOT_FOUND)

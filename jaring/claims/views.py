@@ -135,7 +135,12 @@ def claim_detail_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> Ht
     present = set(claim.documents.values_list("doc_type", flat=True))
     required = sorted(REQUIRED_DOCUMENTS[ClaimType(claim.claim_type)])
     step = NEXT_STEP.get(claim.status)
-    return render(request, "claims/claim_detail.html", {
+    # Four eyes: the officer who verified never approves, so the button is not offered to them.
+    if step == ClaimStatus.APPROVED and claim.verified_by_id is not None and claim.verified_by_id == viewer.user_id:
+        step, awaiting_other = None, True
+    else:
+        awaiting_other = False
+    return render(request, "claims/claim_detail.html", {"awaiting_other": awaiting_other,
         "claim": claim, "documents": claim.documents.order_by("id"), "doc_types": DocumentType.choices,
         "required": [(d, DocumentType(d).label, d in present) for d in required], "step": step,
         "step_label": STEP_LABELS.get(step or "", ""), "may_decide": may_decide_claims(viewer.role),

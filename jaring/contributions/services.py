@@ -40,8 +40,8 @@ from jaring.contributions.rules import PayerType
 from jaring.contributions.selectors import due_table
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import db_datetime, insert_frame, insert_rows, read_frame
-from jaring.core.errors import Conflict, ErrorCode, FileRejected, NotFound, PermissionDenied, ValidationFailed
-from jaring.core.rules import may_handle_payments
+from jaring.core.errors import Conflict, ErrorCode, FileRejected, NotFound, ValidationFailed
+from jaring.core.rules import Permission
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record, counter_take
 from jaring.core.types import Period, whole_number
@@ -64,14 +64,6 @@ MEMBERSHIP = Membership._meta.db_table
 def _va_prefix(kind: str) -> str:
     va = settings.JARING["VA_PREFIXES"]
     return str(va[kind])
-
-
-def _require_payments_role(viewer: Viewer) -> None:
-    if not may_handle_payments(viewer.role):
-        raise PermissionDenied(
-            "Hanya petugas kantor cabang atau administrator yang mencatat tagihan dan pembayaran.",
-            code=ErrorCode.PAYMENTS_NOT_ALLOWED,
-        )
 
 
 # ------------------------------------------------------------------------------------- payers
@@ -399,7 +391,7 @@ def billing_run(
     """Bill a month: lapse what can no longer be paid, end memberships after more than 3 unpaid months, issue
     one bill per payer for the months of its cycle, then pay what it can from the payers' credit. A re-run for
     the same month bills only worker-months not billed yet (nothing, if nothing changed)."""
-    _require_payments_role(viewer)
+    viewer.require(Permission.HANDLE_PAYMENTS)
     started = time.perf_counter()
     issued_at = issued_at or timezone.now()
     phases: dict[str, float] = {}
@@ -635,7 +627,7 @@ def payment_record(
     """Record one payment (a clerk at the desk, or a bank's notification) and settle it at once. The same
     bank reference twice is recorded once: returns (payment, created)."""
     if source == PaymentSource.MANUAL:
-        _require_payments_role(viewer)
+        viewer.require(Permission.HANDLE_PAYMENTS)
     reference, bank = reference.strip(), bank.strip()
     if not reference:
         raise ValidationFailed(
@@ -683,7 +675,7 @@ def payment_resolve(
 ) -> Payment:
     """Settle a payment from the reconciliation queue: give it to the payer of a virtual account, or record
     that the money went back to the sender. The reason is kept."""
-    _require_payments_role(viewer)
+    viewer.require(Permission.HANDLE_PAYMENTS)
     note = note.strip()
     if not note:
         raise ValidationFailed("Tulis alasan penyelesaian.", code=ErrorCode.NOTE_MISSING, field="note")
@@ -760,7 +752,7 @@ def statement_import(
     virtual account; a reference seen before is recorded once; lines that cannot be read are reported by line
     and column and nothing of them is kept; lines whose account is unknown wait in the reconciliation queue.
     The same file twice changes nothing."""
-    _require_payments_role(viewer)
+    viewer.require(Permission.HANDLE_PAYMENTS)
     profile = StatementProfile.objects.filter(name=profile_name).first()
     if profile is None:
         names = ", ".join(StatementProfile.objects.order_by("name").values_list("name", flat=True))
@@ -938,7 +930,7 @@ def _is_utf8(data: bytes) -> bool:
 def membership_reactivate(*, worker_id: int, period: Period, viewer: Viewer, actor: Actor) -> BillingResult:
     """A clerk re-activates an ended membership (a sponsor or agent takes the worker back): the worker is
     billed again from `period`; the unpaid gap stays uncovered."""
-    _require_payments_role(viewer)
+    viewer.require(Permission.HANDLE_PAYMENTS)
     with transaction.atomic():
         latest = Membership.objects.filter(worker_id=worker_id).order_by("-id").first()
         if latest is None or not Worker.objects.filter(viewer.region_q(), pk=worker_id).exists():
@@ -977,7 +969,7 @@ def discount_credit_apply(*, viewer: Viewer, actor: Actor) -> dict[str, int]:
     the bill, is corrected: an open line is lowered, a paid line's difference becomes credit for later months.
     Arrears from before the discount period keep the full rate (their months are not discounted). Each line is
     corrected once (`credited`)."""
-    _require_payments_role(viewer)
+    viewer.require(Permission.HANDLE_PAYMENTS)
     with transaction.atomic():
         lines = read_frame(
             f"SELECT l.id, l.bill_id, l.payer_id, l.income, l.sector, p.payer_type, "

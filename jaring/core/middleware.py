@@ -4,9 +4,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 
 from jaring.core.context import new_request_id, request_id_var
+from jaring.core.errors import JaringError
 
 
 class RequestIdMiddleware:
@@ -38,3 +40,37 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+ERROR_TITLES = {
+    400: "Permintaan tidak dapat diproses",
+    403: "Tidak diizinkan",
+    404: "Tidak ditemukan",
+    409: "Bertentangan dengan keadaan saat ini",
+}
+
+
+def error_page(request: HttpRequest, *, status: int, message: str, code: str) -> HttpResponse:
+    """The one page for a refused request: a sentence in Indonesian, the stable code in small print."""
+    return render(
+        request,
+        "core/error.html",
+        {"title": ERROR_TITLES.get(status, ERROR_TITLES[400]), "message": message, "code": code},
+        status=status,
+    )
+
+
+class JaringErrorMiddleware:
+    """Pages render a JaringError raised by a view once, here (403/404/409 in words, the code in small
+    print); views catch only the validation errors of a form they show again. The API maps its own."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, JaringError) or request.path.startswith("/api/"):
+            return None
+        return error_page(request, status=exception.http_status, message=exception.message, code=exception.code)

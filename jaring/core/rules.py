@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from jaring.core.errors import ErrorCode
+
 
 class Role(StrEnum):
     ADMIN = "admin"  # BPJS administrator: everything, everywhere
@@ -22,63 +24,120 @@ ROLE_LABELS = {
     Role.REGION: "Petugas Pemerintah Daerah",
     Role.VILLAGE: "Operator Desa",
     Role.AGENT: "Agen PERISAI",
-    Role.SPONSOR: "Sponsor / CSR",
+    Role.SPONSOR: "Sponsor (CSR, donatur)",
 }
 
-# Roles that must identify a person (register, verify, correct) see NIK, birth date and mother's name in full.
-# A budget officer or a sponsor needs counts and names, not identity documents: they see them masked.
-_SEES_PERSONAL_DATA = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
-_MAY_IMPORT = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
-_MAY_EDIT_WORKERS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE}
-# PERISAI agents sign workers up (domain rules section 6); correcting a record stays with the offices.
-_MAY_REGISTER_WORKERS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
-# Billing runs, recording payments and settling the reconciliation queue: the branch office's finance work.
-_MAY_HANDLE_PAYMENTS = {Role.ADMIN, Role.BRANCH}
-# Sponsors' programs: the branch office, a regency or village budget officer for their own region's sponsors,
-# and a sponsor's own users. Agents sign workers up; they do not spend budgets.
-# Claims: villages and agents report them (with documents); the branch office decides and opens the documents.
-_MAY_REPORT_CLAIMS = {Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}
-_MAY_DECIDE_CLAIMS = {Role.ADMIN, Role.BRANCH}
-_MAY_MANAGE_FUNDING = {Role.ADMIN, Role.BRANCH, Role.REGION, Role.VILLAGE, Role.SPONSOR}
-# Duplicates: the branch office settles the review queue (it sees both records in full); only an administrator
-# undoes a merge or turns automatic merging on.
-_MAY_REVIEW_DUPLICATES = {Role.ADMIN, Role.BRANCH}
+
+class Permission(StrEnum):
+    """What a role may do. One table (GRANTS) says who; views, services and the menu ask `Viewer.may/require`."""
+
+    SEE_PERSONAL_DATA = "see_personal_data"
+    IMPORT = "import"
+    EDIT_WORKERS = "edit_workers"
+    REGISTER_WORKERS = "register_workers"
+    HANDLE_PAYMENTS = "handle_payments"
+    REPORT_CLAIMS = "report_claims"
+    DECIDE_CLAIMS = "decide_claims"
+    MANAGE_FUNDING = "manage_funding"
+    REVIEW_DUPLICATES = "review_duplicates"
+    ADMINISTER = "administer"
+
+
+_ALL = frozenset(Role)
+GRANTS: dict[Permission, frozenset[Role]] = {
+    # Roles that must identify a person (register, verify, correct) see NIK, birth date and mother's name in
+    # full. A budget officer or a sponsor needs counts and names, not identity documents: they see them masked.
+    Permission.SEE_PERSONAL_DATA: frozenset({Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}),
+    Permission.IMPORT: frozenset({Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}),
+    Permission.EDIT_WORKERS: frozenset({Role.ADMIN, Role.BRANCH, Role.VILLAGE}),
+    # PERISAI agents sign workers up (domain rules section 6); correcting a record stays with the offices.
+    Permission.REGISTER_WORKERS: frozenset({Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}),
+    # Billing runs, recording payments and settling the reconciliation queue: the branch office's finance work.
+    Permission.HANDLE_PAYMENTS: frozenset({Role.ADMIN, Role.BRANCH}),
+    # Claims: villages and agents report them (with documents); the branch office decides and opens documents.
+    Permission.REPORT_CLAIMS: frozenset({Role.ADMIN, Role.BRANCH, Role.VILLAGE, Role.AGENT}),
+    Permission.DECIDE_CLAIMS: frozenset({Role.ADMIN, Role.BRANCH}),
+    # Sponsors' programs: the branch office, a regency or village budget officer for their own region's
+    # sponsors, and a sponsor's own users. Agents sign workers up; they do not spend budgets.
+    Permission.MANAGE_FUNDING: frozenset({Role.ADMIN, Role.BRANCH, Role.REGION, Role.VILLAGE, Role.SPONSOR}),
+    # Duplicates: the branch office settles the review queue (it sees both records in full); only an
+    # administrator undoes a merge or turns automatic merging on.
+    Permission.REVIEW_DUPLICATES: frozenset({Role.ADMIN, Role.BRANCH}),
+    Permission.ADMINISTER: frozenset({Role.ADMIN}),
+}
+
+# What a refusal says (Indonesian, the clerk's language) and its stable code.
+DENIED: dict[Permission, tuple[str, str]] = {
+    Permission.SEE_PERSONAL_DATA: (
+        "Peran Anda tidak melihat data pribadi.",
+        ErrorCode.PERSONAL_DATA_NOT_ALLOWED,
+    ),
+    Permission.IMPORT: ("Peran Anda tidak mengunggah daftar pekerja.", ErrorCode.IMPORT_NOT_ALLOWED),
+    Permission.EDIT_WORKERS: ("Peran Anda tidak boleh mengubah data pekerja.", ErrorCode.EDIT_NOT_ALLOWED),
+    Permission.REGISTER_WORKERS: (
+        "Peran Anda tidak boleh mendaftarkan pekerja.",
+        ErrorCode.REGISTER_NOT_ALLOWED,
+    ),
+    Permission.HANDLE_PAYMENTS: (
+        "Hanya petugas kantor cabang atau administrator yang mencatat tagihan dan pembayaran.",
+        "PAYMENTS_NOT_ALLOWED",
+    ),
+    Permission.REPORT_CLAIMS: ("Peran Anda tidak menangani klaim.", ErrorCode.CLAIMS_NOT_ALLOWED),
+    Permission.DECIDE_CLAIMS: (
+        "Hanya kantor cabang yang memutuskan klaim.",
+        ErrorCode.CLAIM_DECISION_NOT_ALLOWED,
+    ),
+    Permission.MANAGE_FUNDING: (
+        "Peran Anda tidak mengelola program pendanaan.",
+        ErrorCode.FUNDING_NOT_ALLOWED,
+    ),
+    Permission.REVIEW_DUPLICATES: ("Peran Anda tidak memeriksa duplikat.", ErrorCode.DUPLICATES_NOT_ALLOWED),
+    Permission.ADMINISTER: ("Hanya administrator BPJS yang boleh melakukan ini.", ErrorCode.ADMIN_ONLY),
+}
+
+
+def may(role: Role, permission: Permission) -> bool:
+    return role in GRANTS[permission]
+
+
+def permissions_of(role: Role) -> frozenset[Permission]:
+    return frozenset(p for p, roles in GRANTS.items() if role in roles)
 
 
 def sees_personal_data(role: Role) -> bool:
-    return role in _SEES_PERSONAL_DATA
+    return may(role, Permission.SEE_PERSONAL_DATA)
 
 
 def may_import(role: Role) -> bool:
-    return role in _MAY_IMPORT
+    return may(role, Permission.IMPORT)
 
 
 def may_edit_workers(role: Role) -> bool:
-    return role in _MAY_EDIT_WORKERS
+    return may(role, Permission.EDIT_WORKERS)
 
 
 def may_register_workers(role: Role) -> bool:
-    return role in _MAY_REGISTER_WORKERS
+    return may(role, Permission.REGISTER_WORKERS)
 
 
 def may_handle_payments(role: Role) -> bool:
-    return role in _MAY_HANDLE_PAYMENTS
+    return may(role, Permission.HANDLE_PAYMENTS)
 
 
 def may_report_claims(role: Role) -> bool:
-    return role in _MAY_REPORT_CLAIMS
+    return may(role, Permission.REPORT_CLAIMS)
 
 
 def may_decide_claims(role: Role) -> bool:
-    return role in _MAY_DECIDE_CLAIMS
+    return may(role, Permission.DECIDE_CLAIMS)
 
 
 def may_review_duplicates(role: Role) -> bool:
-    return role in _MAY_REVIEW_DUPLICATES
+    return may(role, Permission.REVIEW_DUPLICATES)
 
 
 def may_manage_funding(role: Role) -> bool:
-    return role in _MAY_MANAGE_FUNDING
+    return may(role, Permission.MANAGE_FUNDING)
 
 
 def mask_nik(nik: str | None) -> str:

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
+from jaring.core.errors import PermissionDenied
 from jaring.core.models import UserProfile
-from jaring.core.rules import Role, region_level_of, sees_personal_data
+from jaring.core.rules import DENIED, Permission, Role, may, region_level_of, sees_personal_data
 from jaring.regions.selectors import branch_regency_codes
 
 _LEVEL_COLUMNS = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}
@@ -33,6 +34,15 @@ class Viewer:
     @property
     def sees_personal_data(self) -> bool:
         return sees_personal_data(self.role)
+
+    def may(self, permission: Permission) -> bool:
+        return may(self.role, permission)
+
+    def require(self, permission: Permission) -> None:
+        """Refuse (PermissionDenied, with the sentence and code of core.rules.DENIED) unless the role may."""
+        if not may(self.role, permission):
+            message, code = DENIED[permission]
+            raise PermissionDenied(message, code=code)
 
     def region_q(self, prefix: str = "") -> Q:
         """A filter on a model that carries province_code, regency_code, district_code and a village FK."""

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from jaring.core.errors import ErrorCode
+from jaring.core.middleware import error_page
 from jaring.core.selectors import Viewer, viewer_for
 
 
@@ -20,7 +22,14 @@ def request_viewer(request: HttpRequest) -> Viewer | None:
 
 
 def forbidden(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/no_role.html", status=403)
+    """A signed-in user whose role may not use this page (the menu never offers it)."""
+    return error_page(request, status=403, message="Peran Anda tidak boleh membuka halaman ini.",
+                      code=ErrorCode.PERMISSION_DENIED)  # fmt: skip
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    return error_page(request, status=404, message="Data tidak ditemukan atau di luar wilayah Anda.",
+                      code=ErrorCode.NOT_FOUND)  # fmt: skip
 
 
 def viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -30,8 +39,8 @@ def viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         viewer = request_viewer(request)
-        if viewer is None:
-            return forbidden(request)
+        if viewer is None:  # signed in, but no Jaring role yet
+            return render(request, "core/no_role.html", status=403)
         return view(request, viewer, *args, **kwargs)
 
     return wrapper

@@ -30,7 +30,7 @@ from jaring.contributions.services import payer_assign_frame, payer_create, paye
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import insert_frame, read_frame
 from jaring.core.errors import Conflict, ErrorCode, NotFound, PermissionDenied, ValidationFailed
-from jaring.core.rules import Role, may_manage_funding, region_level_of
+from jaring.core.rules import Permission, Role, region_level_of
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record
 from jaring.core.types import Period
@@ -68,13 +68,6 @@ PAYER = Payer._meta.db_table
 _REGION_COLUMN = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_code"}
 
 
-def _require_manage(viewer: Viewer) -> None:
-    if not may_manage_funding(viewer.role):
-        raise PermissionDenied(
-            "Peran Anda tidak mengelola program pendanaan.", code=ErrorCode.FUNDING_NOT_ALLOWED
-        )
-
-
 # ------------------------------------------------------------------------------------- sponsors
 
 
@@ -90,7 +83,7 @@ def sponsor_create(
     actor: Actor,
 ) -> Sponsor:
     """A sponsor in the viewer's reach: a regency officer registers sponsors of their regency."""
-    _require_manage(viewer)
+    viewer.require(Permission.MANAGE_FUNDING)
     if viewer.role == Role.SPONSOR:
         raise PermissionDenied("Sponsor tidak mendaftarkan sponsor lain.", code=ErrorCode.FUNDING_NOT_ALLOWED)
     name = name.strip()
@@ -190,7 +183,7 @@ def program_create(
 ) -> Program:
     """A funding program of a sponsor the viewer manages, with its own virtual account (a contributions payer
     of kind program). Regions must lie within the sponsor's region."""
-    _require_manage(viewer)
+    viewer.require(Permission.MANAGE_FUNDING)
     sponsor = Sponsor.objects.filter(sponsor_q(viewer), pk=sponsor_id).first()
     if sponsor is None:
         raise NotFound("Sponsor tidak ditemukan.", code=ErrorCode.SPONSOR_NOT_FOUND)
@@ -271,7 +264,7 @@ def program_create(
 
 def program_budget_change(*, program_id: int, budget: int, viewer: Viewer, actor: Actor) -> Program:
     """A budget revision (APBD-P): never below what is already committed."""
-    _require_manage(viewer)
+    viewer.require(Permission.MANAGE_FUNDING)
     with transaction.atomic():
         program = Program.objects.select_for_update().filter(program_q(viewer), pk=program_id).first()
         if program is None:
@@ -355,7 +348,7 @@ def allocation_run(
 ) -> AllocationResult:
     """Allocate the given active programs (None: every active program the viewer manages) together. A dry run
     computes everything and keeps nothing. A re-run with nothing changed funds nobody new."""
-    _require_manage(viewer)
+    viewer.require(Permission.MANAGE_FUNDING)
     started = time.perf_counter()
     phases: dict[str, float] = {}
     with transaction.atomic():
@@ -920,7 +913,7 @@ def allocation_record_legacy(
     """Funding that was decided before Jaring (a regency's Excel list): recorded as it was, overlaps included,
     so that the overlap report can show them. The months are billed to this program from now on only where no
     newer assignment says otherwise."""
-    _require_manage(viewer)
+    viewer.require(Permission.MANAGE_FUNDING)
     if last_period < first_period:
         raise ValidationFailed(
             "Bulan akhir harus sesudah bulan awal.", code=ErrorCode.PERIOD_RANGE_INVALID, field="last_period"
@@ -994,7 +987,7 @@ def donation_create(
     regency, anywhere), of an occupation or ecosystem, for 6 or 12 months paid at once. A sponsor user gives
     as their own sponsor; branch staff record a walk-in donor by name. The donor pays exactly what the funded
     workers cost: the program's budget is what was committed. A dry run shows whom and what, keeps nothing."""
-    _require_manage(viewer)
+    viewer.require(Permission.MANAGE_FUNDING)
     if months not in rules.DONATION_MONTHS:
         raise ValidationFailed("Donasi untuk 6 atau 12 bulan.", code=ErrorCode.MONTHS_INVALID, field="months")
     if not 1 <= workers <= 100_000:
@@ -1053,7 +1046,7 @@ def _sponsor_view(viewer: Viewer, sponsor: Sponsor) -> Viewer:
 
 def program_close(*, program_id: int, viewer: Viewer, actor: Actor) -> Program:
     """No new allocations; funded months stay funded."""
-    _require_manage(viewer)
+    viewer.require(Permission.MANAGE_FUNDING)
     with transaction.atomic():
         program = Program.objects.select_for_update().filter(program_q(viewer), pk=program_id).first()
         if program is None:

@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from jaring.core.errors import ErrorCode, NotFound, PermissionDenied
-from jaring.core.rules import mask_date, mask_name, mask_nik, may_review_duplicates
+from jaring.core.errors import ErrorCode, NotFound
+from jaring.core.rules import Permission, mask_date, mask_name, mask_nik
 from jaring.core.selectors import Viewer
 from jaring.linkage import rules
 from jaring.linkage.models import CandidatePair, Merge, NikConflict, PairStatus
@@ -21,11 +21,6 @@ FIELD_LABELS = {"nik": "NIK", "full_name": "Nama", "sex": "Jenis kelamin", "birt
                 "village_code": "Desa", "address": "Alamat", "occupation": "Pekerjaan"}  # fmt: skip
 EVIDENCE_LABELS = {"nik": "NIK", "name": "Nama", "birth_date": "Tanggal lahir", "sex": "Jenis kelamin",
                    "place": "Wilayah", "mother": "Nama ibu", "phone": "Telepon"}  # fmt: skip
-
-
-def _require(viewer: Viewer) -> None:
-    if not may_review_duplicates(viewer.role):
-        raise PermissionDenied("Peran Anda tidak memeriksa duplikat.", code=ErrorCode.DUPLICATES_NOT_ALLOWED)
 
 
 def _scoped_pairs(viewer: Viewer) -> Any:
@@ -57,7 +52,7 @@ class PairRow:
 def pair_queue(*, viewer: Viewer, status: str = PairStatus.OPEN, limit: int = 200) -> list[PairRow]:
     """Open pairs of the viewer's region, proposed first (high probability and a NIK typo), then by
     probability. Pairs whose worker was merged in another decision leave the queue."""
-    _require(viewer)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     pairs = _scoped_pairs(viewer).filter(status=status)
     if status == PairStatus.OPEN:
         pairs = pairs.filter(worker_a__merged_into__isnull=True, worker_b__merged_into__isnull=True)
@@ -96,7 +91,7 @@ def merge_side(worker: Worker) -> rules.MergeSide:
 
 
 def pair_get(*, viewer: Viewer, pair_id: int) -> PairDetail:
-    _require(viewer)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     pair = _scoped_pairs(viewer).filter(pk=pair_id).select_related("worker_a", "worker_b").first()
     if pair is None:
         raise NotFound("Pasangan tidak ditemukan.", code=ErrorCode.PAIR_NOT_FOUND)
@@ -133,7 +128,7 @@ class MergeRow:
 
 
 def merge_list(*, viewer: Viewer, limit: int = 200) -> list[MergeRow]:
-    _require(viewer)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     merges = Merge.objects.select_related("survivor", "retired").order_by("-id")
     if not viewer.all_regions:
         merges = merges.filter(survivor__in=Worker.objects.filter(viewer.region_q()).values("pk"))
@@ -159,7 +154,7 @@ class ConflictRow:
 
 
 def nik_conflict_list(*, viewer: Viewer, status: str = "open", limit: int = 200) -> list[ConflictRow]:
-    _require(viewer)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     conflicts = NikConflict.objects.filter(status=status).select_related("worker").order_by("-id")
     if not viewer.all_regions:
         conflicts = conflicts.filter(worker__in=Worker.objects.filter(viewer.region_q()).values("pk"))

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from jaring.core.audit import AuditAction, Entity
-from jaring.core.errors import Conflict, ErrorCode, NotFound, PermissionDenied, ValidationFailed
-from jaring.core.rules import Role, may_review_duplicates
+from jaring.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from jaring.core.rules import Permission
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record
 from jaring.linkage import engine, rules
@@ -107,11 +107,6 @@ def dedupe_run(*, batch_id: int | None = None, retrain: bool = False, actor: Act
     return run
 
 
-def _require(viewer: Viewer, *, admin: bool = False) -> None:
-    if not may_review_duplicates(viewer.role) or (admin and viewer.role != Role.ADMIN):
-        raise PermissionDenied("Peran Anda tidak memutuskan duplikat.", code=ErrorCode.DUPLICATES_NOT_ALLOWED)
-
-
 def _pair_for(viewer: Viewer, pair_id: int) -> CandidatePair:
     pair = CandidatePair.objects.select_for_update().filter(pk=pair_id).first()
     if pair is None or not (
@@ -132,7 +127,7 @@ def _reason(reason: str) -> str:
 
 def pair_dismiss(*, pair_id: int, reason: str, viewer: Viewer, actor: Actor) -> CandidatePair:
     """Two different people: the pair is closed and never proposed again."""
-    _require(viewer)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     reason = _reason(reason)
     with transaction.atomic():
         pair = _pair_for(viewer, pair_id)
@@ -148,7 +143,7 @@ def pair_merge(
     *, pair_id: int, survivor_id: int | None = None, reason: str, viewer: Viewer, actor: Actor
 ) -> Merge:
     """One person: keep the survivor (the clerk's choice, else `rules.survivor_choice`), retire the other."""
-    _require(viewer)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     reason = _reason(reason)
     with transaction.atomic():
         pair = _pair_for(viewer, pair_id)
@@ -194,7 +189,7 @@ def _move(
 def merge_undo(*, merge_id: int, reason: str, viewer: Viewer, actor: Actor) -> Merge:
     """An administrator puts both records back as they were: every moved row returns, the retired worker's
     card is re-activated where the merge ended it, the NIK goes back, and the pair waits in the queue again."""
-    _require(viewer, admin=True)
+    viewer.require(Permission.ADMINISTER)
     reason = _reason(reason)
     with transaction.atomic():
         merge = Merge.objects.select_for_update().filter(pk=merge_id).first()
@@ -220,7 +215,7 @@ def merge_undo(*, merge_id: int, reason: str, viewer: Viewer, actor: Actor) -> M
 def linkage_settings_set(
     *, auto_merge: bool, threshold: float, viewer: Viewer, actor: Actor
 ) -> LinkageSettings:
-    _require(viewer, admin=True)
+    viewer.require(Permission.ADMINISTER)
     if not 0.9 <= threshold <= 1:
         raise ValidationFailed("Ambang penggabungan otomatis antara 0,9 dan 1.", code=ErrorCode.THRESHOLD_INVALID,
                                field="threshold")  # fmt: skip
@@ -244,7 +239,7 @@ def nik_conflicts_record(*, batch_id: int, rows: list[dict[str, Any]]) -> int:
 
 
 def nik_conflict_resolve(*, conflict_id: int, resolution: str, viewer: Viewer, actor: Actor) -> NikConflict:
-    _require(viewer)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     resolution = _reason(resolution)
     with transaction.atomic():
         conflict = NikConflict.objects.select_for_update().filter(pk=conflict_id).first()

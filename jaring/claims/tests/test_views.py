@@ -85,9 +85,12 @@ def test_branch_takes_the_steps_with_four_eyes(client: Client) -> None:
     assert download.status_code == 200 and download.content == PDF
     client.post(step)  # documents complete
     client.post(step)  # verified by a
-    refused = client.post(step, follow=True)
+    detail = client.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
+    assert 'id="four-eyes"' in detail and ">Setujui</button>" not in detail  # not offered to the verifier
+    refused = client.post(step, follow=True)  # and refused if posted all the same
     assert "FOUR_EYES" in refused.content.decode()
     client.force_login(b)
+    assert ">Setujui</button>" in client.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
     client.post(step)  # approved by b
     client.post(
         step, {"beneficiary_name": "Siti", "bank": "BRI", "account_number": "0123", "payment_reference": "T1"}
