@@ -29,6 +29,7 @@ demo: demo-data
 test: setup lint typecheck test-sqlite test-pg test-browser
 
 lint:
+	$(BIN)/lint-imports
 	$(BIN)/ruff check jaring tests bench scripts conftest.py
 	$(BIN)/ruff format --check jaring tests bench scripts conftest.py
 

@@ -59,7 +59,7 @@ def generate(rows: int, seed: int, fmt: str) -> Path:
     if path.exists():
         return path
     OUT.mkdir(parents=True, exist_ok=True)
-    from jaring.registry.synthetic import MistakeRates, PeopleFactory, list_row, write_list
+    from jaring.demo.synthetic import MistakeRates, PeopleFactory, list_row, write_list
 
     villages = [r[0] for r in csv.reader(_region_lines()) if r[0].count(".") == 3]
     districts = sorted({v[:8].replace(".", "") for v in villages})
@@ -118,11 +118,12 @@ def child_baseline(db_url: str, file: Path, rows: int) -> dict[str, object]:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from jaring.imports.rules import HEADER_NAMES, TEMPLATE_FIELDS, row_validate
+    from jaring.imports.rules import HEADER_NAMES
     from jaring.regions.selectors import village_codes
     from jaring.regions.services import regions_load
     from jaring.registry.models import Worker
     from jaring.registry.rules import name_key
+    from jaring.registry.rules.rows import TEMPLATE_FIELDS, row_validate
     from jaring.registry.selectors import row_context
 
     call_command("migrate", verbosity=0)

@@ -45,7 +45,7 @@ SPLINK_PUBLISHED = {"febrl3": 0.9954, "febrl4": 0.9992}
 
 
 def _factory(seed: int):  # type: ignore[no-untyped-def]
-    from jaring.registry.synthetic import PeopleFactory
+    from jaring.demo.synthetic import PeopleFactory
 
     with gzip.open(
         ROOT / "jaring/regions/data/wilayah_kepmendagri_2025.csv.gz", "rt", encoding="utf-8"
@@ -56,7 +56,7 @@ def _factory(seed: int):  # type: ignore[no-untyped-def]
 
 
 def synthetic(people: int, seed: int, share: float) -> tuple[pl.DataFrame, list[int]]:
-    from jaring.registry.synthetic import duplicate_set
+    from jaring.demo.synthetic import duplicate_set
 
     records, truth = duplicate_set(_factory(seed), people=people, duplicate_share=share)
     return pl.DataFrame(records, schema_overrides={"birth_date": pl.Date}), truth

@@ -96,7 +96,7 @@ def cmd_regions_load(args: argparse.Namespace) -> int:
 def cmd_demo_data(args: argparse.Namespace) -> int:
     from django.conf import settings
 
-    from jaring.registry.demo import demo_load
+    from jaring.demo.load import demo_load
 
     result = demo_load(
         workers=args.workers,

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from jaring.core.api import api
-from jaring.core.views import home
+from jaring.api import api
+from jaring.home import home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -12,12 +12,12 @@ from jaring.claims.models import Claim
 from jaring.contributions.models import BillLine
 from jaring.core.selectors import SYSTEM, viewer_for
 from jaring.core.types import Period
-from jaring.funding.demo import CSR_REF
+from jaring.demo.funding import CSR_REF
+from jaring.demo.load import demo_load
 from jaring.funding.models import Allocation, Program
 from jaring.funding.selectors import overlap_report, program_list
 from jaring.imports.models import BatchStatus, ImportBatch
 from jaring.linkage.models import CandidatePair
-from jaring.registry.demo import demo_load
 from jaring.registry.models import Membership, Worker
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,9 @@ def test_demo_data_fills_the_four_seed_regions_and_runs_again_without_change(tmp
     # every worker registered through a list holds a card (issue #12: nobody waits "KPJ —" for ever)
     assert not Worker.objects.filter(merged_into__isnull=True).exclude(memberships__isnull=False).exists()
     assert Membership.objects.count() >= created
-    assert {u["role"] for u in result["users"] if u["username"] == "donatur"} == {"Donatur (GN Lingkaran)"}  # type: ignore[index,union-attr]  # users is a list of dicts
+    users = result["users"]
+    assert isinstance(users, list)
+    assert {u["role"] for u in users if u["username"] == "donatur"} == {"Donatur (GN Lingkaran)"}
     assert (tmp_path / "truth.csv").exists()
     assert any(p.suffix == ".csv" for p in tmp_path.iterdir()) and any(
         p.suffix == ".xlsx" for p in tmp_path.iterdir()

@@ -151,7 +151,7 @@ def claim_advance(
             claim.paid_at = timezone.now()
         claim.status = target
         claim.save()
-        audit_record(actor=actor, action=f"claim.{target}", entity_type=Entity.CLAIM, entity_id=claim.pk,
+        audit_record(actor=actor, action=AuditAction(f"claim.{target}"), entity_type=Entity.CLAIM, entity_id=claim.pk,
                      changes={"status": target})  # fmt: skip
     return claim
 

@@ -136,7 +136,11 @@ def claim_detail_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> Ht
     required = sorted(REQUIRED_DOCUMENTS[ClaimType(claim.claim_type)])
     step = NEXT_STEP.get(claim.status)
     # Four eyes: the officer who verified never approves, so the button is not offered to them.
-    if step == ClaimStatus.APPROVED and claim.verified_by_id is not None and claim.verified_by_id == viewer.user_id:
+    if (
+        step == ClaimStatus.APPROVED
+        and claim.verified_by_id is not None
+        and claim.verified_by_id == viewer.user_id
+    ):
         step, awaiting_other = None, True
     else:
         awaiting_other = False

@@ -11,6 +11,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 
 from jaring.contributions.models import Discount, IncomeTier, PayerTypeSetting, RateRule
+from jaring.core.audit import AuditAction, Entity
 from jaring.core.errors import JaringError
 from jaring.core.services import audit_record
 from jaring.core.types import Period
@@ -38,8 +39,8 @@ class AuditedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
-            action=f"{obj._meta.model_name}.{'change' if change else 'add'}",
-            entity_type=str(obj._meta.model_name),
+            action=AuditAction(f"{obj._meta.model_name}.{'change' if change else 'add'}"),
+            entity_type=Entity(str(obj._meta.model_name)),
             entity_id=obj.pk,
             changes={name: str(form.cleaned_data.get(name)) for name in form.changed_data},
         )

@@ -73,4 +73,6 @@ class JaringErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, JaringError) or request.path.startswith("/api/"):
             return None
-        return error_page(request, status=exception.http_status, message=exception.message, code=exception.code)
+        return error_page(
+            request, status=exception.http_status, message=exception.message, code=exception.code
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
@@ -10,7 +11,6 @@ from django.db.models import Q
 from jaring.core.errors import PermissionDenied
 from jaring.core.models import UserProfile
 from jaring.core.rules import DENIED, Permission, Role, may, region_level_of, sees_personal_data
-from jaring.regions.selectors import branch_regency_codes
 
 _LEVEL_COLUMNS = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}
 
@@ -73,6 +73,30 @@ class Viewer:
         return any(code == c or code.startswith(c + ".") for c in self.region_codes)
 
 
+class RegionDirectory(Protocol):
+    """What core needs to know of the region tree and the branch offices, answered by the regions app (which
+    stands above core): it sets itself in RegionsConfig.ready, so core imports no higher app."""
+
+    def branch_regency_codes(self, *, branch_code: str) -> list[str]: ...
+
+    def region_level(self, *, code: str) -> int | None: ...  # None: no such region
+
+    def branch_known(self, *, code: str) -> bool: ...
+
+
+_directory: list[RegionDirectory] = []
+
+
+def region_directory_set(directory: RegionDirectory) -> None:
+    _directory[:] = [directory]
+
+
+def region_directory() -> RegionDirectory:
+    if not _directory:
+        raise RuntimeError("jaring.regions is not installed: no region directory")
+    return _directory[0]
+
+
 SYSTEM = Viewer(user_id=None, username="system", role=Role.ADMIN, all_regions=True)
 
 
@@ -90,7 +114,7 @@ def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer | None:
     if role == Role.ADMIN:
         return Viewer(**base, all_regions=True)
     if role == Role.BRANCH:
-        codes = branch_regency_codes(branch_code=profile.branch_code)
+        codes = region_directory().branch_regency_codes(branch_code=profile.branch_code)
         return Viewer(**base, region_codes=tuple(codes), branch_code=profile.branch_code)
     if role == Role.SPONSOR:
         # Sponsors see only the workers they fund; funding arrives with the sponsors issue (#5).

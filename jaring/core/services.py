@@ -14,8 +14,7 @@ from jaring.core.context import request_id_var
 from jaring.core.errors import Conflict, ErrorCode, ValidationFailed
 from jaring.core.models import AuditEvent, Counter, UserProfile
 from jaring.core.rules import Role
-from jaring.regions.models import BranchOffice
-from jaring.regions.selectors import region_get
+from jaring.core.selectors import region_directory
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
@@ -113,14 +112,14 @@ def user_create(
             f"Nama pengguna '{username}' sudah dipakai.", code=ErrorCode.USERNAME_TAKEN, field="username"
         )
     if role in ROLE_LEVELS:
-        region = region_get(code=region_code)
-        if region is None or region.level not in ROLE_LEVELS[role]:
+        level = region_directory().region_level(code=region_code)
+        if level is None or level not in ROLE_LEVELS[role]:
             raise ValidationFailed(
                 f"Peran ini bekerja di tingkat wilayah {ROLE_LEVELS[role]}; kode '{region_code}' tidak sesuai.",
                 code=ErrorCode.REGION_INVALID,
                 field="region_code",
             )
-    if role == Role.BRANCH and not BranchOffice.objects.filter(code=branch_code).exists():
+    if role == Role.BRANCH and not region_directory().branch_known(code=branch_code):
         raise ValidationFailed(
             f"Kantor cabang '{branch_code}' tidak dikenal.",
             code=ErrorCode.BRANCH_UNKNOWN,

@@ -11,7 +11,7 @@ import xlsxwriter
 
 from jaring.core.config import setting_int
 from jaring.imports import rules
-from jaring.registry.rules import OCCUPATIONS
+from jaring.registry.rules import OCCUPATIONS, rows
 
 TEMPLATE_HELP = {
     "nik": "16 digit, format kolom Teks",
@@ -29,7 +29,7 @@ TEMPLATE_HELP = {
 
 
 def _headers() -> list[str]:
-    return [rules.HEADER_NAMES[f][0] for f in rules.TEMPLATE_FIELDS]
+    return [rules.HEADER_NAMES[f][0] for f in rows.TEMPLATE_FIELDS]
 
 
 def template_xlsx() -> bytes:
@@ -44,13 +44,13 @@ def template_xlsx() -> bytes:
         lists.write_string(i, 0, occ.label)
     lists.hide()
     last = 100_000
-    for col, (field, header) in enumerate(zip(rules.TEMPLATE_FIELDS, _headers(), strict=True)):
+    for col, (field, header) in enumerate(zip(rows.TEMPLATE_FIELDS, _headers(), strict=True)):
         ws.write_string(0, col, header, head)
         ws.set_column(col, col, 22, text if field in ("nik", "village_code", "phone") else None)
         hint = TEMPLATE_HELP.get(field)
         if hint:
             ws.write_comment(0, col, hint)
-    cols = {f: i for i, f in enumerate(rules.TEMPLATE_FIELDS)}
+    cols = {f: i for i, f in enumerate(rows.TEMPLATE_FIELDS)}
     ws.set_column(cols["birth_date"], cols["birth_date"], 14, date)
     ws.data_validation(1, cols["nik"], last, cols["nik"], {
         "validate": "length", "criteria": "==", "value": 16,
@@ -95,9 +95,9 @@ def rejected_xlsx(staged: pl.DataFrame) -> bytes:
     headers = [*_headers(), "Lembar Asal", "Baris Asal", "Kesalahan"]
     for col, h in enumerate(headers):
         ws.write_string(0, col, h, head)
-    ws.set_column(0, len(rules.TEMPLATE_FIELDS) - 1, 20, text)
+    ws.set_column(0, len(rows.TEMPLATE_FIELDS) - 1, 20, text)
     ws.set_column(len(headers) - 1, len(headers) - 1, 90)
-    raw_cols = [f"raw_{f}" for f in rules.TEMPLATE_FIELDS]
+    raw_cols = [f"raw_{f}" for f in rows.TEMPLATE_FIELDS]
     for r, row in enumerate(rejected.select(*raw_cols, "sheet", "row", "problems").iter_rows(), start=1):
         for c, value in enumerate(row[: len(raw_cols)]):
             ws.write_string(r, c, value or "", text)

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import polars as pl
 
-from jaring.imports.rules import RowValidator
 from jaring.registry import rules as reg
+from jaring.registry.rules.rows import RowValidator
 
 _LOW_CARDINALITY = ("occupation", "ecosystem", "sector", "income", "poverty_decile")
 

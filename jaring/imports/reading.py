@@ -16,7 +16,8 @@ import polars as pl
 import python_calamine as pc
 
 from jaring.core.errors import FileRejected
-from jaring.imports.rules import FIELDS, HeaderMatch, header_find
+from jaring.imports.rules import HeaderMatch, header_find
+from jaring.registry.rules.rows import FIELDS
 
 CHUNK_ROWS = 50_000
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

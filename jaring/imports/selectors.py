@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 from django.db.models import Count, Q, QuerySet
 
+from jaring.core.config import setting_path
 from jaring.core.errors import NotFound, PermissionDenied
 from jaring.core.rules import mask_date, mask_nik
 from jaring.core.selectors import Viewer
 from jaring.imports.exports import rejected_xlsx
 from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
-from jaring.imports.services import staged_path
+
+
+# Where a batch's files live (outside the web root, under JARING_VAR_DIR).
+def batch_dir(batch: ImportBatch) -> Path:
+    return setting_path("IMPORT_DIR") / f"batch-{batch.pk}"
+
+
+def staged_path(batch: ImportBatch) -> Path:
+    return batch_dir(batch) / "staged.parquet"
+
+
+def original_path(batch: ImportBatch) -> Path:
+    return batch_dir(batch) / ("original" + Path(batch.file_name).suffix.lower())
 
 
 def _visible(viewer: Viewer) -> QuerySet[ImportBatch]:

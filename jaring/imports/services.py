@@ -23,30 +23,18 @@ from jaring.core.errors import Conflict, ErrorCode, FileRejected, NotFound, Perm
 from jaring.core.rules import may_import
 from jaring.core.selectors import Viewer, viewer_for
 from jaring.core.services import Actor, audit_record
-from jaring.imports import rules
 from jaring.imports.fastpath import fast_validate
 from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
 from jaring.imports.reading import Sheet, cell_text, read_sheets
-from jaring.linkage.rules import names_clearly_differ
-from jaring.linkage.services import nik_conflicts_record
+from jaring.imports.selectors import original_path, staged_path
 from jaring.regions.selectors import region_get, village_codes
+from jaring.registry.rules import rows as record
+from jaring.registry.rules.names import names_clearly_differ
 from jaring.registry.selectors import Registered, row_context, workers_by_nik
 from jaring.registry.services import name_key_expr, proposals_create, workers_intake
 
 Progress = Callable[[str, int, int], None]
 ALLOWED_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt"}
-
-
-def batch_dir(batch: ImportBatch) -> Path:
-    return setting_path("IMPORT_DIR") / f"batch-{batch.pk}"
-
-
-def staged_path(batch: ImportBatch) -> Path:
-    return batch_dir(batch) / "staged.parquet"
-
-
-def original_path(batch: ImportBatch) -> Path:
-    return batch_dir(batch) / ("original" + Path(batch.file_name).suffix.lower())
 
 
 @dataclass(frozen=True)
@@ -81,7 +69,7 @@ def import_upload(
             code=ErrorCode.SOURCE_MISSING,
             field="source",
         )
-    default_village_code = rules.village_code_normalise(default_village_code) if default_village_code else ""
+    default_village_code = record.village_code_normalise(default_village_code) if default_village_code else ""
     if not default_village_code and viewer.region_codes and viewer.region_codes[0].count(".") == 3:
         default_village_code = viewer.region_codes[0]  # a village operator's own village
     if default_village_code:
@@ -175,7 +163,7 @@ STAGED_SCHEMA = {
     "mother_name": pl.String, "address": pl.String, "village_code": pl.String, "phone": pl.String,
     "occupation": pl.String, "occupation_text": pl.String, "ecosystem": pl.String, "sector": pl.String,
     "income_tier": pl.Int64, "poverty_decile": pl.Int64,
-    **{f"raw_{f}": pl.String for f in rules.TEMPLATE_FIELDS},
+    **{f"raw_{f}": pl.String for f in record.TEMPLATE_FIELDS},
 }  # fmt: skip
 
 
@@ -262,7 +250,7 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
     ctx = row_context(
         today=timezone.localdate(), village_codes=village_codes(), default_village=batch.default_village_code
     )
-    validator = rules.RowValidator(ctx)
+    validator = record.RowValidator(ctx)
     scope = _batch_scope(batch)
     max_rows = setting_int("IMPORT_MAX_ROWS")
     frames: list[pl.DataFrame] = []
@@ -285,7 +273,7 @@ def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFr
                 parts.append(
                     clean.with_columns(
                         pl.lit(sheet.name).alias("sheet"), pl.lit("accepted").alias("status"), pl.lit("").alias("problems"),
-                        *[pl.lit(None, dtype=pl.String).alias(f"raw_{f}") for f in rules.TEMPLATE_FIELDS],
+                        *[pl.lit(None, dtype=pl.String).alias(f"raw_{f}") for f in record.TEMPLATE_FIELDS],
                         pl.lit(order).alias("_sheet_order"),
                     ).select(*STAGED_SCHEMA, "_sheet_order")
                 )  # fmt: skip
@@ -303,7 +291,7 @@ def _validate_rows(
     sheet: Sheet,
     rows: list[dict[str, object]],
     row_numbers: list[int],
-    validator: rules.RowValidator,
+    validator: record.RowValidator,
     scope: tuple[str, ...] | None,
     issues: list[tuple],
 ) -> pl.DataFrame:
@@ -318,15 +306,15 @@ def _validate_rows(
             and not any(village == s or village.startswith(s + ".") for s in scope)
         ):
             result.issues.append(
-                rules.RowIssue(
+                record.RowIssue(
                     "village_code", "VILLAGE_OUT_OF_SCOPE",
                     f"Desa {village} di luar wilayah kerja pengunggah; daftar ini hanya untuk wilayah "
-                    f"{', '.join(scope)}.", rules.ERROR,
+                    f"{', '.join(scope)}.", record.ERROR,
                 )
             )  # fmt: skip
         cols["sheet"].append(sheet.name)
         cols["row"].append(row_number)
-        for f in rules.VALUE_FIELDS:
+        for f in record.VALUE_FIELDS:
             cols[f].append(result.values[f])
         status = result.status
         problems = []
@@ -337,7 +325,7 @@ def _validate_rows(
         cols["status"].append(status)
         cols["problems"].append(" | ".join(problems))
         # The cells as written are kept for rejected rows: they go back to the village to be fixed.
-        for f in rules.TEMPLATE_FIELDS:
+        for f in record.TEMPLATE_FIELDS:
             source = "birth_place_date" if f == "birth_date" and "birth_date" not in cells else f
             cols[f"raw_{f}"].append(cell_text(cells.get(source)) if status == "rejected" else None)
     return pl.DataFrame(cols, schema=STAGED_SCHEMA)
@@ -385,7 +373,7 @@ def _mark_duplicates_in_file(staged: pl.DataFrame) -> tuple[pl.DataFrame, list[t
         .then(as_text.get(f, pl.col(f) if f in staged.columns else pl.lit(None, pl.String)))
         .otherwise(pl.col(f"raw_{f}"))
         .alias(f"raw_{f}")
-        for f in rules.TEMPLATE_FIELDS
+        for f in record.TEMPLATE_FIELDS
     ]
     staged = staged.with_columns(
         pl.when(dup).then(pl.lit("rejected")).otherwise(pl.col("status")).alias("status"),
@@ -452,7 +440,9 @@ def _warn_nik_name_mismatch(
 CONTACT_FIELDS = ("phone", "address")
 
 
-def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch:
+def import_commit(
+    *, batch_id: int, viewer: Viewer, actor: Actor, check_duplicates: bool = True
+) -> ImportBatch:
     """Register the accepted rows in one transaction: new workers are created, rows whose NIK is registered
     link to that worker and propose their changed contact details. Committing twice changes nothing."""
     if not may_import(viewer.role):
@@ -475,13 +465,18 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
         known = pl.Series(list(existing.keys()), dtype=pl.String)
         new_rows = staged.filter(pl.col("nik").is_null() | ~pl.col("nik").is_in(known.implode()))
         now = timezone.now()
+        # A registered NIK under a clearly different person waits in the NIK-conflict queue (never merged).
+        conflicts = [
+            {"worker_id": existing[r["nik"]].id, "sheet": r["sheet"], "row": r["row"], "name": r["full_name"],
+             "birth_date": r["birth_date"], "village_code": r["village_code"]}
+            for r in staged.filter(pl.col("nik").is_in(known.implode()))
+            .select("nik", "sheet", "row", "full_name", "birth_date", "village_code").iter_rows(named=True)
+            if names_clearly_differ(r["full_name"], existing[r["nik"]].full_name)
+        ]  # fmt: skip
         intake = workers_intake(
-            rows=new_rows,
-            linked_worker_ids=[w.id for w in existing.values()],
-            batch_id=batch.pk,
-            actor_id=viewer.user_id,
-            actor=actor,
-        )
+            rows=new_rows, linked_worker_ids=[w.id for w in existing.values()], batch_id=batch.pk,
+            actor_id=viewer.user_id, actor=actor, nik_conflicts=conflicts, check_duplicates=check_duplicates,
+        )  # fmt: skip
         created = intake.created
         proposals = []
         for r in (
@@ -495,15 +490,6 @@ def import_commit(*, batch_id: int, viewer: Viewer, actor: Actor) -> ImportBatch
                 new = r[field] or ""
                 if new and new != old:
                     proposals.append((registered.id, field, old, new))
-        # A registered NIK under a clearly different person waits in the NIK-conflict queue (never merged).
-        conflicts = [
-            {"worker_id": existing[r["nik"]].id, "sheet": r["sheet"], "row": r["row"], "name": r["full_name"],
-             "birth_date": r["birth_date"], "village_code": r["village_code"]}
-            for r in staged.filter(pl.col("nik").is_in(known.implode()))
-            .select("nik", "sheet", "row", "full_name", "birth_date", "village_code").iter_rows(named=True)
-            if names_clearly_differ(r["full_name"], existing[r["nik"]].full_name)
-        ]  # fmt: skip
-        nik_conflicts_record(batch_id=batch.pk, rows=conflicts)
         proposals_create(proposals=proposals, batch_id=batch.pk)
         batch.status = BatchStatus.COMMITTED
         batch.created_workers = created

@@ -3,7 +3,6 @@ Interfaces call enqueue_stage / enqueue_commit; the job starts once the request'
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks import task
@@ -16,7 +15,6 @@ from jaring.core.services import Actor, audit_record
 from jaring.imports.models import BatchStatus, ImportBatch
 from jaring.imports.selectors import batch_get
 from jaring.imports.services import import_commit, import_stage
-from jaring.linkage.tasks import dedupe_batch
 
 STAGE_FAILED_MESSAGE = (
     "Pemeriksaan berkas terhenti karena kesalahan sistem; tidak ada yang disimpan. Unggah ulang berkas, atau "
@@ -48,9 +46,7 @@ def commit_batch(batch_id: int, user_id: int | None) -> str:
             status=BatchStatus.STAGED
         )
         raise
-    if settings.JARING.get("DEDUPE_ON_COMMIT", True):
-        dedupe_batch.enqueue(batch_id)  # the new workers against the whole registry, in the background
-    return status
+    return status  # duplicate detection hears of the intake from the registry (linkage.tasks)
 
 
 def enqueue_stage(*, batch: ImportBatch) -> None:

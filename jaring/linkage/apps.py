@@ -5,3 +5,9 @@ class LinkageConfig(AppConfig):
     name = "jaring.linkage"
     label = "linkage"
     verbose_name = "Deteksi Duplikat"
+
+    def ready(self) -> None:
+        from jaring.linkage.tasks import intake_announced  # noqa: PLC0415 (models load before ready)
+        from jaring.registry.signals import workers_registered  # noqa: PLC0415 (as above)
+
+        workers_registered.connect(intake_announced, dispatch_uid="linkage.intake_announced")

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from jaring.linkage.rules import name_normalise
+from jaring.registry.rules.names import name_normalise
 
 logging.getLogger("splink").setLevel(logging.WARNING)
 

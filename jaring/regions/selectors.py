@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from jaring.regions.models import NikPrefix, Region
+from jaring.regions.models import BranchOffice, NikPrefix, Region
 
 
 def branch_regency_codes(*, branch_code: str) -> list[str]:
@@ -49,3 +49,17 @@ def region_choices(*, codes: tuple[str, ...], all_regions: bool) -> list[tuple[s
     else:
         qs = Region.objects.filter(code__in=codes) | Region.objects.filter(parent_id__in=codes)
     return [(r.code, f"{r.code} {r.name}") for r in qs.order_by("code")]
+
+
+class Directory:
+    """The regions app's answers to core's RegionDirectory (set in RegionsConfig.ready)."""
+
+    def branch_regency_codes(self, *, branch_code: str) -> list[str]:
+        return branch_regency_codes(branch_code=branch_code)
+
+    def region_level(self, *, code: str) -> int | None:
+        region = region_get(code=code)
+        return None if region is None else region.level
+
+    def branch_known(self, *, code: str) -> bool:
+        return BranchOffice.objects.filter(code=code).exists()

@@ -19,10 +19,10 @@ from jaring.core.errors import NotFound
 from jaring.core.models import AuditEvent
 from jaring.core.rules import mask_date, mask_name, mask_nik, may_edit_workers
 from jaring.core.selectors import Viewer, region_q
-from jaring.imports.rules import RowContext
 from jaring.regions.selectors import nik_prefixes, region_names
 from jaring.registry.models import ContactChangeProposal, Membership, Worker
 from jaring.registry.rules import ECOSYSTEM_LABELS, OCCUPATION_BY_CODE, Ecosystem, name_key, nik_clean
+from jaring.registry.rules.rows import RowContext
 
 PAGE_SIZE = 50
 

@@ -16,12 +16,13 @@ from jaring.core.errors import Conflict, ErrorCode, NotFound, PermissionDenied, 
 from jaring.core.rules import may_edit_workers, may_register_workers
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record, counter_take
-from jaring.imports.rules import row_validate
 from jaring.regions.selectors import region_get
 from jaring.registry import rules
 from jaring.registry.models import ContactChangeProposal, Membership, MembershipStatus, Worker
 from jaring.registry.movers import Moved, move_whole, movers, register_mover
+from jaring.registry.rules.rows import row_validate
 from jaring.registry.selectors import row_context
+from jaring.registry.signals import workers_registered
 
 WORKER = Worker._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
@@ -71,14 +72,25 @@ class IntakeResult:
 
 
 def workers_intake(
-    *, rows: pl.DataFrame, linked_worker_ids: Sequence[int], batch_id: int, actor_id: int | None, actor: Actor
+    *,
+    rows: pl.DataFrame,
+    linked_worker_ids: Sequence[int],
+    batch_id: int,
+    actor_id: int | None,
+    actor: Actor,
+    nik_conflicts: Sequence[Mapping[str, object]] = (),
+    check_duplicates: bool = True,
 ) -> IntakeResult:
     """The registry's side of a committed list: `rows` become new workers, and every worker the list names (new,
     or `linked_worker_ids` already registered under the row's NIK) holds a membership card afterwards, the
-    same way the form and the API register one worker (decision 0010). The caller holds the transaction."""
+    same way the form and the API register one worker (decision 0010). Then the intake is announced
+    (signals.workers_registered). The caller holds the transaction."""
     created = workers_bulk_create(rows=rows, batch_id=batch_id, actor_id=actor_id)
     cards = memberships_issue_missing(actor=actor, batch_id=batch_id)
     cards += memberships_register(worker_ids=list(linked_worker_ids), actor=actor)
+    workers_registered.send(
+        sender=Worker, batch_id=batch_id, nik_conflicts=list(nik_conflicts), check_duplicates=check_duplicates
+    )
     return IntakeResult(created=created, cards=cards)
 
 
@@ -283,7 +295,7 @@ def proposal_decide(*, proposal_id: int, accept: bool, viewer: Viewer, actor: Ac
         proposal.save()
         audit_record(
             actor=actor,
-            action=AuditAction.PROPOSAL_ACCEPT if accept else "proposal.reject",
+            action=AuditAction.PROPOSAL_ACCEPT if accept else AuditAction.PROPOSAL_REJECT,
             entity_type=Entity.WORKER,
             entity_id=proposal.worker_id,
             changes={"field": proposal.field_name, "proposed": proposal.proposed_value},
@@ -391,7 +403,7 @@ def memberships_end(*, worker_ids_sql: str, params: Sequence[object] = ()) -> in
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {MEMBERSHIP} SET status = %s WHERE status = %s AND worker_id IN ({worker_ids_sql})",
-            [MembershipStatus.ENDED.value, MembershipStatus.ACTIVE.value, *params],
+            [MembershipStatus.ENDED.value, MembershipStatus.ACTIVE.value, *params],  # type: ignore[list-item]  # SQL parameters
         )
         return cursor.rowcount
 

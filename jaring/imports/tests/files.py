@@ -9,7 +9,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-from jaring.imports.rules import HEADER_NAMES, TEMPLATE_FIELDS
+from jaring.imports.rules import HEADER_NAMES
+from jaring.registry.rules.rows import TEMPLATE_FIELDS
 
 HEADERS = [HEADER_NAMES[f][0] for f in TEMPLATE_FIELDS]
 

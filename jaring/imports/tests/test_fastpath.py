@@ -11,10 +11,10 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jaring.demo.synthetic import MistakeRates, PeopleFactory, list_row
 from jaring.imports.fastpath import fast_validate
 from jaring.imports.reading import Chunk, _excel_chunk
-from jaring.imports.rules import FIELDS, VALUE_FIELDS, RowContext, RowValidator
-from jaring.registry.synthetic import MistakeRates, PeopleFactory, list_row
+from jaring.registry.rules.rows import FIELDS, VALUE_FIELDS, RowContext, RowValidator
 
 TODAY = dt.date(2026, 11, 21)
 VILLAGES = ["36.03.01.2003", "36.03.01.2005", "36.03.02.2001", "35.25.01.2001", "61.71.01.1001"]

@@ -10,9 +10,10 @@ from jaring.imports import rules
 from jaring.imports.exports import template_xlsx
 from jaring.imports.rules import header_field
 from jaring.registry.factories import VILLAGE, nik_for, worker_cells
+from jaring.registry.rules import rows as record
 
 TODAY = dt.date(2026, 11, 21)
-CTX = rules.RowContext(
+CTX = record.RowContext(
     today=TODAY,
     known_prefixes=frozenset({"3603", "360301"}),
     village_codes=frozenset({VILLAGE, "36.03.01.2005"}),
@@ -77,7 +78,7 @@ def test_no_header_without_a_name_column() -> None:
     ],
 )
 def test_dates_as_offices_write_them(value: object, expected: dt.date | None, code: str | None) -> None:
-    parsed, problem = rules.date_parse(value, today=TODAY)
+    parsed, problem = record.date_parse(value, today=TODAY)
     assert parsed == expected
     assert (problem.code if problem else None) == code
 
@@ -91,15 +92,15 @@ def test_dates_as_offices_write_them(value: object, expected: dt.date | None, co
     ],
 )
 def test_village_codes_dotted_or_digits(raw: str, code: str) -> None:
-    assert rules.village_code_normalise(raw) == code
+    assert record.village_code_normalise(raw) == code
 
 
-def codes(result: rules.RowResult) -> list[str]:
+def codes(result: record.RowResult) -> list[str]:
     return [i.code for i in result.issues]
 
 
 def test_a_clean_row_is_accepted() -> None:
-    result = rules.row_validate(worker_cells(), CTX)
+    result = record.row_validate(worker_cells(), CTX)
     assert result.status == "accepted", result.issues
     assert result.values["birth_date"] == dt.date(1985, 4, 12)
     assert result.values["occupation"] == "petani"
@@ -139,42 +140,42 @@ def test_a_clean_row_is_accepted() -> None:
     ],
 )
 def test_row_verdicts(overrides: dict[str, object], expected_codes: list[str], status: str) -> None:
-    result = rules.row_validate(worker_cells(**overrides), CTX)
+    result = record.row_validate(worker_cells(**overrides), CTX)
     assert sorted(codes(result)) == sorted(expected_codes)
     assert result.status == status
 
 
 def test_age_window_at_registration() -> None:
     old = dt.date(1950, 1, 1)
-    result = rules.row_validate(worker_cells(birth=old, nik=nik_for(birth=old)), CTX)
+    result = record.row_validate(worker_cells(birth=old, nik=nik_for(birth=old)), CTX)
     assert codes(result) == ["AGE_OUT_OF_RANGE"]
     young = dt.date(2010, 1, 1)
-    assert codes(rules.row_validate(worker_cells(birth=young, nik=nik_for(birth=young)), CTX)) == [
+    assert codes(record.row_validate(worker_cells(birth=young, nik=nik_for(birth=young)), CTX)) == [
         "AGE_OUT_OF_RANGE"
     ]
 
 
 def test_combined_place_and_date_column() -> None:
     cells = worker_cells(birth_place="", birth_date=None, birth_place_date="Tangerang, 12-04-1985")
-    result = rules.row_validate(cells, CTX)
+    result = record.row_validate(cells, CTX)
     assert result.status == "accepted", result.issues
     assert result.values["birth_place"] == "Tangerang"
     assert result.values["birth_date"] == dt.date(1985, 4, 12)
 
 
 def test_transport_occupation_sets_the_pp_50_2025_sector() -> None:
-    result = rules.row_validate(worker_cells(occupation="Ojol"), CTX)
+    result = record.row_validate(worker_cells(occupation="Ojol"), CTX)
     assert result.values["sector"] == "transport"
 
 
 def test_default_village_fills_rows_without_a_code() -> None:
-    ctx = rules.RowContext(
+    ctx = record.RowContext(
         today=TODAY,
         known_prefixes=CTX.known_prefixes,
         village_codes=CTX.village_codes,
         default_village=VILLAGE,
     )
-    assert rules.row_validate(worker_cells(village_code=""), ctx).values["village_code"] == VILLAGE
+    assert record.row_validate(worker_cells(village_code=""), ctx).values["village_code"] == VILLAGE
 
 
 def test_the_template_has_indonesian_headers_and_excel_data_validation() -> None:
@@ -185,8 +186,8 @@ def test_the_template_has_indonesian_headers_and_excel_data_validation() -> None
     assert 'type="textLength"' in sheet and 'type="list"' in sheet and 'type="date"' in sheet
     for header in ("NIK", "Nama Lengkap", "Tanggal Lahir", "Nama Ibu Kandung", "Kode Desa", "Pekerjaan"):
         assert f">{header}<" in strings
-    header_fields = [header_field(h) for h in (rules.HEADER_NAMES[f][0] for f in rules.TEMPLATE_FIELDS)]
-    assert header_fields == list(rules.TEMPLATE_FIELDS)  # the template reads back as itself
+    header_fields = [header_field(h) for h in (rules.HEADER_NAMES[f][0] for f in record.TEMPLATE_FIELDS)]
+    assert header_fields == list(record.TEMPLATE_FIELDS)  # the template reads back as itself
 
 
 @pytest.mark.parametrize(
@@ -194,4 +195,4 @@ def test_the_template_has_indonesian_headers_and_excel_data_validation() -> None
 )
 def test_unicode_digits_are_refused_not_crashed_on(field: str, value: str, code: str) -> None:
     # "²".isdigit() is True but int("²") fails: found by Hypothesis.
-    assert code in codes(rules.row_validate(worker_cells(**{field: value}), CTX))
+    assert code in codes(record.row_validate(worker_cells(**{field: value}), CTX))

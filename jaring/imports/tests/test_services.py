@@ -18,7 +18,7 @@ from jaring.core.rules import Role
 from jaring.core.selectors import SYSTEM, Viewer
 from jaring.imports import services, tasks
 from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
-from jaring.imports.selectors import batch_rejected_xlsx
+from jaring.imports.selectors import batch_rejected_xlsx, staged_path
 from jaring.imports.tests.files import HEADERS, csv_bytes, row_of, xlsx_bytes
 from jaring.registry.factories import VILLAGE, nik_for, worker_cells
 from jaring.registry.models import ContactChangeProposal, Membership, Worker
@@ -298,7 +298,7 @@ def test_every_sheet_with_a_header_is_read() -> None:
     wb.close()
     batch = stage(buf.getvalue())
     assert batch.rows == 2 and batch.duplicates_in_file == 0  # different NIKs across sheets
-    assert set(pl.read_parquet(services.staged_path(batch))["sheet"]) == {"Dusun Krajan", "Dusun Baru"}
+    assert set(pl.read_parquet(staged_path(batch))["sheet"]) == {"Dusun Krajan", "Dusun Baru"}
 
 
 def test_progress_is_reported_with_a_total() -> None:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jaring.linkage.rules import name_normalise, name_parts, names_clearly_differ
-from jaring.registry.synthetic import FAMILY, FEMALE, MALE, VARIANTS, name_variant
+from jaring.demo.synthetic import FAMILY, FEMALE, MALE, VARIANTS, name_variant
+from jaring.registry.rules.names import name_normalise, name_parts, names_clearly_differ
 
 
 @pytest.mark.parametrize(

@@ -170,7 +170,8 @@ def test_a_committed_batch_is_checked_against_the_registry(settings: Any, jobs: 
                                                   mother_name="Siti Aminah", phone="081234567890")),
                               row_of(worker_cells(full_name="Rina Wati", sex="P", birth=dt.date(1990, 2, 2),
                                                   mother_name="Imas", phone="081355500000"))]))  # fmt: skip
-    commit_batch.call(batch.pk, None)
+    with jobs():  # the check starts once the commit is durable
+        commit_batch.call(batch.pk, None)
     run = DedupeRun.objects.get()
     assert run.batch_id == batch.pk and run.proposed == 1
     pair = CandidatePair.objects.get()

@@ -10,20 +10,20 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from jaring.claims.demo import claims_demo
-from jaring.contributions.demo import MONTHS as LEDGER_MONTHS
-from jaring.contributions.demo import ledger_demo
 from jaring.core.rules import ROLE_LABELS, Role
 from jaring.core.selectors import SYSTEM
 from jaring.core.services import user_profile_set
-from jaring.funding.demo import CSR_REF, DONOR_REF, funding_demo
+from jaring.demo.claims import claims_demo
+from jaring.demo.funding import CSR_REF, DONOR_REF, funding_demo
+from jaring.demo.ledger import MONTHS as LEDGER_MONTHS
+from jaring.demo.ledger import ledger_demo
+from jaring.demo.synthetic import SEED_REGIONS, PeopleFactory, generate_lists
 from jaring.imports.models import BatchStatus
 from jaring.imports.services import import_commit, import_stage, import_upload
 from jaring.linkage.services import dedupe_run
 from jaring.regions.models import NikPrefix, Region
 from jaring.regions.services import regions_load
 from jaring.registry.models import Membership, Worker
-from jaring.registry.synthetic import SEED_REGIONS, PeopleFactory, generate_lists
 
 DEMO_PASSWORD = "jaring-demo-2026"
 
@@ -89,7 +89,7 @@ def demo_load(
             )
         batch = import_stage(batch_id=upload.batch.pk)
         if batch.status == BatchStatus.STAGED:
-            batch = import_commit(batch_id=batch.pk, viewer=SYSTEM, actor=None)
+            batch = import_commit(batch_id=batch.pk, viewer=SYSTEM, actor=None, check_duplicates=False)
         created += batch.created_workers if upload.created else 0
         batch_ids.append(batch.pk)
         report.append({"file": str(generated.path), "batch_id": batch.pk, "rows": batch.rows, "accepted": batch.accepted,

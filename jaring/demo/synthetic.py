@@ -15,8 +15,9 @@ from pathlib import Path
 
 import xlsxwriter
 
-from jaring.imports.rules import HEADER_NAMES, TEMPLATE_FIELDS
+from jaring.imports.rules import HEADER_NAMES
 from jaring.registry.rules import OCCUPATION_BY_CODE
+from jaring.registry.rules.rows import TEMPLATE_FIELDS
 
 SEED_REGIONS = {"36.03": 0.35, "35.25": 0.15, "35.10": 0.20, "61": 0.30}
 

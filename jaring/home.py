@@ -1,3 +1,5 @@
+"""The home page per role (project level: it reads several apps)."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
