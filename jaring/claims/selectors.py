@@ -227,3 +227,15 @@ def claim_status_lookup(*, number: str, nik: str) -> ClaimStatusView:
         raise NotFound("Nomor klaim dan NIK tidak cocok.", code=ErrorCode.CLAIM_NOT_FOUND)
     return ClaimStatusView(claim.number, claim.claim_type, claim.status, ClaimStatus(claim.status).label,
                            timezone.localtime(claim.reported_at).date(), claim.reject_reason, claim.paid_at)  # fmt: skip
+
+
+def scholarship_outlook(
+    *, worker_id: int, event: dt.date, trigger: ClaimType, children: int
+) -> dict[str, object]:
+    """How many of a worker's children may claim the scholarship after this event (rules.scholarship_children_
+    eligible on the months paid by then): children_eligible, paid_months, and the refusal's code if any."""
+    months = claim_facts(worker_id=worker_id, event=event).paid_months
+    eligible, refusal = rules.scholarship_children_eligible(
+        trigger=trigger, paid_months=months, children=children
+    )
+    return {"children_eligible": eligible, "paid_months": months, "reason": refusal.value if refusal else ""}

@@ -42,6 +42,8 @@ from jaring.core.rules import Role, mask_nik, may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
 from jaring.registry.models import Membership, Worker
+from jaring.registry.rules import nik_clean
+from jaring.registry.selectors import worker_id_by_key
 
 
 def _period(text: str) -> Period | None:
@@ -487,3 +489,11 @@ def due_table(combos: pl.DataFrame) -> pl.DataFrame:
                 "period": pl.String, "jkk": pl.Int64, "jkm": pl.Int64, "jht_amount": pl.Int64, "amount": pl.Int64},
         orient="row",
     )  # fmt: skip
+
+
+def coverage_by_nik(*, viewer: Viewer, nik: str, as_of: Period, months: int = 12) -> Coverage:
+    """`coverage_get` for a worker named by NIK (the command line, a worker asking at the desk)."""
+    worker_id = worker_id_by_key(key=nik) if len(nik_clean(nik)) == 16 else None
+    if worker_id is None:
+        raise NotFound("Pekerja dengan NIK itu tidak ditemukan.", code=ErrorCode.WORKER_NOT_FOUND)
+    return coverage_get(viewer=viewer, worker_id=worker_id, as_of=as_of, months=months)

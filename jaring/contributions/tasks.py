@@ -7,6 +7,7 @@ from django.db import transaction
 from django_tasks import task
 
 from jaring.contributions.services import billing_run
+from jaring.core.context import traced
 from jaring.core.errors import ErrorCode, PermissionDenied
 from jaring.core.rules import may_handle_payments
 from jaring.core.selectors import Viewer, viewer_for
@@ -14,6 +15,7 @@ from jaring.core.types import Period
 
 
 @task()
+@traced("task")
 def bill_month(period: str, user_id: int) -> int:
     user = get_user_model().objects.filter(pk=user_id).first()
     viewer = viewer_for(user)

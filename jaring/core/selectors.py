@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
@@ -120,3 +121,10 @@ def viewer_for(user: AbstractBaseUser | AnonymousUser | None) -> Viewer | None:
         # Sponsors see only the workers they fund; funding arrives with the sponsors issue (#5).
         return Viewer(**base, sponsor_ref=profile.sponsor_ref)
     return Viewer(**base, region_codes=(profile.region_code,) if profile.region_code else ())
+
+
+def user_viewer(*, username: str) -> tuple[AbstractBaseUser, Viewer] | None:
+    """A login named on the command line (`jaring import --user`) with its viewer; None without a role."""
+    user = get_user_model().objects.filter(username=username).first()
+    viewer = viewer_for(user)
+    return None if user is None or viewer is None else (user, viewer)

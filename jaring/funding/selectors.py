@@ -84,6 +84,14 @@ class ProgramRow:
         return round(100 * self.committed / self.budget) if self.budget else 0
 
 
+def sponsor_find(*, viewer: Viewer, key: str) -> Sponsor | None:
+    """A sponsor in the viewer's reach named by its code (ref) or its id (the command line)."""
+    found = Sponsor.objects.filter(sponsor_q(viewer), ref=key).first()
+    if found is None and key.isdigit():
+        found = Sponsor.objects.filter(sponsor_q(viewer), pk=int(key)).first()
+    return found
+
+
 def _row(p: Program) -> ProgramRow:
     last = str(Period.parse(p.first_period).plus(p.months - 1))
     return ProgramRow(

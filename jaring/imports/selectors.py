@@ -59,7 +59,7 @@ def _rows_allowed(viewer: Viewer) -> None:
 
 
 def batch_issues(
-    *, viewer: Viewer, batch_id: int, severity: str = "", after_row: int = 0, limit: int = 200
+    *, viewer: Viewer, batch_id: int, severity: str = "", after_row: int = 0, limit: int | None = 200
 ) -> list[ImportIssue]:
     batch = batch_get(viewer=viewer, batch_id=batch_id)
     _rows_allowed(viewer)

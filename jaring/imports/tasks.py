@@ -8,6 +8,7 @@ from django.db import transaction
 from django_tasks import task
 
 from jaring.core.audit import AuditAction, Entity
+from jaring.core.context import traced
 from jaring.core.errors import Conflict, ErrorCode, PermissionDenied
 from jaring.core.rules import may_import
 from jaring.core.selectors import SYSTEM, Viewer, viewer_for
@@ -23,6 +24,7 @@ STAGE_FAILED_MESSAGE = (
 
 
 @task()
+@traced("task")
 def stage_batch(batch_id: int) -> str:
     try:
         return str(import_stage(batch_id=batch_id).status)
@@ -35,6 +37,7 @@ def stage_batch(batch_id: int) -> str:
 
 
 @task()
+@traced("task")
 def commit_batch(batch_id: int, user_id: int | None) -> str:
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     viewer = viewer_for(user) or SYSTEM

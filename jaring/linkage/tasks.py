@@ -11,10 +11,12 @@ from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
+from jaring.core.context import traced
 from jaring.linkage.services import dedupe_run, nik_conflicts_record
 
 
 @task()
+@traced("task")
 def dedupe_batch(batch_id: int) -> int:
     return dedupe_run(batch_id=batch_id, actor=None).proposed
 

@@ -291,3 +291,18 @@ def worker_records(*, batch_id: int | None = None, exclude_batch: int | None = N
         while rows := cursor.fetchmany(200_000):
             chunks.append(pl.DataFrame(rows, schema=schema, orient="row"))
     return pl.concat(chunks) if chunks else pl.DataFrame(schema=schema)
+
+
+def worker_id_by_key(*, key: str) -> int | None:
+    """A worker named on the command line by NIK (16 digits) or by id."""
+    key = nik_clean(key)
+    if not (key.isascii() and key.isdigit()):
+        return None
+    if len(key) == 16:
+        return Worker.objects.filter(nik=key).values_list("id", flat=True).first()
+    return int(key)
+
+
+def batch_registered(*, batch_id: int) -> bool:
+    """Whether a committed list brought workers into the registry (the batch a duplicate check looks at)."""
+    return Worker.objects.filter(created_batch_id=batch_id).exists()

@@ -1,0 +1,5 @@
+import sys
+
+from jaring.cli.main import main
+
+sys.exit(main())
