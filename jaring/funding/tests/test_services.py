@@ -37,6 +37,7 @@ from jaring.funding.services import (
     sponsor_create,
 )
 from jaring.registry.factories import OTHER_REGENCY_VILLAGE, VILLAGE
+from jaring.registry.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -396,8 +397,6 @@ def test_overlap_report_shows_a_branch_only_the_workers_of_its_regions() -> None
 
 def test_workers_without_a_card_get_an_outcome_and_a_run_funding_nobody_says_why() -> None:
     """Issue #12: every worker of the program's regions has an outcome; nobody silently falls out."""
-    from jaring.registry.models import Membership  # noqa: PLC0415 (test-local)
-
     no_card, ended, ok = member(), member(), member()
     Membership.objects.filter(worker=no_card).delete()
     Membership.objects.filter(worker=ended).update(status="ended")
