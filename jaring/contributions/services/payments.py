@@ -1,0 +1,168 @@
+"""Payments by hand or from a bank's notification, matched by virtual account; unmatched money waits in the
+reconciliation queue with its reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jaring.contributions import rules
+from jaring.contributions.models import (
+    Payer,
+    Payment,
+    PaymentSource,
+    PaymentStatus,
+)
+from jaring.contributions.services.billing import _lapse
+from jaring.contributions.services.common import _month_of
+from jaring.contributions.services.reactivation import _reactivate_paying_workers
+from jaring.contributions.services.settlement import _settle_round, _temp_settle_table
+from jaring.core.audit import AuditAction, Entity
+from jaring.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from jaring.core.rules import Permission
+from jaring.core.selectors import Viewer
+from jaring.core.services import Actor, actor_user, audit_record
+
+
+def _apply_payments(payments: list[tuple[int, int, int, dt.datetime]], *, actor: Actor) -> int:
+    """Credit each payer with its payments and settle, in rounds so that a payer's earlier payment pays its
+    months before a later one does (the paid date a claim asks about is the date the money arrived).
+    `payments`: (payment id, payer id, amount, paid_at). Returns lines paid."""
+    by_payer: dict[int, list[tuple[int, int, dt.datetime]]] = {}
+    for payment_id, payer_id, amount, paid_at in sorted(payments, key=lambda p: (p[3], p[0])):
+        by_payer.setdefault(payer_id, []).append((payment_id, amount, paid_at))
+    paid = 0
+    round_no = 0
+    while True:
+        batch = [(payer, items[round_no]) for payer, items in by_payer.items() if len(items) > round_no]
+        if not batch:
+            break
+        _temp_settle_table([(payer, pid, at) for payer, (pid, _, at) in batch],
+                           [amount for _, (_, amount, _) in batch])  # fmt: skip
+        zone = timezone.get_current_timezone()
+        months = sorted({_month_of(at, zone) for _, (_, _, at) in batch})
+        for as_of in months:
+            _lapse(as_of=as_of, payer_ids_sql="SELECT payer_id FROM jaring_settle WHERE as_of = %s",
+                   params=[str(as_of)])  # fmt: skip
+        paid += _settle_round()
+        paid += _reactivate_paying_workers([(payer, at) for payer, (_, _, at) in batch], actor=actor)
+        round_no += 1
+    return paid
+
+
+# ------------------------------------------------------------------------------------- payments
+
+
+def _payer_by_va(va: str) -> Payer | None:
+    return Payer.objects.filter(va_number=va).first()
+
+
+def _unmatched_reason(va_raw: str) -> tuple[str, str, Payer | None]:
+    va = rules.va_clean(va_raw)
+    if not va:
+        return "VA_MISSING", "Nomor virtual account kosong.", None
+    if not rules.va_valid(va):
+        return (
+            "VA_INVALID",
+            f"Nomor virtual account '{va_raw}' salah (16 angka dengan angka pemeriksa).",
+            None,
+        )
+    payer = _payer_by_va(va)
+    if payer is None:
+        return "VA_UNKNOWN", f"Virtual account {va} tidak dimiliki pembayar mana pun.", None
+    return "", "", payer
+
+
+def payment_record(
+    *,
+    va_number: str,
+    amount: int,
+    paid_at: dt.datetime,
+    reference: str,
+    bank: str,
+    viewer: Viewer,
+    actor: Actor,
+    source: PaymentSource = PaymentSource.MANUAL,
+) -> tuple[Payment, bool]:
+    """Record one payment (a clerk at the desk, or a bank's notification) and settle it at once. The same
+    bank reference twice is recorded once: returns (payment, created)."""
+    if source == PaymentSource.MANUAL:
+        viewer.require(Permission.HANDLE_PAYMENTS)
+    reference, bank = reference.strip(), bank.strip()
+    if not reference:
+        raise ValidationFailed(
+            "Nomor referensi pembayaran wajib diisi.", code=ErrorCode.REFERENCE_MISSING, field="reference"
+        )
+    if not bank:
+        raise ValidationFailed("Nama bank wajib diisi.", code=ErrorCode.BANK_MISSING, field="bank")
+    if amount <= 0:
+        raise ValidationFailed(
+            "Jumlah bayar harus lebih dari Rp 0.", code=ErrorCode.AMOUNT_INVALID, field="amount"
+        )
+    if timezone.is_naive(paid_at):
+        paid_at = timezone.make_aware(paid_at)
+    if paid_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationFailed(
+            "Tanggal bayar ada di masa depan.", code=ErrorCode.PAID_AT_FUTURE, field="paid_at"
+        )
+    existing = Payment.objects.filter(bank=bank, reference=reference).first()
+    if existing is not None:
+        return existing, False
+    code, reason, payer = _unmatched_reason(va_number)
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                source=source, bank=bank, reference=reference, va_number=va_number.strip()[:32], amount=amount,
+                paid_at=paid_at, payer=payer, status=PaymentStatus.MATCHED if payer else PaymentStatus.UNMATCHED,
+                reason_code=code, reason=reason, created_by=actor_user(actor),
+            )  # fmt: skip
+            lines = _apply_payments([(payment.pk, payer.pk, amount, paid_at)], actor=actor) if payer else 0
+            audit_record(
+                actor=actor, action=AuditAction.PAYMENT_RECORD, entity_type=Entity.PAYMENT, entity_id=payment.pk,
+                changes={"source": source, "bank": bank, "reference": reference, "amount": amount,
+                         "status": payment.status, "reason_code": code, "lines_paid": lines},
+            )  # fmt: skip
+    except IntegrityError:  # the same reference arrived concurrently
+        found = Payment.objects.filter(bank=bank, reference=reference).first()
+        if found is None:
+            raise
+        return found, False
+    return payment, True
+
+
+def payment_resolve(
+    *, payment_id: int, va_number: str = "", returned: bool = False, note: str, viewer: Viewer, actor: Actor
+) -> Payment:
+    """Settle a payment from the reconciliation queue: give it to the payer of a virtual account, or record
+    that the money went back to the sender. The reason is kept."""
+    viewer.require(Permission.HANDLE_PAYMENTS)
+    note = note.strip()
+    if not note:
+        raise ValidationFailed("Tulis alasan penyelesaian.", code=ErrorCode.NOTE_MISSING, field="note")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
+        if payment is None:
+            raise NotFound("Pembayaran tidak ditemukan.", code=ErrorCode.PAYMENT_NOT_FOUND)
+        if payment.status != PaymentStatus.UNMATCHED:
+            raise Conflict("Pembayaran ini sudah diselesaikan.", code=ErrorCode.PAYMENT_SETTLED)
+        lines = 0
+        if returned:
+            payment.status = PaymentStatus.RETURNED
+        else:
+            code, reason, payer = _unmatched_reason(va_number)
+            if payer is None:
+                raise ValidationFailed(reason, code=code, field="va_number")
+            payment.payer, payment.status = payer, PaymentStatus.MATCHED
+        payment.settled_by, payment.settled_note = actor_user(actor), note[:255]
+        payment.save(update_fields=["payer", "status", "settled_by", "settled_note"])
+        if payment.payer_id:
+            lines = _apply_payments(
+                [(payment.pk, payment.payer_id, payment.amount, payment.paid_at)], actor=actor
+            )
+        audit_record(
+            actor=actor, action=AuditAction.PAYMENT_RESOLVE, entity_type=Entity.PAYMENT, entity_id=payment.pk,
+            changes={"status": payment.status, "payer_id": payment.payer_id, "note": note, "lines_paid": lines},
+        )  # fmt: skip
+    return payment
