@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from jaring.core.types import Period
 from jaring.funding import rules
-from jaring.funding.services import exclusion_frame
+from jaring.funding.engine import exclusion_frame
 
 OCC = ["petani", "nelayan", "ojek"]
 ECO = ["desa", "rentan", "pasar"]
