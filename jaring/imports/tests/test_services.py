@@ -179,7 +179,7 @@ def test_commit_is_all_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(**kwargs: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "proposals_create", boom)  # fails after the workers and cards were inserted
+    monkeypatch.setattr(services.commit, "proposals_create", boom)  # fails after the workers and cards were inserted
     with pytest.raises(RuntimeError):
         commit(batch)
     batch.refresh_from_db()
@@ -367,7 +367,7 @@ def test_an_unexpected_failure_while_staging_fails_the_batch_visibly(monkeypatch
     def broken(*args: object, **kwargs: object) -> None:
         raise MemoryError("out of memory")
 
-    monkeypatch.setattr(services, "read_sheets", broken)
+    monkeypatch.setattr(services.staging, "read_sheets", broken)
     with pytest.raises(MemoryError):
         tasks.stage_batch.call(upload.batch.pk)
     batch = ImportBatch.objects.get(pk=upload.batch.pk)

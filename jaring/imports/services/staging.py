@@ -1,154 +1,30 @@
-"""Staged bulk intake: upload (file kept, hash recognised), stage (every row validated, nothing written to the
-registry), commit (accepted rows in one transaction). A file that cannot be read fails whole and leaves only
-its batch record with the reason."""
+"""Staging: every row validated (fast path, then the registry's record rule), nothing written to the registry;
+the staged rows kept as Parquet for review."""
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO
 
 import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
-from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import insert_rows
-from jaring.core.config import setting_int, setting_path
-from jaring.core.errors import Conflict, ErrorCode, FileRejected, NotFound, PermissionDenied, ValidationFailed
-from jaring.core.rules import may_import
-from jaring.core.selectors import Viewer, viewer_for
-from jaring.core.services import Actor, audit_record
+from jaring.core.config import setting_int
+from jaring.core.errors import ErrorCode, FileRejected
+from jaring.core.selectors import viewer_for
 from jaring.imports.fastpath import fast_validate
 from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
 from jaring.imports.reading import Sheet, cell_text, read_sheets
 from jaring.imports.selectors import original_path, staged_path
-from jaring.regions.selectors import region_get, village_codes
+from jaring.regions.selectors import village_codes
 from jaring.registry.rules import rows as record
 from jaring.registry.rules.names import names_clearly_differ
 from jaring.registry.selectors import Registered, row_context, workers_by_nik
-from jaring.registry.services import name_key_expr, proposals_create, workers_intake
+from jaring.registry.services import name_key_expr
 
 Progress = Callable[[str, int, int], None]
-ALLOWED_SUFFIXES = {".xlsx", ".xls", ".csv", ".txt"}
-
-
-@dataclass(frozen=True)
-class UploadResult:
-    batch: ImportBatch
-    created: bool  # False: the same file was uploaded before; nothing changed (True again to retry a fault)
-
-
-def import_upload(
-    *,
-    stream: IO[bytes],
-    file_name: str,
-    source: str,
-    default_village_code: str = "",
-    viewer: Viewer,
-    actor: Actor,
-) -> UploadResult:
-    """Keep the file and open a batch for it. The same bytes uploaded again return the earlier batch."""
-    if not may_import(viewer.role):
-        raise PermissionDenied("Peran Anda tidak boleh mengunggah daftar pekerja.")
-    suffix = Path(file_name).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise FileRejected(
-            f"Jenis berkas '{suffix or file_name}' tidak didukung. Unggah berkas .xlsx, .xls atau .csv.",
-            code=ErrorCode.FILE_TYPE_UNSUPPORTED,
-            field="file",
-        )
-    source = " ".join(source.split())
-    if not source:
-        raise ValidationFailed(
-            "Isi sumber daftar (misalnya 'Desa Cangkudu, Juni 2026').",
-            code=ErrorCode.SOURCE_MISSING,
-            field="source",
-        )
-    default_village_code = record.village_code_normalise(default_village_code) if default_village_code else ""
-    if not default_village_code and viewer.region_codes and viewer.region_codes[0].count(".") == 3:
-        default_village_code = viewer.region_codes[0]  # a village operator's own village
-    if default_village_code:
-        region = region_get(code=default_village_code)
-        if region is None or region.level != 4:
-            raise ValidationFailed(
-                f"Kode desa '{default_village_code}' tidak dikenal.",
-                code=ErrorCode.VILLAGE_UNKNOWN,
-                field="default_village_code",
-            )
-        if not viewer.may_see_region(default_village_code):
-            raise PermissionDenied("Desa ini di luar wilayah kerja Anda.", field="default_village_code")
-
-    max_bytes = setting_int("IMPORT_MAX_BYTES")
-    tmp_dir = setting_path("IMPORT_DIR") / "incoming"
-    tmp_dir.mkdir(parents=True, exist_ok=True)
-    tmp = tmp_dir / f"upload-{time.time_ns()}{suffix}"
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with open(tmp, "wb") as out:
-            while chunk := stream.read(1024 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FileRejected(
-                        f"Berkas lebih besar dari {max_bytes // (1024 * 1024)} MB. Bagi daftar menjadi beberapa berkas.",
-                        code=ErrorCode.FILE_TOO_LARGE,
-                        field="file",
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-        if size == 0:
-            raise FileRejected("Berkas kosong.", code=ErrorCode.FILE_EMPTY, field="file")
-        sha = digest.hexdigest()
-        existing = ImportBatch.objects.filter(file_sha256=sha).first()
-        if existing is not None:
-            if not _may_see_batch(viewer, existing):
-                raise Conflict(
-                    "Berkas yang sama sudah diunggah oleh pengguna lain.",
-                    code=ErrorCode.FILE_ALREADY_UPLOADED,
-                )
-            # A check that stopped on a system fault (not on the file) may be run again with the same file.
-            retried = ImportBatch.objects.filter(
-                pk=existing.pk, status=BatchStatus.FAILED, error_code="STAGE_FAILED"
-            ).update(status=BatchStatus.QUEUED, error_code="", error_message="")
-            existing.refresh_from_db()
-            return UploadResult(existing, created=bool(retried))
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                file_name=Path(file_name).name[:255],
-                file_sha256=sha,
-                file_size=size,
-                source=source[:200],
-                default_village_code=default_village_code,
-                region_code=default_village_code or (viewer.region_codes[0] if viewer.region_codes else ""),
-                created_by_id=viewer.user_id,
-            )
-            target = original_path(batch)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(str(tmp), target)
-            audit_record(
-                actor=actor,
-                action=AuditAction.IMPORT_UPLOAD,
-                entity_type=Entity.IMPORT_BATCH,
-                entity_id=batch.pk,
-                batch_ref=f"import-{batch.pk}",
-                changes={"file_name": batch.file_name, "sha256": sha, "size": size, "source": batch.source},
-            )
-        return UploadResult(batch, created=True)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _may_see_batch(viewer: Viewer, batch: ImportBatch) -> bool:
-    return (
-        viewer.all_regions
-        or batch.created_by_id == viewer.user_id
-        or bool(batch.region_code and viewer.may_see_region(batch.region_code))
-    )
 
 
 def _set_progress(batch_id: int, phase: str, done: int, total: int) -> None:
@@ -435,83 +311,3 @@ def _warn_nik_name_mismatch(
         .alias("problems"),
     )
     return staged, issues
-
-
-CONTACT_FIELDS = ("phone", "address")
-
-
-def import_commit(
-    *, batch_id: int, viewer: Viewer, actor: Actor, check_duplicates: bool = True
-) -> ImportBatch:
-    """Register the accepted rows in one transaction: new workers are created, rows whose NIK is registered
-    link to that worker and propose their changed contact details. Committing twice changes nothing."""
-    if not may_import(viewer.role):
-        raise PermissionDenied("Peran Anda tidak boleh menyimpan daftar pekerja.")
-    started = time.perf_counter()
-    with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().filter(pk=batch_id).first()
-        if batch is None or not _may_see_batch(viewer, batch):
-            raise NotFound("Batch impor tidak ditemukan.")
-        if batch.status == BatchStatus.COMMITTED:
-            return batch
-        if batch.status not in (BatchStatus.STAGED, BatchStatus.COMMITTING):
-            raise Conflict(
-                f"Batch berstatus '{batch.get_status_display()}': hanya batch yang siap ditinjau dapat disimpan.",
-                code=ErrorCode.BATCH_NOT_STAGED,
-            )
-        staged = pl.read_parquet(staged_path(batch)).filter(pl.col("status") != "rejected")
-        # The registry may have moved since staging: look the NIKs up again inside this transaction.
-        existing = workers_by_nik(niks=staged.filter(pl.col("nik").is_not_null())["nik"].to_list())
-        known = pl.Series(list(existing.keys()), dtype=pl.String)
-        new_rows = staged.filter(pl.col("nik").is_null() | ~pl.col("nik").is_in(known.implode()))
-        now = timezone.now()
-        # A registered NIK under a clearly different person waits in the NIK-conflict queue (never merged).
-        conflicts = [
-            {"worker_id": existing[r["nik"]].id, "sheet": r["sheet"], "row": r["row"], "name": r["full_name"],
-             "birth_date": r["birth_date"], "village_code": r["village_code"]}
-            for r in staged.filter(pl.col("nik").is_in(known.implode()))
-            .select("nik", "sheet", "row", "full_name", "birth_date", "village_code").iter_rows(named=True)
-            if names_clearly_differ(r["full_name"], existing[r["nik"]].full_name)
-        ]  # fmt: skip
-        intake = workers_intake(
-            rows=new_rows, linked_worker_ids=[w.id for w in existing.values()], batch_id=batch.pk,
-            actor_id=viewer.user_id, actor=actor, nik_conflicts=conflicts, check_duplicates=check_duplicates,
-        )  # fmt: skip
-        created = intake.created
-        proposals = []
-        for r in (
-            staged.filter(pl.col("nik").is_in(known.implode()))
-            .select("nik", *CONTACT_FIELDS)
-            .iter_rows(named=True)
-        ):
-            registered = existing[r["nik"]]
-            current = (registered.phone, registered.address)
-            for field, old in zip(CONTACT_FIELDS, current, strict=True):
-                new = r[field] or ""
-                if new and new != old:
-                    proposals.append((registered.id, field, old, new))
-        proposals_create(proposals=proposals, batch_id=batch.pk)
-        batch.status = BatchStatus.COMMITTED
-        batch.created_workers = created
-        batch.existing_workers = len(existing)
-        batch.proposals = len(proposals)
-        batch.committed_at = now
-        batch.committed_by_id = viewer.user_id
-        batch.timings = {**batch.timings, "commit_s": round(time.perf_counter() - started, 2)}
-        batch.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.IMPORT_COMMIT,
-            entity_type=Entity.IMPORT_BATCH,
-            entity_id=batch.pk,
-            batch_ref=f"import-{batch.pk}",
-            changes={
-                "file_name": batch.file_name,
-                "created_workers": created,
-                "linked_existing": len(existing),
-                "proposals": len(proposals),
-                "cards_issued": intake.cards,
-                "rejected_rows": batch.rejected,
-            },
-        )
-    return batch

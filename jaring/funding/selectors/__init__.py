@@ -1,0 +1,60 @@
+"""Reads of funding for pages, the API and the command line: sponsors and programs the viewer may see,
+budget used and left, the workers a program funds and its waiting list, the budget planner, the workers
+whose sponsorship ends soon and the double funding that needs crediting back. Scoping happens here."""
+
+from jaring.funding.selectors.planner import BudgetPlan, PlanMonth, budget_plan, plan_month_costs
+from jaring.funding.selectors.programs import (
+    FundedRow,
+    ProgramRow,
+    ReasonCount,
+    WaitRow,
+    precedence_order,
+    program_decisions,
+    program_get,
+    program_list,
+    program_nobody_funded,
+    program_q,
+    program_summary,
+    program_waitlist,
+    program_workers,
+    sponsor_find,
+    sponsor_list,
+    sponsor_q,
+)
+from jaring.funding.selectors.reports import (
+    Ending,
+    EndingRow,
+    OverlapRow,
+    Overlaps,
+    overlap_report,
+    sponsorship_ending,
+)
+
+__all__ = [
+    "precedence_order",
+    "sponsor_q",
+    "program_q",
+    "sponsor_list",
+    "ProgramRow",
+    "sponsor_find",
+    "program_list",
+    "program_get",
+    "program_summary",
+    "FundedRow",
+    "program_workers",
+    "WaitRow",
+    "program_waitlist",
+    "ReasonCount",
+    "program_nobody_funded",
+    "program_decisions",
+    "plan_month_costs",
+    "PlanMonth",
+    "BudgetPlan",
+    "budget_plan",
+    "EndingRow",
+    "Ending",
+    "sponsorship_ending",
+    "OverlapRow",
+    "Overlaps",
+    "overlap_report",
+]
