@@ -41,11 +41,11 @@ from jaring.claims.services import (
     claim_reject,
     scholarship_file,
 )
-from jaring.core.errors import ErrorCode, JaringError, NotFound, ValidationFailed
-from jaring.core.rules import may_decide_claims, may_report_claims
+from jaring.core.errors import FORM_ERRORS, ErrorCode, JaringError, NotFound, ValidationFailed
+from jaring.core.rules import Permission, may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
-from jaring.core.views_util import download, forbidden, viewer_required
+from jaring.core.views_util import download, viewer_required
 
 STEP_LABELS = {"documents": "Tandai dokumen lengkap", "verified": "Verifikasi", "approved": "Setujui",
                "paid": "Catat pembayaran"}  # fmt: skip
@@ -53,8 +53,7 @@ STEP_LABELS = {"documents": "Tandai dokumen lengkap", "verified": "Verifikasi", 
 
 @viewer_required
 def claim_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    if not may_report_claims(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.REPORT_CLAIMS)
     status = request.GET.get("status", "")[:10]
     return render(request, "claims/claim_list.html", _list_context(viewer, status=status, form=QueryDict()))
 
@@ -97,8 +96,7 @@ def _decimal(text: str) -> Decimal | None:
 @viewer_required
 @require_POST
 def claim_file_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    if not may_report_claims(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.REPORT_CLAIMS)
     form = request.POST
     try:
         try:
@@ -126,12 +124,8 @@ def claim_file_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def claim_detail_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> HttpResponse:
-    if not may_report_claims(viewer.role):
-        return forbidden(request)
-    try:
-        claim = claim_get(viewer=viewer, claim_id=claim_id)
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    viewer.require(Permission.REPORT_CLAIMS)
+    claim = claim_get(viewer=viewer, claim_id=claim_id)
     present = set(claim.documents.values_list("doc_type", flat=True))
     required = sorted(REQUIRED_DOCUMENTS[ClaimType(claim.claim_type)])
     step = NEXT_STEP.get(claim.status)
@@ -164,11 +158,7 @@ def claim_document_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> 
         claim_document_add(claim_id=claim_id, doc_type=request.POST.get("doc_type", ""), stream=upload,
                            file_name=upload.name or "dokumen", viewer=viewer, actor=request.user)  # fmt: skip
         messages.success(request, "Dokumen diunggah.")
-    except JaringError as exc:
-        if exc.http_status == 404:
-            return render(request, "core/not_found.html", status=404)
-        if exc.http_status == 403:
-            return forbidden(request)
+    except FORM_ERRORS as exc:
         messages.error(request, f"{exc.message} [{exc.code}]")
     return redirect("claims:claim_detail", claim_id=claim_id)
 
@@ -188,23 +178,14 @@ def claim_step_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> Http
                                   account_number=form.get("account_number", ""),
                                   payment_reference=form.get("payment_reference", ""))  # fmt: skip
             messages.success(request, f"Klaim kini: {ClaimStatus(claim.status).label}.")
-    except JaringError as exc:
-        if exc.http_status == 404:
-            return render(request, "core/not_found.html", status=404)
-        if exc.http_status == 403 and exc.code != "FOUR_EYES":
-            return forbidden(request)
+    except FORM_ERRORS as exc:
         messages.error(request, f"{exc.message} [{exc.code}]")
     return redirect("claims:claim_detail", claim_id=claim_id)
 
 
 @viewer_required
 def document_download_view(request: HttpRequest, viewer: Viewer, document_id: int) -> HttpResponse:
-    try:
-        document, path = claim_document_get(viewer=viewer, document_id=document_id)
-    except JaringError as exc:
-        if exc.http_status == 403:
-            return forbidden(request)
-        return render(request, "core/not_found.html", status=404)
+    document, path = claim_document_get(viewer=viewer, document_id=document_id)
     return download(path.read_bytes(), document.file_name, document.content_type)  # at most a few MB
 
 
@@ -251,11 +232,7 @@ def scholarship_file_view(request: HttpRequest, viewer: Viewer, claim_id: int) -
                                  married_or_working=form.get("married_or_working") == "on",
                                  school_year=whole_number(form.get("school_year", "")), viewer=viewer,
                                  actor=request.user)  # fmt: skip
-    except JaringError as exc:
-        if exc.http_status == 404:
-            return render(request, "core/not_found.html", status=404)
-        if exc.http_status == 403:
-            return forbidden(request)
+    except FORM_ERRORS as exc:
         messages.error(request, f"{exc.message} [{exc.code}]")
         return redirect("claims:claim_detail", claim_id=claim_id)
     if claim.status == ClaimStatus.REJECTED:

@@ -26,8 +26,8 @@ from jaring.contributions.selectors import (
 )
 from jaring.contributions.services import payment_record, payment_resolve, statement_import
 from jaring.contributions.tasks import enqueue_billing
-from jaring.core.errors import ErrorCode, JaringError, NotFound, ValidationFailed
-from jaring.core.rules import may_handle_payments
+from jaring.core.errors import FORM_ERRORS, ErrorCode, ValidationFailed
+from jaring.core.rules import Permission, may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period, whole_number
 from jaring.core.views_util import XLSX, download, forbidden, viewer_required
@@ -47,9 +47,7 @@ def bill_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         try:
             target = Period.parse(request.POST.get("period", ""))
             enqueue_billing(period=target, viewer=viewer)
-        except JaringError as exc:
-            if exc.http_status == 403:
-                return forbidden(request)
+        except FORM_ERRORS as exc:
             context["error"] = f"{exc.message} [{exc.code}]"
             context["page"] = bill_list(viewer=viewer)
             return render(request, "contributions/bill_list.html", context, status=exc.http_status)
@@ -65,10 +63,7 @@ def bill_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def bill_detail_view(request: HttpRequest, viewer: Viewer, bill_id: int) -> HttpResponse:
-    try:
-        bill = bill_get(viewer=viewer, bill_id=bill_id)
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    bill = bill_get(viewer=viewer, bill_id=bill_id)
     after = whole_number(request.GET.get("after", ""))
     lines = bill_lines(viewer=viewer, bill_id=bill_id, after=after, limit=101)
     context = {"bill": bill, "lines": lines[:100], "next_after": lines[99].id if len(lines) > 100 else None}
@@ -79,20 +74,14 @@ def bill_detail_view(request: HttpRequest, viewer: Viewer, bill_id: int) -> Http
 
 @viewer_required
 def bill_xlsx_view(request: HttpRequest, viewer: Viewer, bill_id: int) -> HttpResponse:
-    try:
-        bill = bill_get(viewer=viewer, bill_id=bill_id)
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    bill = bill_get(viewer=viewer, bill_id=bill_id)
     data = exports.bill_xlsx(bill, bill_lines(viewer=viewer, bill_id=bill_id, limit=None))
     return download(data, f"tagihan-{bill.id}-{bill.period}.xlsx", XLSX)
 
 
 @viewer_required
 def bill_pdf_view(request: HttpRequest, viewer: Viewer, bill_id: int) -> HttpResponse:
-    try:
-        bill = bill_get(viewer=viewer, bill_id=bill_id)
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    bill = bill_get(viewer=viewer, bill_id=bill_id)
     lines = bill_lines(viewer=viewer, bill_id=bill_id, limit=exports.PDF_MAX_LINES + 1)
     return download(exports.bill_pdf(bill, lines), f"tagihan-{bill.id}-{bill.period}.pdf", "application/pdf")
 
@@ -160,7 +149,7 @@ def _payment_post(request: HttpRequest, viewer: Viewer, context: dict[str, objec
         payment, created = payment_record(va_number=form["va_number"], amount=amount, paid_at=paid_at,
                                           reference=form["reference"], bank=form["bank"], viewer=viewer,
                                           actor=request.user)  # fmt: skip
-    except JaringError as exc:
+    except FORM_ERRORS as exc:
         context["error"] = f"{exc.message} [{exc.code}]"
         return exc.http_status
     if not created:
@@ -174,8 +163,7 @@ def _payment_post(request: HttpRequest, viewer: Viewer, context: dict[str, objec
 
 @viewer_required
 def reconciliation_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    if not may_handle_payments(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.HANDLE_PAYMENTS)
     return render(
         request, "contributions/reconciliation.html", {"queue": reconciliation_queue(viewer=viewer)}
     )
@@ -184,16 +172,13 @@ def reconciliation_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 @viewer_required
 @require_POST
 def payment_resolve_view(request: HttpRequest, viewer: Viewer, payment_id: int) -> HttpResponse:
-    if not may_handle_payments(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.HANDLE_PAYMENTS)
     try:
         payment_resolve(payment_id=payment_id, va_number=request.POST.get("va_number", ""),
                         returned=request.POST.get("decision") == "return", note=request.POST.get("note", ""),
                         viewer=viewer, actor=request.user)  # fmt: skip
         messages.success(request, "Pembayaran diselesaikan.")
-    except JaringError as exc:
-        if exc.http_status == 404:
-            return render(request, "core/not_found.html", status=404)
+    except FORM_ERRORS as exc:
         messages.error(request, f"{exc.message} [{exc.code}]")
     return redirect("contributions:reconciliation")
 
@@ -222,8 +207,5 @@ def arrears_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 @viewer_required
 def coverage_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpResponse:
     """The twelve months up to now at a glance (an htmx part of the worker page)."""
-    try:
-        coverage = coverage_get(viewer=viewer, worker_id=worker_id, as_of=_this_month())
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    coverage = coverage_get(viewer=viewer, worker_id=worker_id, as_of=_this_month())
     return render(request, "contributions/_coverage.html", {"c": coverage})

@@ -182,3 +182,8 @@ class FileRejected(ValidationFailed):
     """A whole uploaded file is unusable; `code` says why (FILE_EMPTY, FILE_CORRUPT, ...)."""
 
     code = ErrorCode.FILE_REJECTED
+
+
+# What a page's form shows again with the message beside it; a 403 or 404 goes to the one error page instead
+# (core.middleware.JaringErrorMiddleware).
+FORM_ERRORS = (ValidationFailed, Conflict)

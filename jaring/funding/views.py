@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jaring.contributions.rules import PayerType, payer_type_parse
-from jaring.core.errors import ErrorCode, JaringError, NotFound, ValidationFailed
-from jaring.core.rules import Role, may_manage_funding
+from jaring.core.errors import FORM_ERRORS, ErrorCode, ValidationFailed
+from jaring.core.rules import Permission, Role, may_manage_funding
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period, whole_number
 from jaring.core.views_util import XLSX, download, forbidden, viewer_required
@@ -65,8 +65,7 @@ def program_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def program_create_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    if not may_manage_funding(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.MANAGE_FUNDING)
     sponsors = sponsor_list(viewer=viewer)
     context: dict[str, Any] = {"sponsors": sponsors, "form": {}, **_choices(),
                                "next_month": str(Period.of(timezone.localdate()).plus(1))}  # fmt: skip
@@ -91,7 +90,7 @@ def program_create_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
                 max_workers=_number(request, "max_workers", "Kuota pekerja", required=False),
                 viewer=viewer, actor=request.user,
             )  # fmt: skip
-        except JaringError as exc:
+        except FORM_ERRORS as exc:
             context["error"] = f"{exc.message} [{exc.code}]"
             return render(request, "funding/program_form.html", context, status=exc.http_status)
         messages.success(request, f"Program {program.name} dibuat. Jalankan alokasi untuk mendanai pekerja.")
@@ -101,10 +100,7 @@ def program_create_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def program_detail_view(request: HttpRequest, viewer: Viewer, program_id: int) -> HttpResponse:
-    try:
-        program = program_get(viewer=viewer, program_id=program_id)
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    program = program_get(viewer=viewer, program_id=program_id)
     after = whole_number(request.GET.get("after", ""))
     workers = program_workers(viewer=viewer, program_id=program_id, after=after, limit=101)
     context = {"p": program_summary(viewer=viewer, program_id=program_id), "program": program,
@@ -142,14 +138,11 @@ def _conditions(program: Any) -> list[tuple[str, str]]:
 @viewer_required
 @require_POST
 def program_allocate_view(request: HttpRequest, viewer: Viewer, program_id: int) -> HttpResponse:
-    if not may_manage_funding(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.MANAGE_FUNDING)
     dry = request.POST.get("dry_run") == "on"
     try:
         result = allocation_run(program_ids=[program_id], viewer=viewer, actor=request.user, dry_run=dry)
-    except JaringError as exc:
-        if exc.http_status == 404:
-            return render(request, "core/not_found.html", status=404)
+    except FORM_ERRORS as exc:
         messages.error(request, f"{exc.message} [{exc.code}]")
         return redirect("funding:program_detail", program_id=program_id)
     o = result.programs[0]
@@ -177,7 +170,7 @@ def sponsor_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
                            kind=form.get("kind", SponsorKind.GOVERNMENT), region_code=form.get("region_code", ""),
                            ref=form.get("ref", ""), contact=form.get("contact", ""), viewer=viewer,
                            actor=request.user)  # fmt: skip
-        except JaringError as exc:
+        except FORM_ERRORS as exc:
             context["error"] = f"{exc.message} [{exc.code}]"
             return render(request, "funding/sponsor_list.html", context, status=exc.http_status)
         messages.success(request, "Sponsor didaftarkan.")
@@ -189,8 +182,7 @@ def sponsor_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 def donation_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     """A donor chooses whom (village, occupation, ecosystem, or let Jaring pick the neediest) and for how long;
     sees whom and what first; then confirms and gets the receipt."""
-    if not may_manage_funding(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.MANAGE_FUNDING)
     context: dict[str, Any] = {"form": {"months": "12", "workers": "10"}, "month_choices": DONATION_MONTHS,
                                "staff": viewer.role != Role.SPONSOR, **_choices()}  # fmt: skip
     if request.method == "POST":
@@ -204,7 +196,7 @@ def donation_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
                 occupation=form.get("occupation", ""), ecosystem=form.get("ecosystem", ""),
                 donor_name=form.get("donor_name", ""), viewer=viewer, actor=request.user, dry_run=not confirm,
             )  # fmt: skip
-        except JaringError as exc:
+        except FORM_ERRORS as exc:
             context["error"] = f"{exc.message} [{exc.code}]"
             return render(request, "funding/donation.html", context, status=exc.http_status)
         if confirm:
@@ -216,10 +208,7 @@ def donation_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def donation_receipt_view(request: HttpRequest, viewer: Viewer, program_id: int) -> HttpResponse:
-    try:
-        program = program_get(viewer=viewer, program_id=program_id)
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    program = program_get(viewer=viewer, program_id=program_id)
     summary = program_summary(viewer=viewer, program_id=program_id)
     rows = program_workers(viewer=viewer, program_id=program_id, limit=None)
     if request.GET.get("format") == "pdf":
@@ -250,7 +239,7 @@ def plan_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
                 first_period=Period.parse(q.get("first_period") or context["next_month"]), workers=workers,
                 budget=budget, sector=q.get("sector", "other"), jht=q.get("jht") == "on",
             )  # fmt: skip
-        except JaringError as exc:
+        except FORM_ERRORS as exc:
             context["error"] = f"{exc.message} [{exc.code}]"
             status = exc.http_status
     return render(request, "funding/plan.html", context, status=status)

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jaring.core.errors import JaringError, NotFound
-from jaring.core.rules import may_import
+from jaring.core.errors import FORM_ERRORS
+from jaring.core.rules import Permission, may_import
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
 from jaring.core.views_util import XLSX, download, viewer_required
@@ -37,8 +37,7 @@ def batch_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "form": {},
     }
     if request.method == "POST":
-        if not may_import(viewer.role):
-            return render(request, "core/no_role.html", status=403)
+        viewer.require(Permission.IMPORT)
         upload = request.FILES.get("file")
         form = {k: request.POST.get(k, "") for k in ("source", "default_village_code")}
         context["form"] = form
@@ -48,7 +47,7 @@ def batch_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         try:
             result = import_upload(stream=upload, file_name=upload.name or "daftar", source=form["source"],
                                    default_village_code=form["default_village_code"], viewer=viewer, actor=request.user)  # fmt: skip
-        except JaringError as exc:
+        except FORM_ERRORS as exc:
             context["error"] = f"{exc.message} [{exc.code}]"
             return render(request, "imports/batch_list.html", context, status=exc.http_status)
         if result.created:
@@ -63,10 +62,7 @@ def batch_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def batch_detail_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> HttpResponse:
-    try:
-        batch = batch_get(viewer=viewer, batch_id=batch_id)
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    batch = batch_get(viewer=viewer, batch_id=batch_id)
     status = request.GET.get("tab", "rejected" if batch.rejected else "accepted")
     status = status if status in ("accepted", "warning", "rejected") else "accepted"
     page = max(whole_number(request.GET.get("page", "")) or 1, 1)
@@ -92,9 +88,7 @@ def batch_detail_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> Ht
 def batch_commit_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> HttpResponse:
     try:
         enqueue_commit(batch_id=batch_id, viewer=viewer, actor=request.user)
-    except JaringError as exc:
-        if exc.http_status in (403, 404):
-            return render(request, "core/not_found.html", status=exc.http_status)
+    except FORM_ERRORS as exc:
         messages.error(request, f"{exc.message} [{exc.code}]")
     return redirect("imports:batch_detail", batch_id=batch_id)
 
@@ -102,21 +96,15 @@ def batch_commit_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> Ht
 @viewer_required
 def batch_issues_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> HttpResponse:
     after = whole_number(request.GET.get("after", "")) or 0
-    try:
-        issues = batch_issues(
-            viewer=viewer, batch_id=batch_id, severity=request.GET.get("severity", ""), after_row=after
-        )
-    except JaringError as exc:
-        return render(request, "core/not_found.html", status=exc.http_status)
+    issues = batch_issues(
+        viewer=viewer, batch_id=batch_id, severity=request.GET.get("severity", ""), after_row=after
+    )
     return render(request, "imports/_issues.html", {"issues": issues, "batch_id": batch_id})
 
 
 @viewer_required
 def batch_rejected_view(request: HttpRequest, viewer: Viewer, batch_id: int) -> HttpResponse:
-    try:
-        name, data = batch_rejected_xlsx(viewer=viewer, batch_id=batch_id)
-    except JaringError as exc:
-        return render(request, "core/not_found.html", status=exc.http_status)
+    name, data = batch_rejected_xlsx(viewer=viewer, batch_id=batch_id)
     return download(data, name, XLSX)
 
 

@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jaring.core.errors import JaringError, NotFound
-from jaring.core.rules import Role, may_review_duplicates
+from jaring.core.errors import FORM_ERRORS
+from jaring.core.rules import Permission, Role
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
-from jaring.core.views_util import forbidden, viewer_required
+from jaring.core.views_util import viewer_required
 from jaring.linkage.models import LinkageSettings
 from jaring.linkage.selectors import merge_list, nik_conflict_list, pair_get, pair_queue
 from jaring.linkage.services import (
@@ -27,8 +27,7 @@ from jaring.linkage.services import (
 
 @viewer_required
 def queue_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    if not may_review_duplicates(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     return render(request, "linkage/queue.html", {"pairs": pair_queue(viewer=viewer),
                                                   "settings": LinkageSettings.objects.first(),
                                                   "is_admin": viewer.role == Role.ADMIN})  # fmt: skip
@@ -36,20 +35,15 @@ def queue_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def pair_view(request: HttpRequest, viewer: Viewer, pair_id: int) -> HttpResponse:
-    if not may_review_duplicates(viewer.role):
-        return forbidden(request)
-    try:
-        pair = pair_get(viewer=viewer, pair_id=pair_id)
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    viewer.require(Permission.REVIEW_DUPLICATES)
+    pair = pair_get(viewer=viewer, pair_id=pair_id)
     return render(request, "linkage/pair.html", {"pair": pair})
 
 
 @viewer_required
 @require_POST
 def pair_decide_view(request: HttpRequest, viewer: Viewer, pair_id: int) -> HttpResponse:
-    if not may_review_duplicates(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     form = request.POST
     try:
         if form.get("decision") == "merge":
@@ -61,9 +55,7 @@ def pair_decide_view(request: HttpRequest, viewer: Viewer, pair_id: int) -> Http
         else:
             pair_dismiss(pair_id=pair_id, reason=form.get("reason", ""), viewer=viewer, actor=request.user)
             messages.success(request, "Dicatat: dua orang berbeda. Pasangan ini tidak akan diusulkan lagi.")
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
-    except JaringError as exc:
+    except FORM_ERRORS as exc:
         context = {"pair": pair_get(viewer=viewer, pair_id=pair_id), "error": f"{exc.message} [{exc.code}]",
                    "form": form}  # fmt: skip
         return render(request, "linkage/pair.html", context, status=exc.http_status)
@@ -72,8 +64,7 @@ def pair_decide_view(request: HttpRequest, viewer: Viewer, pair_id: int) -> Http
 
 @viewer_required
 def merges_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    if not may_review_duplicates(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     return render(request, "linkage/merges.html", {"merges": merge_list(viewer=viewer),
                                                    "is_admin": viewer.role == Role.ADMIN})  # fmt: skip
 
@@ -81,13 +72,12 @@ def merges_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 @viewer_required
 @require_POST
 def merge_undo_view(request: HttpRequest, viewer: Viewer, merge_id: int) -> HttpResponse:
-    if viewer.role != Role.ADMIN:
-        return forbidden(request)
+    viewer.require(Permission.ADMINISTER)
     try:
         merge_undo(
             merge_id=merge_id, reason=request.POST.get("reason", ""), viewer=viewer, actor=request.user
         )
-    except JaringError as exc:
+    except FORM_ERRORS as exc:
         messages.error(request, f"{exc.message} [{exc.code}]")
         return redirect("linkage:merges")
     messages.success(request, "Penggabungan dibatalkan; kedua data kembali seperti semula.")
@@ -97,13 +87,12 @@ def merge_undo_view(request: HttpRequest, viewer: Viewer, merge_id: int) -> Http
 @viewer_required
 @require_POST
 def settings_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    if viewer.role != Role.ADMIN:
-        return forbidden(request)
+    viewer.require(Permission.ADMINISTER)
     try:
         threshold = float(request.POST.get("threshold", "").replace(",", "."))
         linkage_settings_set(auto_merge=request.POST.get("auto_merge") == "1", threshold=threshold, viewer=viewer,
                              actor=request.user)  # fmt: skip
-    except JaringError as exc:
+    except FORM_ERRORS as exc:
         messages.error(request, f"{exc.message} [{exc.code}]")
     except ValueError:
         messages.error(request, "Ambang harus angka antara 0,9 dan 1. [THRESHOLD_INVALID]")
@@ -114,20 +103,18 @@ def settings_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def conflicts_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
-    if not may_review_duplicates(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     return render(request, "linkage/conflicts.html", {"conflicts": nik_conflict_list(viewer=viewer)})
 
 
 @viewer_required
 @require_POST
 def conflict_resolve_view(request: HttpRequest, viewer: Viewer, conflict_id: int) -> HttpResponse:
-    if not may_review_duplicates(viewer.role):
-        return forbidden(request)
+    viewer.require(Permission.REVIEW_DUPLICATES)
     try:
         nik_conflict_resolve(conflict_id=conflict_id, resolution=request.POST.get("resolution", ""), viewer=viewer,
                              actor=request.user)  # fmt: skip
-    except JaringError as exc:
+    except FORM_ERRORS as exc:
         messages.error(request, f"{exc.message} [{exc.code}]")
         return redirect("linkage:conflicts")
     messages.success(request, "Konflik NIK ditandai selesai.")

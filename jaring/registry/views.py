@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from jaring.core.errors import JaringError, NotFound
-from jaring.core.rules import may_register_workers
+from jaring.core.errors import FORM_ERRORS
+from jaring.core.rules import Permission, may_register_workers
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
 from jaring.core.views_util import viewer_required
@@ -49,10 +49,7 @@ def worker_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def worker_detail_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpResponse:
-    try:
-        detail = worker_get(viewer=viewer, worker_id=worker_id)
-    except NotFound:
-        return render(request, "core/not_found.html", status=404)
+    detail = worker_get(viewer=viewer, worker_id=worker_id)
     history = worker_history(viewer=viewer, worker_id=worker_id)
     proposals = proposals_open(viewer=viewer, worker_id=worker_id)
     return render(
@@ -69,7 +66,7 @@ def proposal_decide_view(
     try:
         proposal_decide(proposal_id=proposal_id, accept=accept, viewer=viewer, actor=request.user)
         messages.success(request, "Usulan perubahan diterima." if accept else "Usulan perubahan ditolak.")
-    except JaringError as exc:
+    except FORM_ERRORS as exc:
         messages.error(request, exc.message)
         if exc.http_status in (403, 404):
             return render(request, "core/not_found.html", status=exc.http_status)
@@ -83,8 +80,7 @@ REGISTER_FIELDS = ("nik", "full_name", "sex", "birth_place", "birth_date", "moth
 @viewer_required
 def worker_register_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     """One worker at a time (a PERISAI agent in the field, a clerk at the desk), by the rules of a list row."""
-    if not may_register_workers(viewer.role):
-        return render(request, "core/no_role.html", status=403)
+    viewer.require(Permission.REGISTER_WORKERS)
     own_village = (
         viewer.region_codes[0]
         if len(viewer.region_codes) == 1 and viewer.region_codes[0].count(".") == 3
@@ -96,7 +92,7 @@ def worker_register_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     if request.method == "POST":
         try:
             worker = worker_register(data=form, viewer=viewer, actor=request.user)
-        except JaringError as exc:
+        except FORM_ERRORS as exc:
             context["error"] = exc
             return render(request, "registry/worker_register.html", context, status=exc.http_status)
         messages.success(request, f"{worker.full_name} terdaftar.")

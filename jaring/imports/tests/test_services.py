@@ -179,7 +179,9 @@ def test_commit_is_all_or_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(**kwargs: object) -> int:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.commit, "proposals_create", boom)  # fails after the workers and cards were inserted
+    monkeypatch.setattr(
+        services.commit, "proposals_create", boom
+    )  # fails after the workers and cards were inserted
     with pytest.raises(RuntimeError):
         commit(batch)
     batch.refresh_from_db()
