@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from jaring.claims.models import Claim
+from jaring.cli import main
 from jaring.contributions.models import BillLine
 from jaring.core.selectors import SYSTEM, viewer_for
 from jaring.core.types import Period
@@ -82,3 +85,15 @@ def _funding_side_by_side() -> None:
     assert not billed.exists()
     sponsor = viewer_for(get_user_model().objects.get(username="sponsor"))
     assert sponsor is not None and {p.sponsor_ref for p in program_list(viewer=sponsor)} == {CSR_REF}
+
+
+def test_demo_data_writes_its_lists_under_the_var_dir(
+    tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue #12: the lists went to ./var/demo even when JARING_VAR_DIR pointed elsewhere."""
+    settings.VAR_DIR = tmp_path / "var"
+    assert main(["demo-data", "--workers", "120", "--seed", "5", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert Path(out["out_dir"]) == tmp_path / "var" / "demo"
+    assert any((tmp_path / "var" / "demo").glob("*.xlsx"))
+    assert not Worker.objects.filter(merged_into__isnull=True, memberships__isnull=True).exists()
