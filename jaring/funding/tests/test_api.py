@@ -52,6 +52,9 @@ def test_create_list_and_allocate(officer: Client, sponsor: Sponsor) -> None:
         and done["budget_committed"] == 201_600
         and done["budget_left"] == 10_000_000 - 201_600
     )
+    assert done["nobody_funded"] is None
+    again = _post(officer, f"{BASE}/programs/{program_id}/allocate", {}).json()  # type: ignore[attr-defined]  # test client response
+    assert again["assigned"] == 0 and again["nobody_funded"]["code"] == "ALREADY_FUNDED"  # a zero says why
 
 
 def test_bad_program_is_refused(officer: Client, sponsor: Sponsor) -> None:

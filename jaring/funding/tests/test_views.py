@@ -59,6 +59,8 @@ def test_officer_creates_a_program_runs_a_dry_run_then_allocates(officer: Client
     html = page.content.decode()
     assert "Alokasi selesai: 1 pekerja didanai" in html and "201.600" in html
     assert page.context["workers"][0].nik.count("*") == 8  # a budget officer sees NIKs masked
+    again = officer.post(url, follow=True).content.decode()  # nobody new: the page says why, not a silent 0
+    assert 'id="nobody-funded"' in again and "ALREADY_FUNDED" in again
 
 
 def test_program_form_rejects_bad_input_and_keeps_nothing(officer: Client) -> None:
