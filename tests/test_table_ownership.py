@@ -9,10 +9,12 @@ import json
 import re
 import traceback
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -48,13 +50,25 @@ def _writer() -> str | None:
 def writes() -> Iterator[list[tuple[str, str | None]]]:
     seen: list[tuple[str, str | None]] = []
 
-    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    def note(sql: str) -> None:
         match = WRITE.match(sql)
         if match and not match.group(2).startswith(("jaring_", "django_", "auth_")):
             seen.append((match.group(2), _writer()))
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        note(sql)
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(record):
+    with ExitStack() as stack:
+        stack.enter_context(connection.execute_wrapper(record))
+        if connection.vendor == "postgresql":  # bulk writes go through COPY, beside Django's cursor wrapper
+            copy = psycopg.Cursor.copy
+
+            def copy_noted(cursor: Any, statement: Any, *args: Any, **kwargs: Any) -> Any:
+                note(str(statement))
+                return copy(cursor, statement, *args, **kwargs)
+
+            stack.enter_context(mock.patch.object(psycopg.Cursor, "copy", copy_noted))
         yield seen
 
 
