@@ -252,7 +252,7 @@ def _memberships_issue(*, where: str, params: list[object], actor: Actor) -> int
         actor_id = getattr(actor_user(actor), "pk", None)
         frame = todo.select(
             pl.col("worker_id"),
-            pl.Series("kpj", [rules.kpj_number(first + i) for i in range(todo.height)], dtype=pl.String),
+            rules.kpj_series(first, todo.height),
             pl.lit(MembershipStatus.ACTIVE.value).alias("status"),
             pl.lit(now, dtype=pl.String if isinstance(now, str) else pl.Datetime("us", "UTC")).alias(
                 "registered_at"

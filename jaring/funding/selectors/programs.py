@@ -4,6 +4,7 @@ the last run's decisions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -206,8 +207,8 @@ class ReasonCount:
     workers: int
 
 
-def program_nobody_funded(*, viewer: Viewer, program_id: int) -> dict[str, str] | None:
-    """Why the latest run that included the program funded nobody new (code, message, message_en), if it did."""
+def _last_outcome(viewer: Viewer, program_id: int) -> dict[str, Any] | None:
+    """The program's part of the latest run that included it (its counts by outcome and reason)."""
     program_get(viewer=viewer, program_id=program_id)
     key = str(program_id)
     run = (
@@ -216,23 +217,21 @@ def program_nobody_funded(*, viewer: Viewer, program_id: int) -> dict[str, str] 
         .values_list("outcomes", flat=True)
         .first()
     )
-    return None if run is None else run[key].get("nobody_funded")
+    return None if run is None else dict(run[key])
+
+
+def program_nobody_funded(*, viewer: Viewer, program_id: int) -> dict[str, str] | None:
+    """Why the latest run that included the program funded nobody new (code, message, message_en), if it did."""
+    found = _last_outcome(viewer, program_id)
+    return None if found is None else found.get("nobody_funded")
 
 
 def program_decisions(*, viewer: Viewer, program_id: int) -> list[ReasonCount]:
     """What the latest run that included the program decided, counted by outcome and reason (the run keeps
     the counts: workers whose months other programs fund are counted there, not listed)."""
-    program_get(viewer=viewer, program_id=program_id)
-    key = str(program_id)
-    run = (
-        AllocationRun.objects.filter(outcomes__has_key=key)
-        .order_by("-id")
-        .values_list("outcomes", flat=True)
-        .first()
-    )
-    if run is None:
+    found = _last_outcome(viewer, program_id)
+    if found is None:
         return []
-    found = run[key]
     out = (
         [ReasonCount(Outcome.ASSIGNED.value, "", "Didanai", found.get("assigned", 0))]
         if found.get("assigned")

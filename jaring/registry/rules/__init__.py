@@ -9,6 +9,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import polars as pl
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -373,3 +375,21 @@ def kpj_number(sequence: int) -> str:
 
 def kpj_valid(kpj: str) -> bool:
     return len(kpj) == 11 and kpj.isascii() and kpj.isdigit() and luhn_digit(kpj[:10]) == kpj[10]
+
+
+def kpj_series(first: int, count: int) -> pl.Series:
+    """`kpj_number` for `count` consecutive sequences from `first`, computed as one column (a million cards in
+    milliseconds); a test proves it equal to the rule."""
+    if count and not (0 < first and first + count - 1 < 10**10):
+        raise ValueError("KPJ sequence out of range")
+    seq = pl.int_range(first, first + count, dtype=pl.Int64, eager=True)
+    # Luhn over the 10-digit body: from the right, the 1st, 3rd, ... digits are doubled (9 taken off above 9).
+    total = pl.repeat(0, count, dtype=pl.Int64, eager=True)
+    for place in range(10):  # place 0 = the rightmost digit
+        digit = (seq // 10**place) % 10
+        if place % 2 == 0:
+            digit = digit * 2
+            digit = digit - 9 * (digit > 9).cast(pl.Int64)
+        total = total + digit
+    check = (10 - total % 10) % 10
+    return (seq.cast(pl.String).str.zfill(10) + check.cast(pl.String)).alias("kpj")
