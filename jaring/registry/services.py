@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from jaring.core.audit import AuditAction, Entity
-from jaring.core.bulk import db_datetime, insert_frame, insert_rows, read_frame
+from jaring.core.bulk import db_datetime, insert_frame, insert_rows
 from jaring.core.errors import Conflict, ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_edit_workers, may_register_workers
 from jaring.core.selectors import Viewer
@@ -237,37 +237,35 @@ def memberships_issue_missing(*, actor: Actor, batch_id: int | None = None) -> i
 
 def _memberships_issue(*, where: str, params: list[object], actor: Actor) -> int:
     """A card for every worker matching `where` who is not a merged duplicate and never had a membership (an
-    ended one is re-activated by a payment, never replaced: decision 0010). Set-based: one read, one insert."""
-    with transaction.atomic():
-        todo = read_frame(
-            f"SELECT w.id FROM {WORKER} w WHERE w.merged_into_id IS NULL AND NOT EXISTS "
-            f"(SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id){where} ORDER BY w.id",
-            params,
-            {"worker_id": pl.Int64},
-        )
-        if todo.is_empty():
+    ended one is re-activated by a payment, never replaced: decision 0010). Set-based: the numbers are taken
+    from the counter once and the cards written by one INSERT ... SELECT (rules.kpj_sql)."""
+    todo = (
+        f"FROM {WORKER} w WHERE w.merged_into_id IS NULL AND NOT EXISTS "
+        f"(SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id){where}"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) {todo}", params)
+        count = int(cursor.fetchone()[0])
+        if not count:
             return 0
-        first = counter_take(name="kpj", count=todo.height)
-        now = db_datetime(timezone.now())
-        actor_id = getattr(actor_user(actor), "pk", None)
-        frame = todo.select(
-            pl.col("worker_id"),
-            rules.kpj_series(first, todo.height),
-            pl.lit(MembershipStatus.ACTIVE.value).alias("status"),
-            pl.lit(now, dtype=pl.String if isinstance(now, str) else pl.Datetime("us", "UTC")).alias(
-                "registered_at"
-            ),
-            pl.lit(actor_id, dtype=pl.Int64).alias("registered_by_id"),
-        )
-        insert_frame(MEMBERSHIP, frame)
+        first = counter_take(name="kpj", count=count)
+        cursor.execute(
+            f"INSERT INTO {MEMBERSHIP} (worker_id, kpj, status, registered_at, registered_by_id) "
+            f"SELECT t.id, {rules.kpj_sql('t.seq')}, %s, %s, %s "
+            f"FROM (SELECT w.id, %s + ROW_NUMBER() OVER (ORDER BY w.id) - 1 AS seq {todo}) t",
+            [MembershipStatus.ACTIVE.value, db_datetime(timezone.now()), getattr(actor_user(actor), "pk", None),
+             first, *params],
+        )  # fmt: skip
+        if cursor.rowcount != count:  # another writer in between: roll back rather than reuse numbers
+            raise Conflict("Kartu tidak dapat diterbitkan; coba lagi.", code=ErrorCode.CONFLICT)
         audit_record(
             actor=actor,
             action=AuditAction.MEMBERSHIP_REGISTER_BULK,
             entity_type=Entity.MEMBERSHIP_SET,
-            entity_id=f"kpj-{first}-{first + todo.height - 1}",
-            changes={"count": todo.height},
+            entity_id=f"kpj-{first}-{first + count - 1}",
+            changes={"count": count},
         )
-    return todo.height
+    return count
 
 
 def proposal_decide(*, proposal_id: int, accept: bool, viewer: Viewer, actor: Actor) -> ContactChangeProposal:

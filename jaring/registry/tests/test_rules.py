@@ -198,9 +198,3 @@ def test_kpj_card_numbers_are_11_digits_with_a_check_digit() -> None:
     assert rules.kpj_number(7992739871) == "79927398713"  # the textbook Luhn example
     with pytest.raises(ValueError):
         rules.kpj_number(0)
-
-
-@given(first=st.integers(min_value=1, max_value=10**10 - 200), count=st.integers(min_value=0, max_value=150))
-def test_kpj_series_equals_the_rule_card_by_card(first: int, count: int) -> None:
-    """The set-based card numbers of a committed list are the rule's, one by one (house style, convention 7)."""
-    assert rules.kpj_series(first, count).to_list() == [rules.kpj_number(first + i) for i in range(count)]

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import polars as pl
 import pytest
+from django.db import connection
 
 from jaring.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.factories import make_viewer
@@ -186,3 +188,25 @@ def test_bulk_insert_keeps_nulls_empty_strings_and_awkward_text() -> None:
     second = Worker.objects.get(phone="081234567890")
     assert second.full_name == "Budi\nSantoso" and second.address == "\\N" and second.birth_date is None
     assert second.mother_name == "N'Dang" and second.poverty_decile == 3
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_sql_card_number_equals_the_rule(seed: int) -> None:
+    """Cards of a committed list are numbered inside the database (rules.kpj_sql); each is the rule's."""
+    rng = random.Random(seed)
+    sequences = [1, 9, 10, 7992739871, 10**10 - 1] + [rng.randrange(1, 10**10) for _ in range(300)]
+    values = " UNION ALL ".join(f"SELECT {n} AS n" for n in sequences)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT v.n, {rules.kpj_sql('v.n')} FROM ({values}) v")
+        got = dict(cursor.fetchall())
+    assert {n: got[n] for n in sequences} == {n: rules.kpj_number(n) for n in sequences}
+
+
+def test_a_lists_cards_follow_the_counter_in_worker_order() -> None:
+    workers = [add_worker() for _ in range(4)]
+    Membership.objects.filter(worker__in=workers).delete()
+    assert memberships_issue_missing(actor=None) == 4
+    kpjs = [Membership.objects.get(worker=w).kpj for w in workers]
+    assert all(rules.kpj_valid(k) for k in kpjs)
+    assert [int(k[:10]) for k in kpjs] == sorted(int(k[:10]) for k in kpjs)  # consecutive, in id order
+    assert len({int(k[:10]) for k in kpjs}) == 4
