@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 from django.db import IntegrityError, connection, transaction
@@ -235,7 +236,7 @@ def memberships_issue_missing(*, actor: Actor, batch_id: int | None = None) -> i
     return _memberships_issue(where=" AND w.created_batch_id = %s", params=[batch_id], actor=actor)
 
 
-def _memberships_issue(*, where: str, params: list[object], actor: Actor) -> int:
+def _memberships_issue(*, where: str, params: list[Any], actor: Actor) -> int:
     """A card for every worker matching `where` who is not a merged duplicate and never had a membership (an
     ended one is re-activated by a payment, never replaced: decision 0010). Set-based: the numbers are taken
     from the counter once and the cards written by one INSERT ... SELECT (rules.kpj_sql)."""
