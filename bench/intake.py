@@ -107,13 +107,14 @@ def child_intake(db_url: str, file: Path) -> dict[str, object]:
         "rows": batch.rows, "accepted": batch.accepted, "rejected": batch.rejected, "created": batch.created_workers,
         "upload_s": round(t1 - t0, 2), "stage_s": round(t2 - t1, 2), "commit_s": round(t3 - t2, 2),
         "total_s": round(t3 - t0, 2), "rows_per_s": round(batch.rows / (t3 - t0)),
+        "commit_phases": {k: v for k, v in batch.timings.items() if k.startswith("commit_") and k != "commit_s"},
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_stage_mb": round(rss_stage),
     }  # fmt: skip
 
 
 def child_baseline(db_url: str, file: Path, rows: int) -> dict[str, object]:
-    """What peers do: read the list, validate a row, Model.save() it, one autocommit per row."""
+    """What peers do: read the list, validate a row, Model.save() the worker and its card, autocommit per row."""
     _django(db_url)
     from django.core.management import call_command
     from django.utils import timezone
@@ -121,8 +122,8 @@ def child_baseline(db_url: str, file: Path, rows: int) -> dict[str, object]:
     from jaring.imports.rules import HEADER_NAMES
     from jaring.regions.selectors import village_codes
     from jaring.regions.services import regions_load
-    from jaring.registry.models import Worker
-    from jaring.registry.rules import name_key
+    from jaring.registry.models import Membership, Worker
+    from jaring.registry.rules import kpj_number, name_key
     from jaring.registry.rules.rows import TEMPLATE_FIELDS, row_validate
     from jaring.registry.selectors import row_context
 
@@ -146,9 +147,12 @@ def child_baseline(db_url: str, file: Path, rows: int) -> dict[str, object]:
             v.pop("nik") if not v["nik"] else None
             if Worker.objects.filter(nik=result.values["nik"]).exists() if result.values["nik"] else False:
                 continue
-            Worker(**v, name_key=name_key(str(v["full_name"])), village_id=village, district_code=village[:8],
-                   regency_code=village[:5], province_code=village[:2]).save()  # fmt: skip
+            worker = Worker(**v, name_key=name_key(str(v["full_name"])), village_id=village, district_code=village[:8],
+                            regency_code=village[:5], province_code=village[:2])  # fmt: skip
+            worker.save()
             saved += 1
+            # Registering a worker includes the card (issue #12), as Jaring's commit does.
+            Membership(worker=worker, kpj=kpj_number(saved)).save()
     elapsed = time.perf_counter() - t0
     return {"rows": rows, "created": saved, "total_s": round(elapsed, 2), "rows_per_s": round(rows / elapsed)}
 
@@ -205,7 +209,7 @@ def main() -> None:
             ratio = round(float(r["rows_per_s"]) / float(base["rows_per_s"]), 1)  # type: ignore[arg-type]
             print(f"{db:8} {fmt:4} intake: {r['rows']:>9,} rows in {r['total_s']:>7} s "
                   f"(upload {r['upload_s']}, stage {r['stage_s']}, commit {r['commit_s']}) = {r['rows_per_s']:>7,} rows/s, "
-                  f"peak {r['peak_rss_mb']} MB, {ratio}x baseline")  # fmt: skip
+                  f"peak {r['peak_rss_mb']} MB, {ratio}x baseline; commit phases {r['commit_phases']}")  # fmt: skip
             results.append(
                 {"db": db, "format": fmt, **r, "baseline_rows_per_s": base["rows_per_s"], "ratio": ratio}
             )

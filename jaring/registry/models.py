@@ -81,8 +81,15 @@ class Membership(models.Model):
         max_length=12, default=MembershipStatus.ACTIVE, choices=MembershipStatus.choices
     )
     registered_at = models.DateTimeField(auto_now_add=True)
+    # Who issued the card: read from the audit trail, never searched by, so no index to keep up (a committed
+    # list issues a million cards in one statement).
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:

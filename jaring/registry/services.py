@@ -3,8 +3,9 @@ membership cards and settling the contact changes a list proposed. Atomic and au
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -70,6 +71,7 @@ def workers_bulk_create(*, rows: pl.DataFrame, batch_id: int | None, actor_id: i
 class IntakeResult:
     created: int  # new workers
     cards: int  # memberships issued (new workers, and listed workers who never had one)
+    seconds: dict[str, float] = field(default_factory=dict)  # workers, cards
 
 
 def workers_intake(
@@ -86,13 +88,18 @@ def workers_intake(
     or `linked_worker_ids` already registered under the row's NIK) holds a membership card afterwards, the
     same way the form and the API register one worker (decision 0010). Then the intake is announced
     (signals.workers_registered). The caller holds the transaction."""
+    started = time.perf_counter()
     created = workers_bulk_create(rows=rows, batch_id=batch_id, actor_id=actor_id)
-    cards = memberships_issue_missing(actor=actor, batch_id=batch_id)
+    workers_s = time.perf_counter() - started
+    cards = memberships_issue_missing(actor=actor, batch_id=batch_id, expected=created)
     cards += memberships_register(worker_ids=list(linked_worker_ids), actor=actor)
     workers_registered.send(
         sender=Worker, batch_id=batch_id, nik_conflicts=list(nik_conflicts), check_duplicates=check_duplicates
     )
-    return IntakeResult(created=created, cards=cards)
+    cards_s = time.perf_counter() - started - workers_s
+    return IntakeResult(
+        created=created, cards=cards, seconds={"workers": round(workers_s, 2), "cards": round(cards_s, 2)}
+    )
 
 
 def proposals_create(*, proposals: Sequence[tuple[int, str, str, str]], batch_id: int) -> int:
@@ -228,25 +235,32 @@ def memberships_register(*, worker_ids: list[int], actor: Actor) -> int:
     return issued
 
 
-def memberships_issue_missing(*, actor: Actor, batch_id: int | None = None) -> int:
+def memberships_issue_missing(
+    *, actor: Actor, batch_id: int | None = None, expected: int | None = None
+) -> int:
     """Every worker (of one import batch, or of the whole registry) that never had a membership gets its card.
     Idempotent: a second call issues none. Used by list commits and by `jaring memberships issue`."""
     if batch_id is None:
         return _memberships_issue(where="", params=[], actor=actor)
-    return _memberships_issue(where=" AND w.created_batch_id = %s", params=[batch_id], actor=actor)
+    return _memberships_issue(
+        where=" AND w.created_batch_id = %s", params=[batch_id], actor=actor, expected=expected
+    )
 
 
-def _memberships_issue(*, where: str, params: list[Any], actor: Actor) -> int:
+def _memberships_issue(*, where: str, params: list[Any], actor: Actor, expected: int | None = None) -> int:
     """A card for every worker matching `where` who is not a merged duplicate and never had a membership (an
     ended one is re-activated by a payment, never replaced: decision 0010). Set-based: the numbers are taken
-    from the counter once and the cards written by one INSERT ... SELECT (rules.kpj_sql)."""
+    from the counter once and the cards written by one INSERT ... SELECT (rules.kpj_sql). `expected`: the caller
+    knows how many (a batch's new workers), which saves counting them first."""
     todo = (
         f"FROM {WORKER} w WHERE w.merged_into_id IS NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id){where}"
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) {todo}", params)
-        count = int(cursor.fetchone()[0])
+        if expected is None:
+            cursor.execute(f"SELECT COUNT(*) {todo}", params)
+            expected = int(cursor.fetchone()[0])
+        count = expected
         if not count:
             return 0
         first = counter_take(name="kpj", count=count)

@@ -80,7 +80,8 @@ def import_commit(
         batch.proposals = len(proposals)
         batch.committed_at = now
         batch.committed_by_id = viewer.user_id
-        batch.timings = {**batch.timings, "commit_s": round(time.perf_counter() - started, 2)}
+        batch.timings = {**batch.timings, "commit_s": round(time.perf_counter() - started, 2),
+                         **{f"commit_{k}_s": v for k, v in intake.seconds.items()}}  # fmt: skip
         batch.save()
         audit_record(
             actor=actor,
