@@ -375,9 +375,11 @@ def _allocate_window(
         pl.when(pl.col("membership") == "ended").then(pl.lit(Reason.MEMBERSHIP_ENDED.value))
         .otherwise(pl.lit(Reason.NO_MEMBERSHIP.value)).alias("reason"),
     )  # fmt: skip
-    unfundable = pairs.join(not_members, on="worker_id").select("program_id", "worker_id", "reason")
-    pairs = pairs.join(not_members, on="worker_id", how="anti")
-    workers = workers.filter(pl.col("membership") == "active")
+    unfundable = pl.DataFrame(schema={"program_id": pl.Int64, "worker_id": pl.Int64, "reason": pl.String})
+    if not_members.height:  # usually none: every registration issues a card (decision 0010)
+        unfundable = pairs.join(not_members, on="worker_id").select("program_id", "worker_id", "reason")
+        pairs = pairs.join(not_members, on="worker_id", how="anti")
+        workers = workers.filter(pl.col("membership") == "active")
     # Conditions are checked only where a program has some: most pairs (a regency's budget, a village's quota)
     # need the worker's price keys and decile, not the condition columns.
     conditional = progs.filter(
