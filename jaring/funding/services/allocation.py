@@ -183,13 +183,13 @@ def _workers(programs: Sequence[Program]) -> pl.DataFrame:
     frame = read_frame(
         f"SELECT w.id, w.village_code, w.district_code, w.regency_code, w.province_code, w.occupation, "
         f"w.ecosystem, CAST(w.birth_date AS TEXT), w.poverty_decile, w.sector, w.income_tier, "
-        f"CASE WHEN EXISTS (SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id AND m.status = 'active') THEN 'active' "
-        f"WHEN EXISTS (SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id) THEN 'ended' ELSE 'none' END "
+        f"CASE WHEN EXISTS (SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id AND m.status = 'active') THEN 1 "
+        f"WHEN EXISTS (SELECT 1 FROM {MEMBERSHIP} m WHERE m.worker_id = w.id) THEN 2 ELSE 0 END "
         f"FROM {WORKER} w WHERE w.merged_into_id IS NULL{where}",
         params,
         {"worker_id": pl.Int64, "village_code": pl.String, "district_code": pl.String, "regency_code": pl.String,
          "province_code": pl.String, "occupation": pl.String, "ecosystem": pl.String, "birth": pl.String,
-         "decile": pl.Int64, "sector": pl.String, "income": pl.Int64, "membership": pl.String},
+         "decile": pl.Int64, "sector": pl.String, "income": pl.Int64, "membership": pl.Int8},
     )  # fmt: skip
     birth = pl.col("birth").str.slice(0, 10)
     return frame.with_columns(
@@ -370,16 +370,17 @@ def _allocate_window(
     for pid, n in pairs.group_by("program_id").len().iter_rows():
         outcomes[pid].region_workers += n
     # Only an active member can be funded: the others of the program's regions are excluded, saying why.
-    not_members = workers.filter(pl.col("membership") != "active").select(
+    # membership: 1 an active card, 2 only ended ones, 0 none (read by _workers)
+    not_members = workers.filter(pl.col("membership") != 1).select(
         "worker_id",
-        pl.when(pl.col("membership") == "ended").then(pl.lit(Reason.MEMBERSHIP_ENDED.value))
+        pl.when(pl.col("membership") == 2).then(pl.lit(Reason.MEMBERSHIP_ENDED.value))
         .otherwise(pl.lit(Reason.NO_MEMBERSHIP.value)).alias("reason"),
     )  # fmt: skip
     unfundable = pl.DataFrame(schema={"program_id": pl.Int64, "worker_id": pl.Int64, "reason": pl.String})
     if not_members.height:  # usually none: every registration issues a card (decision 0010)
         unfundable = pairs.join(not_members, on="worker_id").select("program_id", "worker_id", "reason")
         pairs = pairs.join(not_members, on="worker_id", how="anti")
-        workers = workers.filter(pl.col("membership") == "active")
+        workers = workers.filter(pl.col("membership") == 1)
     # Conditions are checked only where a program has some: most pairs (a regency's budget, a village's quota)
     # need the worker's price keys and decile, not the condition columns.
     conditional = progs.filter(
