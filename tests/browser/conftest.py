@@ -1,44 +1,11 @@
-"""Browser tests: Debian's headless Chromium (never a downloaded browser) driven by Playwright against the
-live test server on 127.0.0.1."""
+"""Browser tests (the browser and the page come from tests/conftest.py): the seed regions, and signing in."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from jaring.regions.services import regions_load
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Debian's chromium is not installed: run `make browser-deps` (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="id-ID"
-    )
-    pg = context.new_page()
-    pg.set_default_timeout(15_000)
-    yield pg
-    context.close()
 
 
 @pytest.fixture(autouse=True)
