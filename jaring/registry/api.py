@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from jaring.core.api import api_viewer
-from jaring.registry.selectors import WorkerFilters, worker_get, worker_history, worker_list
+from jaring.registry.selectors import WorkerFilters, worker_get, worker_history, worker_kpj, worker_list
 from jaring.registry.services import worker_register, worker_update
 
 router = Router(tags=["workers"])
@@ -83,7 +83,7 @@ def detail(request: HttpRequest, worker_id: int) -> dict[str, Any]:
 def register(request: HttpRequest, body: WorkerIn) -> tuple[int, dict[str, Any]]:
     viewer = api_viewer(request)
     worker = worker_register(data=body.dict(), viewer=viewer, actor=request.user)
-    return 201, {"id": worker.pk}
+    return 201, {"id": worker.pk, "kpj": worker_kpj(worker_id=worker.pk)}  # the card comes with registration
 
 
 @router.patch("/{worker_id}", summary="Correct a worker's record (audited, old values kept)")

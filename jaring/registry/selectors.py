@@ -306,3 +306,8 @@ def worker_id_by_key(*, key: str) -> int | None:
 def batch_registered(*, batch_id: int) -> bool:
     """Whether a committed list brought workers into the registry (the batch a duplicate check looks at)."""
     return Worker.objects.filter(created_batch_id=batch_id).exists()
+
+
+def worker_kpj(*, worker_id: int) -> str:
+    """The worker's active card number ("" when the worker has none)."""
+    return _kpj_of([worker_id]).get(worker_id, "")

@@ -149,7 +149,11 @@ def test_an_agent_registers_on_the_phone_form_and_the_worker_pays_mandiri(
     form = worker_cells(nik=nik, full_name="Darto", occupation="nelayan")
     response = agent.post("/pekerja/baru/", form)
     assert response.status_code == 302, response.content[:800]
-    assert "KPJ" in agent.get(response["Location"]).content.decode()
+    shown = jaring(capsys, "worker", "show", nik)
+    kpj = shown["row"]["kpj"]
+    assert (
+        len(kpj) == 11 and kpj in agent.get(response["Location"]).content.decode()
+    )  # the card, on the phone
 
     jaring(capsys, "bill", "--period", str(THIS))
     clerk = login(capsys, "petugas.cabang", "--role", "branch", "--branch", BRANCH)

@@ -6,7 +6,7 @@ from django.test import Client
 from jaring.core.factories import make_user
 from jaring.core.rules import Role
 from jaring.registry.factories import OTHER_REGENCY_VILLAGE, worker_cells
-from jaring.registry.models import Worker
+from jaring.registry.models import Membership, Worker
 from jaring.registry.tests.helpers import add_worker
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,8 @@ def test_register_update_and_their_errors(client: Client) -> None:
     created = client.post("/api/v1/workers/", worker_cells(), content_type="application/json")
     assert created.status_code == 201
     worker_id = created.json()["id"]
+    kpj = created.json()["kpj"]  # registering through the API issues the card (issue #12)
+    assert len(kpj) == 11 and Membership.objects.get(worker_id=worker_id, status="active").kpj == kpj
     bad = client.post("/api/v1/workers/", worker_cells(nik="12"), content_type="application/json")
     assert bad.status_code == 400 and bad.json()["error"] == {
         "code": "NIK_LENGTH", "message": "NIK harus 16 digit, yang tertulis 2 digit.", "field": "nik",
