@@ -44,6 +44,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jaring.core.middleware.RequestIdMiddleware",
     "jaring.core.middleware.JaringErrorMiddleware",
+    "jaring.core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "jaring.urls"
@@ -156,7 +157,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_query_strings": {"()": "jaring.core.logs.NoQueryStrings"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_query_strings"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("JARING_LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }

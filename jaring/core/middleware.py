@@ -76,3 +76,18 @@ class JaringErrorMiddleware:
         return error_page(
             request, status=exception.http_status, message=exception.message, code=exception.code
         )
+
+
+class NoStoreMiddleware:
+    """What a signed-in person sees (pages, exports, API answers) may hold personal data (UU 27/2022): no
+    browser or proxy keeps a copy (`Cache-Control: no-store`). Static files are served before this runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store, private"
+        return response

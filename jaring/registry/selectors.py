@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 import polars as pl
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.config import setting_int
@@ -21,7 +22,15 @@ from jaring.core.rules import mask_date, mask_name, mask_nik, may_edit_workers
 from jaring.core.selectors import Viewer, region_q
 from jaring.regions.selectors import nik_prefixes, region_names
 from jaring.registry.models import ContactChangeProposal, Membership, Worker
-from jaring.registry.rules import ECOSYSTEM_LABELS, OCCUPATION_BY_CODE, Ecosystem, name_key, nik_clean
+from jaring.registry.rules import (
+    ECOSYSTEM_LABELS,
+    OCCUPATION_BY_CODE,
+    Ecosystem,
+    NikQuery,
+    name_key,
+    nik_clean,
+    nik_query,
+)
 from jaring.registry.rules.rows import RowContext
 
 PAGE_SIZE = 50
@@ -54,15 +63,15 @@ class WorkerPage:
     next_after: int | None  # keyset cursor: the id to continue after; no COUNT of the whole table
 
 
-def _search_q(q: str) -> Q:
-    q = q.strip()
-    digits = nik_clean(q)
-    if digits.isascii() and digits.isdigit() and len(digits) >= 6:
-        if len(digits) == 16:
-            return Q(nik=digits)
-        # A NIK prefix: an indexed range, never a LIKE.
-        return Q(nik__gte=digits, nik__lt=digits + ":")
-    key = name_key(q)
+def _search_q(q: str, viewer: Viewer) -> Q:
+    kind, key = nik_query(q, sees_nik=viewer.sees_personal_data, today=timezone.localdate())
+    if kind == NikQuery.EXACT:
+        return Q(nik=key)
+    if kind == NikQuery.PREFIX:  # an indexed range, never a LIKE
+        return Q(nik__gte=key, nik__lt=key + ":")
+    if kind == NikQuery.NOTHING:
+        return Q(pk__in=[])
+    key = name_key(key)
     if not key:
         return Q()
     # Word-start match on the normalised name: "siti" finds "Siti Aminah", "aminah" finds it too.
@@ -80,7 +89,7 @@ def worker_list(
     if filters.occupation:
         qs = qs.filter(occupation=filters.occupation)
     if filters.q:
-        qs = qs.filter(_search_q(filters.q))
+        qs = qs.filter(_search_q(filters.q, viewer))
     if after is not None:
         qs = qs.filter(id__lt=after)
     workers = list(

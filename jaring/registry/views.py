@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jaring.core.errors import FORM_ERRORS
@@ -13,7 +14,7 @@ from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
 from jaring.core.views_util import viewer_required
 from jaring.regions.selectors import region_choices
-from jaring.registry.rules import OCCUPATIONS
+from jaring.registry.rules import OCCUPATIONS, NikQuery, nik_query
 from jaring.registry.selectors import WorkerFilters, proposals_open, worker_get, worker_history, worker_list
 from jaring.registry.services import proposal_decide, worker_register
 
@@ -33,7 +34,15 @@ def _after(raw: str) -> int | None:
 @viewer_required
 def worker_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
-    filters = _filters({k: data.get(k, "") for k in ("q", "region", "occupation")})
+    cells = {k: data.get(k, "") for k in ("q", "region", "occupation")}
+    if (
+        request.method != "POST"
+        and nik_query(cells["q"], sees_nik=True, today=timezone.localdate())[0] != NikQuery.NAME
+    ):
+        # A NIK never travels in a URL (it would sit in logs and browser history): searched only by POST.
+        messages.error(request, "Cari NIK lewat kotak pencarian, bukan lewat alamat halaman. [NIK_IN_URL]")
+        cells["q"] = ""
+    filters = _filters(cells)
     page = worker_list(viewer=viewer, filters=filters, after=_after(data.get("after", "")))
     context = {"page": page, "filters": filters, "viewer": viewer}
     if request.headers.get("HX-Request") and request.method == "POST":

@@ -393,3 +393,23 @@ def kpj_sql(sequence: str) -> str:
         )
     check = mod10(f"10 - {mod10('(' + ' + '.join(terms) + ')')}")
     return f"(SUBSTR(CAST({sequence} + {10**10} AS TEXT), 2) || CAST({check} AS TEXT))"
+
+
+class NikQuery(StrEnum):
+    EXACT = "exact"  # one whole, valid NIK
+    PREFIX = "prefix"  # the first digits of NIKs (only for roles that see NIKs)
+    NOTHING = "nothing"  # digits that may not be searched by this role: match nobody
+    NAME = "name"  # not a NIK: search names
+
+
+def nik_query(q: str, *, sees_nik: bool, today: dt.date) -> tuple[NikQuery, str]:
+    """How a search box's text is read (UU 27/2022): a role that sees NIKs masked may look up a whole, valid NIK
+    but never a prefix, or 44 searches digit by digit would recover any NIK (and with it birth date and sex)."""
+    digits = nik_clean(q)
+    if not (digits.isascii() and digits.isdigit()) or len(digits) < 6:
+        return NikQuery.NAME, q.strip()
+    if len(digits) == 16 and (sees_nik or nik_parse(digits, today=today).facts is not None):
+        return NikQuery.EXACT, digits
+    if sees_nik and len(digits) < 16:
+        return NikQuery.PREFIX, digits
+    return NikQuery.NOTHING, ""

@@ -198,3 +198,22 @@ def test_kpj_card_numbers_are_11_digits_with_a_check_digit() -> None:
     assert rules.kpj_number(7992739871) == "79927398713"  # the textbook Luhn example
     with pytest.raises(ValueError):
         rules.kpj_number(0)
+
+
+@pytest.mark.parametrize(
+    ("q", "sees_nik", "expected"),
+    [
+        # UU 27/2022: a masked role must not recover a NIK by trying prefixes digit by digit (issue #13).
+        ("3603011204850001", False, (rules.NikQuery.EXACT, "3603011204850001")),
+        ("3603 0112 0485 0001", False, (rules.NikQuery.EXACT, "3603011204850001")),
+        ("360301120485000", False, (rules.NikQuery.NOTHING, "")),  # 15 digits: a prefix
+        ("360301", False, (rules.NikQuery.NOTHING, "")),
+        ("3603019904850001", False, (rules.NikQuery.NOTHING, "")),  # not a valid NIK (day 99)
+        ("360301", True, (rules.NikQuery.PREFIX, "360301")),  # roles that see NIKs may search by prefix
+        ("3603019904850001", True, (rules.NikQuery.EXACT, "3603019904850001")),
+        ("Siti", False, (rules.NikQuery.NAME, "Siti")),
+        ("12345", False, (rules.NikQuery.NAME, "12345")),  # too short to be a NIK query
+    ],
+)
+def test_how_a_search_is_read_for_who_sees_niks(q: str, sees_nik: bool, expected: tuple[str, str]) -> None:
+    assert rules.nik_query(q, sees_nik=sees_nik, today=TODAY) == expected

@@ -39,6 +39,18 @@ def test_search_by_name_word_and_by_nik() -> None:
     assert names(SYSTEM, q=nik[:8]) == ["Budi Santoso"]
 
 
+def test_a_role_that_sees_niks_masked_finds_a_whole_nik_but_no_prefix() -> None:
+    """Issue #13, the NIK oracle: a regency officer recovered any NIK in 44 prefix searches."""
+    nik = nik_for()
+    add_worker(full_name="Budi Santoso", nik=nik)
+    officer = make_viewer(Role.REGION, region_code="36.03")[1]
+    assert names(officer, q=nik) == ["Budi Santoso"]
+    for prefix in (nik[:6], nik[:10], nik[:15]):
+        assert names(officer, q=prefix) == []
+    assert names(officer, q=nik[:15] + ("1" if nik[15] != "1" else "2")) == []  # another valid NIK: nobody
+    assert names(make_viewer(Role.VILLAGE, region_code="36.03.01.2003")[1], q=nik[:8]) == ["Budi Santoso"]
+
+
 def test_filters_by_region_and_occupation() -> None:
     add_worker(full_name="A Petani", occupation="Petani")
     add_worker(full_name="B Ojek", occupation="Ojek")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
 from jaring.core.factories import make_user
+from jaring.core.logs import NoQueryStrings
 from jaring.core.rules import Role
 from jaring.imports.models import ImportBatch
 from jaring.registry.factories import OTHER_REGENCY_VILLAGE, nik_for
@@ -36,6 +39,28 @@ def test_search_by_nik_is_a_post_and_returns_the_partial(clerk: Client) -> None:
     body = response.content.decode()
     assert response.status_code == 200 and "Budi Santoso" in body and "Lain" not in body
     assert "<html" not in body  # a fragment for htmx
+
+
+def test_a_nik_in_the_url_is_not_searched_and_never_logged(clerk: Client) -> None:
+    """Issue #13: GET /pekerja/?q=<NIK> ran, and the access log printed the NIK."""
+    worker = add_worker(full_name="Budi Santoso")
+    nik = worker.nik or ""
+    add_worker(full_name="Lain")
+    html = clerk.get("/pekerja/", {"q": nik}).content.decode()
+    assert "NIK_IN_URL" in html and "Lain" in html  # not searched: the whole list, with the reason
+    assert clerk.get("/pekerja/", {"q": "Budi"}).status_code == 200  # names may still travel in a link
+    record = logging.LogRecord("django.server", logging.WARNING, __file__, 1, '"%s" %s %s',
+                               (f"GET /pekerja/?q={nik} HTTP/1.1", "404", "12"), None)  # fmt: skip
+    NoQueryStrings().filter(record)
+    assert nik not in record.getMessage() and "/pekerja/?…" in record.getMessage()
+
+
+def test_pages_and_exports_with_personal_data_are_not_stored(clerk: Client) -> None:
+    worker = add_worker(full_name="Budi Santoso")
+    for url in (f"/pekerja/{worker.pk}/", "/pekerja/", "/impor/templat.xlsx"):
+        response = clerk.get(url)
+        assert response.status_code == 200 and "no-store" in response["Cache-Control"], url
+    assert "no-store" in clerk.get(f"/api/v1/workers/{worker.pk}")["Cache-Control"]
 
 
 def test_bad_filter_values_are_ignored_not_errors(clerk: Client) -> None:
