@@ -5,12 +5,18 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from jaring.core.secrets import DEFAULT_SECRET_KEY, DEMO_BANK_SECRET, secrets_problems
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("JARING_VAR_DIR", BASE_DIR / "var"))
 
-SECRET_KEY = os.environ.get("JARING_SECRET_KEY", "dev-only-not-secret-change-me-in-production-0123456789")
-DEBUG = os.environ.get("JARING_DEBUG", "0") == "1"
+# The laptop demo runs with no secret set; production (JARING_ENV=production, see README) refuses to start
+# with a default or demo secret, and `jaring manage check --deploy` reports one anywhere (core.checks).
+PRODUCTION = os.environ.get("JARING_ENV", "") == "production"
+SECRET_KEY = os.environ.get("JARING_SECRET_KEY", "" if PRODUCTION else DEFAULT_SECRET_KEY)
+DEBUG = os.environ.get("JARING_DEBUG", "0") == "1" and not PRODUCTION
 ALLOWED_HOSTS = os.environ.get("JARING_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -145,9 +151,9 @@ JARING: dict[str, Any] = {
         k: v
         for k, v in (
             pair.split("=", 1)
-            for pair in os.environ.get("JARING_BANK_NOTIFY_SECRETS", "demo-bank=demo-secret-change-me").split(
-                ","
-            )
+            for pair in os.environ.get(
+                "JARING_BANK_NOTIFY_SECRETS", "" if PRODUCTION else f"demo-bank={DEMO_BANK_SECRET}"
+            ).split(",")
             if "=" in pair
         )
     },
@@ -165,9 +171,19 @@ LOGGING = {
     "loggers": {"django.server": {"level": "WARNING"}},
 }
 
-# Behind HTTPS (a regency or national deployment): secure cookies and the proxy's scheme header.
-if os.environ.get("JARING_HTTPS") == "1":
+# Behind HTTPS (a regency or national deployment; production always is): secure cookies, the proxy's scheme
+# header, HTTPS only (HSTS for JARING_HSTS_SECONDS, a year unless set).
+if os.environ.get("JARING_HTTPS") == "1" or PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS]
+    SECURE_SSL_REDIRECT = os.environ.get("JARING_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("JARING_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("JARING_HSTS_SUBDOMAINS", "1") == "1"
+    SECURE_HSTS_PRELOAD = os.environ.get("JARING_HSTS_PRELOAD", "1") == "1"
+
+if PRODUCTION:
+    _problems = secrets_problems(secret_key=SECRET_KEY, bank_secrets=JARING["BANK_NOTIFY_SECRETS"])
+    if _problems:
+        raise ImproperlyConfigured("Jaring (JARING_ENV=production) will not start: " + " ".join(_problems))
