@@ -146,6 +146,8 @@ JARING: dict[str, Any] = {
     "FUNDING_PRECEDENCE": os.environ.get(
         "JARING_FUNDING_PRECEDENCE", "apbdes,apbd_kabkota,apbd_provinsi,apbn,csr,donor,baznas"
     ),
+    # The largest single amount of money accepted anywhere (whole rupiah; core.types.rupiah_checked).
+    "MONEY_MAX": int(os.environ.get("JARING_MONEY_MAX", str(10**13))),
     # Banks sign their payment notifications with HMAC-SHA256 of the body under this shared secret.
     "BANK_NOTIFY_SECRETS": {
         k: v

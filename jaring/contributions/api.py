@@ -8,12 +8,13 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
+from pydantic import Field
 
 from jaring.contributions.models import PaymentSource
 from jaring.contributions.selectors import bill_get, bill_lines, bill_list, coverage_get
@@ -31,9 +32,13 @@ class RunIn(Schema):
     period: str
 
 
+# Money travels as a JSON integer: a float (1e30, 16800.0) is refused as the wrong type, never rounded.
+StrictRupiah = Annotated[int, Field(strict=True)]
+
+
 class PaymentIn(Schema):
     va_number: str
-    amount: int
+    amount: StrictRupiah
     paid_at: dt.datetime
     reference: str
     bank: str
@@ -42,7 +47,7 @@ class PaymentIn(Schema):
 class NotifyIn(Schema):
     reference: str
     va_number: str
-    amount: int
+    amount: StrictRupiah
     paid_at: dt.datetime
 
 

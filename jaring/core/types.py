@@ -67,3 +67,47 @@ def whole_number(text: str) -> int | None:
     """ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() then refuses."""
     text = (text or "").strip()
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+# Whole rupiah, bounded: the largest single amount Jaring accepts (a setting, JARING_MONEY_MAX); far above any
+# real budget (86,000 workers x 12 months x Rp 36,800 is Rp 38 billion) and far below a 64-bit column's limit.
+MONEY_MAX_DEFAULT = 10**13
+
+
+def rupiah_checked(
+    value: object, *, field: str, maximum: int = MONEY_MAX_DEFAULT, allow_zero: bool = False
+) -> int:
+    """An amount of money as a whole number of rupiah within (0 or 1)..maximum; never a float, never a bool."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationFailed(
+            "Jumlah uang harus angka rupiah utuh.", code=ErrorCode.AMOUNT_INVALID, field=field
+        )
+    if value < (0 if allow_zero else 1):
+        raise ValidationFailed(
+            "Jumlah uang harus lebih dari Rp 0.", code=ErrorCode.AMOUNT_INVALID, field=field
+        )
+    if value > maximum:
+        raise ValidationFailed(
+            f"Jumlah uang melebihi batas Rp {maximum:,}; periksa angkanya.".replace(",", "."),
+            code=ErrorCode.AMOUNT_TOO_LARGE,
+            field=field,
+        )
+    return value
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def text_checked(value: str, *, field: str, max_length: int, required: bool = True) -> str:
+    """A short text a person or a bank sent (a reference, a bank code): trimmed, no control characters, not
+    longer than its column; each refusal names the field."""
+    text = (value or "").strip()
+    if required and not text:
+        raise ValidationFailed("Kolom ini wajib diisi.", code=ErrorCode.TEXT_MISSING, field=field)
+    if CONTROL_CHARACTERS.search(text):
+        raise ValidationFailed("Teks berisi karakter kendali; ketik ulang.", code=ErrorCode.TEXT_CONTROL_CHARACTER,
+                               field=field)  # fmt: skip
+    if len(text) > max_length:
+        raise ValidationFailed(f"Teks terlalu panjang: paling banyak {max_length} karakter.",
+                               code=ErrorCode.TEXT_TOO_LONG, field=field)  # fmt: skip
+    return text

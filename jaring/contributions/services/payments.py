@@ -20,10 +20,12 @@ from jaring.contributions.services.common import _month_of
 from jaring.contributions.services.reactivation import _reactivate_paying_workers
 from jaring.contributions.services.settlement import _settle_round, _temp_settle_table
 from jaring.core.audit import AuditAction, Entity
+from jaring.core.config import setting_int
 from jaring.core.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from jaring.core.rules import Permission
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record
+from jaring.core.types import rupiah_checked, text_checked
 
 
 def _apply_payments(payments: list[tuple[int, int, int, dt.datetime]], *, actor: Actor) -> int:
@@ -90,17 +92,15 @@ def payment_record(
     bank reference twice is recorded once: returns (payment, created)."""
     if source == PaymentSource.MANUAL:
         viewer.require(Permission.HANDLE_PAYMENTS)
-    reference, bank = reference.strip(), bank.strip()
-    if not reference:
+    if not (reference or "").strip():
         raise ValidationFailed(
             "Nomor referensi pembayaran wajib diisi.", code=ErrorCode.REFERENCE_MISSING, field="reference"
         )
-    if not bank:
+    if not (bank or "").strip():
         raise ValidationFailed("Nama bank wajib diisi.", code=ErrorCode.BANK_MISSING, field="bank")
-    if amount <= 0:
-        raise ValidationFailed(
-            "Jumlah bayar harus lebih dari Rp 0.", code=ErrorCode.AMOUNT_INVALID, field="amount"
-        )
+    reference = text_checked(reference, field="reference", max_length=64)
+    bank = text_checked(bank, field="bank", max_length=32)
+    amount = rupiah_checked(amount, field="amount", maximum=setting_int("MONEY_MAX"))
     if timezone.is_naive(paid_at):
         paid_at = timezone.make_aware(paid_at)
     if paid_at > timezone.now() + dt.timedelta(minutes=5):

@@ -25,11 +25,12 @@ from jaring.contributions.services.common import PAYER, _analyze
 from jaring.contributions.services.payments import _apply_payments, _unmatched_reason
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import db_datetime, insert_frame, insert_rows
+from jaring.core.config import setting_int
 from jaring.core.errors import ErrorCode, FileRejected, ValidationFailed
 from jaring.core.rules import Permission
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record
-from jaring.core.types import whole_number
+from jaring.core.types import CONTROL_CHARACTERS, whole_number
 
 # ------------------------------------------------------------------------------------- bank statements
 
@@ -101,6 +102,7 @@ def statement_import(
     rows = []
     first_line = profile.skip_rows + 2  # the header is the line before the first row
     tz = timezone.get_current_timezone()  # statements are in Jakarta time (zoneinfo: replace() is correct)
+    money_max = setting_int("MONEY_MAX")
     for i, (ref, va, amount_text, date_text) in enumerate(frame.iter_rows()):
         line = first_line + i
         amount = _amount_parse(amount_text or "", decimal_comma=profile.decimal_comma)
@@ -116,13 +118,22 @@ def statement_import(
             problems.append(StatementProblem(line, profile.amount_column, "NOT_A_CREDIT",
                                              "Baris ini bukan uang masuk (jumlah 0 atau debit)."))  # fmt: skip
             continue
+        if amount > money_max:
+            problems.append(StatementProblem(line, profile.amount_column, ErrorCode.AMOUNT_TOO_LARGE,
+                                             f"Jumlah '{amount_text}' melebihi batas Rp {money_max:,}.".replace(",", ".")))  # fmt: skip
+            continue
+        if len(ref.strip()) > 64 or CONTROL_CHARACTERS.search(ref.strip()):
+            problems.append(StatementProblem(line, profile.reference_column, ErrorCode.TEXT_TOO_LONG
+                                             if len(ref.strip()) > 64 else ErrorCode.TEXT_CONTROL_CHARACTER,
+                                             "Nomor referensi terlalu panjang (paling banyak 64) atau berisi karakter kendali."))  # fmt: skip
+            continue
         try:
             paid = dt.datetime.strptime((date_text or "").strip(), profile.date_format)
         except ValueError:
             problems.append(StatementProblem(line, profile.date_column, "DATE_INVALID",
                                              f"Tanggal '{date_text}' tidak sesuai format {profile.date_format}."))  # fmt: skip
             continue
-        rows.append((line, ref.strip()[:64], (va or "").strip()[:32], amount, paid.replace(tzinfo=tz)))
+        rows.append((line, ref.strip(), (va or "").strip()[:32], amount, paid.replace(tzinfo=tz)))
     with transaction.atomic():
         statement = StatementImport.objects.create(
             file_name=file_name[:255],

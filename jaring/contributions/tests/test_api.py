@@ -126,3 +126,41 @@ def test_coverage_endpoint_is_scoped(client: Client) -> None:
     payer = billed()
     client.force_login(make_user(Role.VILLAGE, region_code="35.25.01.2001"))
     assert client.get(f"{BASE}/workers/{payer.worker_id}/coverage").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("amount", "status", "code"),
+    [
+        # Issue #13: 9,223,372,036,854,775,807 was accepted (and turned a credit into a float); 1e30 answered 500.
+        (9_223_372_036_854_775_807, 400, "AMOUNT_TOO_LARGE"),
+        (10**13 + 1, 400, "AMOUNT_TOO_LARGE"),
+        (1e30, 422, "REQUEST_INVALID"),
+        (8400.0, 422, "REQUEST_INVALID"),  # money never passes through float, even a round one
+        ("8400", 422, "REQUEST_INVALID"),
+        (0, 400, "AMOUNT_INVALID"),
+    ],
+)
+def test_amounts_are_whole_rupiah_within_a_bound(
+    clerk: Client, amount: object, status: int, code: str
+) -> None:
+    payer = billed()
+    body = {"va_number": payer.va_number, "amount": amount, "paid_at": "2026-11-03T10:00:00", "reference": "R-9",
+            "bank": "BRI"}  # fmt: skip
+    response = clerk.post(f"{BASE}/payments", json.dumps(body), content_type="application/json")
+    assert (response.status_code, response.json()["error"]["code"]) == (status, code)
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [("reference", "R" * 5000, "TEXT_TOO_LONG"), ("reference", "R-1\x00", "TEXT_CONTROL_CHARACTER"),
+     ("bank", "B\x07RI", "TEXT_CONTROL_CHARACTER"), ("bank", "B" * 33, "TEXT_TOO_LONG")],
+)  # fmt: skip
+def test_references_and_banks_are_short_clean_text(clerk: Client, field: str, value: str, code: str) -> None:
+    payer = billed()
+    body = {"va_number": payer.va_number, "amount": 8400, "paid_at": "2026-11-03T10:00:00", "reference": "R-9",
+            "bank": "BRI", field: value}  # fmt: skip
+    response = clerk.post(f"{BASE}/payments", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400 and response.json()["error"] == {
+        "code": code, "message": response.json()["error"]["message"], "field": field}  # fmt: skip
+    assert not Payment.objects.exists()

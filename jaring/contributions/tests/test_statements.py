@@ -103,3 +103,21 @@ def test_only_the_branch_office_imports_statements() -> None:
         statement_import(
             stream=io.BytesIO(b"x"), file_name="x.csv", profile_name="jaring", viewer=viewer, actor=None
         )
+
+
+def test_a_statement_line_with_an_absurd_amount_or_reference_is_reported_not_kept() -> None:
+    """Issue #13: amounts beyond any budget, and references cut silently to 64 characters (two long ones that
+    share their first 64 would count once), are each refused with their line."""
+    worker = member()
+    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None)
+    va = Payer.objects.get(worker=worker).va_number
+    text = (
+        "reference,va_number,amount,paid_at\n"
+        f"T1,{va},9223372036854775807,2026-11-03 09:15\n"
+        f"{'R' * 5000},{va},8400,2026-11-03 09:15\n"
+        f"T3,{va},8400,2026-11-03 09:15\n"
+    )
+    result = load(text)
+    problems = [(p.line, p.column, p.code) for p in result.problems]  # type: ignore[attr-defined]
+    assert problems == [(2, "amount", "AMOUNT_TOO_LARGE"), (3, "reference", "TEXT_TOO_LONG")]
+    assert list(Payment.objects.values_list("reference", "amount")) == [("T3", 8400)]
