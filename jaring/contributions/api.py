@@ -18,10 +18,10 @@ from pydantic import Field
 
 from jaring.contributions.models import PaymentSource
 from jaring.contributions.selectors import bill_get, bill_lines, bill_list, coverage_get
-from jaring.contributions.services import payment_record
+from jaring.contributions.services import notification_refused, payment_record
 from jaring.contributions.tasks import enqueue_billing
 from jaring.core.api import api_viewer
-from jaring.core.errors import ErrorCode, ValidationFailed
+from jaring.core.errors import ErrorCode, JaringError, ValidationFailed
 from jaring.core.selectors import SYSTEM
 from jaring.core.types import Period
 
@@ -99,19 +99,26 @@ def notify(request: HttpRequest) -> tuple[int, dict[str, Any]]:
     secret = settings.JARING["BANK_NOTIFY_SECRETS"].get(bank)
     given = request.headers.get("X-Jaring-Signature", "")
     expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest() if secret else ""
+    source = str(request.META.get("REMOTE_ADDR", ""))
     if not secret or not hmac.compare_digest(given, expected):
-        return 401, {
-            "error": {"code": "SIGNATURE_INVALID", "message": "Bank atau tanda tangan tidak dikenal."}
-        }
+        message = "Bank atau tanda tangan tidak dikenal."
+        notification_refused(bank=bank, source=source, code=ErrorCode.SIGNATURE_INVALID, message=message)
+        return 401, {"error": {"code": ErrorCode.SIGNATURE_INVALID, "message": message}}
     try:
-        body = NotifyIn.model_validate(json.loads(request.body))
-    except ValueError as exc:
-        raise ValidationFailed(f"Isi notifikasi tidak sah: {exc}", code=ErrorCode.REQUEST_INVALID) from None
-    paid_at = body.paid_at if timezone.is_aware(body.paid_at) else timezone.make_aware(body.paid_at)
-    payment, created = payment_record(
-        va_number=body.va_number, amount=body.amount, paid_at=paid_at, reference=body.reference, bank=bank,
-        viewer=SYSTEM, actor=None, source=PaymentSource.NOTIFICATION,
-    )  # fmt: skip
+        try:
+            body = NotifyIn.model_validate(json.loads(request.body))
+        except ValueError as exc:
+            raise ValidationFailed(
+                f"Isi notifikasi tidak sah: {exc}", code=ErrorCode.REQUEST_INVALID
+            ) from None
+        paid_at = body.paid_at if timezone.is_aware(body.paid_at) else timezone.make_aware(body.paid_at)
+        payment, created = payment_record(
+            va_number=body.va_number, amount=body.amount, paid_at=paid_at, reference=body.reference, bank=bank,
+            viewer=SYSTEM, actor=None, source=PaymentSource.NOTIFICATION,
+        )  # fmt: skip
+    except JaringError as exc:  # recorded, then answered by the API's one error handler
+        notification_refused(bank=bank, source=source, code=exc.code, message=exc.message)
+        raise
     return (201 if created else 200), _payment_out(payment, created)
 
 

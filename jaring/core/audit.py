@@ -37,6 +37,7 @@ class AuditAction(StrEnum):
     PAYERTYPESETTING_CHANGE = "payertypesetting.change"
     PAYER_ASSIGN = "payer.assign"
     PAYER_CREATE = "payer.create"
+    NOTIFICATION_REFUSE = "notification.refuse"
     PAYMENT_RECORD = "payment.record"
     PAYMENT_RESOLVE = "payment.resolve"
     PROGRAM_BUDGET_CHANGE = "program.budget_change"
@@ -62,6 +63,7 @@ class Entity(StrEnum):
 
     ALLOCATION_RUN = "allocation_run"
     BILLING_RUN = "billing_run"
+    BANK_NOTIFICATION = "bank_notification"
     CANDIDATE_PAIR = "candidate_pair"
     CLAIM = "claim"
     DEDUPE_RUN = "dedupe_run"

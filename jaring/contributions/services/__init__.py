@@ -14,7 +14,7 @@ from jaring.contributions.services.payers import (
     payer_create,
     payer_program_link,
 )
-from jaring.contributions.services.payments import payment_record, payment_resolve
+from jaring.contributions.services.payments import notification_refused, payment_record, payment_resolve
 from jaring.contributions.services.reactivation import membership_reactivate
 from jaring.contributions.services.statements import (
     StatementProblem,
@@ -32,6 +32,7 @@ __all__ = [
     "membership_reactivate",
     "payment_record",
     "payment_resolve",
+    "notification_refused",
     "StatementProblem",
     "StatementResult",
     "statement_import",

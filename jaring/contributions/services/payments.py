@@ -166,3 +166,12 @@ def payment_resolve(
             changes={"status": payment.status, "payer_id": payment.payer_id, "note": note, "lines_paid": lines},
         )  # fmt: skip
     return payment
+
+
+def notification_refused(*, bank: str, source: str, code: str, message: str) -> None:
+    """A bank notification that was refused (unknown bank, bad signature, a body that fails its checks) leaves an
+    audit event with the bank it claimed, the address it came from and the reason: forged or replayed calls are
+    visible afterwards."""
+    audit_record(actor=None, action=AuditAction.NOTIFICATION_REFUSE, entity_type=Entity.BANK_NOTIFICATION,
+                 entity_id=bank[:32] or "-", changes={"bank": bank[:32], "source": source[:64], "code": code,
+                                                      "message": message[:300]})  # fmt: skip

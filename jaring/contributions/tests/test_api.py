@@ -13,6 +13,7 @@ from jaring.contributions.factories import member
 from jaring.contributions.models import Bill, BillingRun, Payer, Payment
 from jaring.contributions.services import billing_run
 from jaring.core.factories import make_user
+from jaring.core.models import AuditEvent
 from jaring.core.rules import Role
 from jaring.core.selectors import SYSTEM
 from jaring.core.types import Period
@@ -105,14 +106,20 @@ def test_bank_notification_with_a_wrong_signature_is_refused(client: Client) -> 
     payer = billed()
     raw, headers = _signed({"reference": "N-2", "va_number": payer.va_number, "amount": 8400,
                             "paid_at": "2026-11-03T10:00:00"}, secret="guess")  # fmt: skip
-    response = client.post(f"{BASE}/payments/notify", raw, content_type="application/json", headers=headers)
+    response = client.post(f"{BASE}/payments/notify", raw, content_type="application/json", headers=headers,
+                           REMOTE_ADDR="203.0.113.7")  # fmt: skip
     assert response.status_code == 401 and not Payment.objects.exists()
+    # Issue #13: a refused notification is audited with the bank it claimed, its source address and the reason.
+    event = AuditEvent.objects.get(action="notification.refuse")
+    assert event.changes["bank"] == "demo-bank" and event.changes["source"] == "203.0.113.7"
+    assert event.changes["code"] == "SIGNATURE_INVALID"
 
 
 def test_bank_notification_with_a_bad_body_says_so(client: Client) -> None:
     raw, headers = _signed({"reference": "N-3", "amount": "lots"})
     response = client.post(f"{BASE}/payments/notify", raw, content_type="application/json", headers=headers)
     assert response.status_code == 400 and response.json()["error"]["code"] == "REQUEST_INVALID"
+    assert AuditEvent.objects.get(action="notification.refuse").changes["code"] == "REQUEST_INVALID"
 
 
 def test_coverage_endpoint(clerk: Client) -> None:
