@@ -30,7 +30,7 @@ from jaring.core.errors import FORM_ERRORS, ErrorCode, ValidationFailed
 from jaring.core.rules import Permission, may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period, whole_number
-from jaring.core.views_util import XLSX, download, forbidden, viewer_required
+from jaring.core.views_util import XLSX, download, viewer_required
 
 
 def _this_month() -> Period:
@@ -100,8 +100,7 @@ def payment_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     }
     status = 200
     if request.method == "POST":
-        if not handles:
-            return forbidden(request)
+        viewer.require(Permission.HANDLE_PAYMENTS)
         status = _payment_post(request, viewer, context)
         if status == 302:
             return redirect("contributions:payment_list")

@@ -27,11 +27,6 @@ def forbidden(request: HttpRequest) -> HttpResponse:
                       code=ErrorCode.PERMISSION_DENIED)  # fmt: skip
 
 
-def not_found(request: HttpRequest) -> HttpResponse:
-    return error_page(request, status=404, message="Data tidak ditemukan atau di luar wilayah Anda.",
-                      code=ErrorCode.NOT_FOUND)  # fmt: skip
-
-
 def viewer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Log in first; a user without a Jaring role gets a 403 page; the view receives the Viewer."""
 

@@ -74,7 +74,7 @@ def cmd_import(args: argparse.Namespace) -> Output:
         committed=batch.status == BatchStatus.COMMITTED, created_workers=batch.created_workers,
         status=batch.status, seconds=round(time.perf_counter() - started, 2),
         errors=[{"sheet": i.sheet, "row": i.row, "column": i.column, "code": i.code, "message": i.message}
-                for i in batch_issues(viewer=SYSTEM, batch_id=batch.pk, severity="error", limit=None)],
+                for i in batch_issues(viewer=viewer, batch_id=batch.pk, severity="error", limit=None)],
     )  # fmt: skip
     return Output(out, _human)
 

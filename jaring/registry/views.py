@@ -75,10 +75,8 @@ def proposal_decide_view(
     try:
         proposal_decide(proposal_id=proposal_id, accept=accept, viewer=viewer, actor=request.user)
         messages.success(request, "Usulan perubahan diterima." if accept else "Usulan perubahan ditolak.")
-    except FORM_ERRORS as exc:
-        messages.error(request, exc.message)
-        if exc.http_status in (403, 404):
-            return render(request, "core/not_found.html", status=exc.http_status)
+    except FORM_ERRORS as exc:  # a refusal (403/404) goes to the one error page
+        messages.error(request, f"{exc.message} [{exc.code}]")
     return redirect("registry:worker_detail", worker_id=worker_id)
 
 
