@@ -103,6 +103,9 @@ def test_partial_disability_by_body_part(capsys: pytest.CaptureFixture[str]) -> 
                     "--event-date", "2026-10-20", "--part", "ibu_jari_kanan", "--part", "telunjuk_kanan:50",
                     "--json")  # fmt: skip
     assert code == 0 and out["total"] == 15_600_000  # (15 % + 9 % x 50 %) x 80 x Rp 1 m
+    assert out["lines"][0]["basis"].startswith("PP 82/2019 Lampiran III tabel cacat tetap sebagian anatomis (PP 44/2015 no. 15)")
+    code, out = run(capsys, "claim", "assess", "--nik", worker.nik or "", "--type", "jkk_partial_disability",
+                    "--event-date", "2019-11-20", "--part", "ibu_jari_kanan", "--json")  # fmt: skip
     assert out["lines"][0]["basis"].startswith("PP 44/2015 Lampiran III tabel cacat sebagian anatomis no. 15")
     code, out = run(capsys, "claim", "assess", "--nik", worker.nik or "", "--type", "jkk_partial_disability",
                     "--event-date", "2026-10-20", "--part", "ekor", "--json")  # fmt: skip
@@ -113,7 +116,9 @@ def test_disability_table_listed_and_a_new_version_loaded(
     capsys: pytest.CaptureFixture[str], tmp_path: pytest.TempPathFactory
 ) -> None:
     code, out = run(capsys, "claim", "disability-table", "--json")
-    assert code == 0 and len(out["items"]) == 27
+    assert code == 0 and len(out["items"]) == 38  # PP 82/2019: the 27 rows and the head's 11
+    code, out = run(capsys, "claim", "disability-table", "--on", "2019-12-01", "--json")
+    assert code == 0 and len(out["items"]) == 27  # PP 44/2015's table before the amendment
     new = tmp_path / "tabel.csv"  # type: ignore[operator]
     new.write_text("code,part,percent,mirror,valid_from,source\n"
                    "ibu_jari_kanan,Ibu jari tangan kanan,20,,2027-01-01,PP contoh\n", encoding="utf-8")  # fmt: skip
@@ -121,7 +126,7 @@ def test_disability_table_listed_and_a_new_version_loaded(
     assert code == 0 and out == {"loaded": 1}
     code, out = run(capsys, "claim", "disability-table", "--on", "2027-02-01", "--json")
     thumb = next(i for i in out["items"] if i["code"] == "ibu_jari_kanan")
-    assert thumb["percent"] == "20.00" and len(out["items"]) == 27  # the other rows still in force
+    assert thumb["percent"] == "20.00" and len(out["items"]) == 38  # the other rows still in force
     code, out = run(capsys, "claim", "disability-table", "--load", str(new), "--json")
     assert code == 1 and out["error"]["code"] == "TABLE_EXISTS"
     code, out = run(capsys, "claim", "disability-table", "--load", str(tmp_path / "none.csv"), "--json")  # type: ignore[operator]

@@ -53,6 +53,9 @@ def test_demo_data_fills_the_four_seed_regions_and_runs_again_without_change(tmp
     states = set(Claim.objects.values_list("status", flat=True))
     assert states == {"reported", "documents", "verified", "approved", "paid", "rejected"}
     assert Claim.objects.filter(reject_code="contribution_not_paid_before_event").exists()
+    # PP 82/2019's benefits (issue #17): a home-care claim and an aid capped at its ceiling
+    assert Claim.objects.filter(claim_type="jkk_home_care", total=4_800_000).exists()
+    assert Claim.objects.filter(claim_type="jkk_aids", aid="glasses", total=1_000_000).exists()
     # The regency's list repeats village people, some without a NIK: sensible pairs wait for review (the
     # generator keeps a person's mother's name, so a true pair shares it).
     pairs = CandidatePair.objects.select_related("worker_a", "worker_b")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from jaring.claims.models import Claim
-from jaring.claims.rules import ClaimType, Injury, Mode
+from jaring.claims.rules import Aid, ClaimType, Injury, Mode
 from jaring.claims.selectors import claim_assess, claim_get, claim_list, disability_table
 from jaring.claims.services import claim_advance, claim_file, claim_reject
 from jaring.core.api import api_viewer
@@ -24,6 +24,7 @@ router = Router(tags=["claims"])
 class PartIn(Schema):
     code: str
     function_lost: Decimal = Decimal(100)  # % of the part's function lost; 100 = lost entirely
+    value: Decimal | None = None  # a range row: the doctor's percentage; a per-step row: the loss measured
 
 
 class EventIn(Schema):
@@ -37,6 +38,9 @@ class EventIn(Schema):
     amount: int | None = None
     parts: list[PartIn] = []  # body parts from the disability table (jkk_partial_disability)
     left_handed: bool = False
+    aid: str = ""  # jkk_aids: glasses, hearing, other, prosthesis
+    diagnosis_date: dt.date | None = None  # an occupational disease: the JKK right runs from it
+    occupational_disease: bool = False
 
 
 class StepIn(Schema):
@@ -61,8 +65,20 @@ def _parse(body: EventIn) -> tuple[ClaimType, Mode | None]:
     return claim_type, mode
 
 
+def _extra(body: EventIn) -> dict[str, Any]:
+    """The inputs of the newer benefits: aid, an occupational disease's diagnosis date."""
+    try:
+        aid = Aid(body.aid) if body.aid else None
+    except ValueError:
+        raise ValidationFailed(f"Alat bantu '{body.aid}' tidak dikenal: {', '.join(a.value for a in Aid)}.",
+                               code=ErrorCode.AID_UNKNOWN, field="aid") from None  # fmt: skip
+    return {"aid": aid, "diagnosis": body.diagnosis_date, "occupational_disease": body.occupational_disease}
+
+
 def _injuries(body: EventIn) -> list[Injury]:
-    return [Injury(code=p.code.strip().lower(), function_lost=p.function_lost) for p in body.parts]
+    return [
+        Injury(code=p.code.strip().lower(), function_lost=p.function_lost, value=p.value) for p in body.parts
+    ]
 
 
 @router.get("/disability-table", summary="The disability table in force on a day (default today)")
@@ -75,7 +91,8 @@ def disability(request: HttpRequest, on: dt.date | None = None) -> dict[str, Any
 def _claim_out(claim: Claim) -> dict[str, Any]:
     return {"id": claim.pk, "number": claim.number, "claim_type": claim.claim_type, "worker_id": claim.worker_id,
             "event_date": claim.event_date.isoformat(), "status": claim.status, "reject_code": claim.reject_code,
-            "reject_reason": claim.reject_reason, "injuries": claim.injuries, "flags": claim.flags, "lines": claim.lines, "total": claim.total,
+            "reject_reason": claim.reject_reason, "injuries": claim.injuries, "aid": claim.aid,
+            "diagnosis_date": claim.diagnosis_date.isoformat() if claim.diagnosis_date else None, "flags": claim.flags, "lines": claim.lines, "total": claim.total,
             "documents": list(claim.documents.values_list("doc_type", flat=True))}  # fmt: skip
 
 
@@ -84,7 +101,8 @@ def assess(request: HttpRequest, body: EventIn) -> dict[str, Any]:
     claim_type, mode = _parse(body)
     result = claim_assess(nik=body.nik, claim=claim_type, event=body.event_date, viewer=api_viewer(request),
                           reported=body.reported_at, days=body.days, percent=body.percent, mode=mode,
-                          amount=body.amount, injuries=_injuries(body), left_handed=body.left_handed)  # fmt: skip
+                          amount=body.amount, injuries=_injuries(body), left_handed=body.left_handed,
+                          **_extra(body))  # fmt: skip
     return dataclasses.asdict(result)
 
 
@@ -96,7 +114,7 @@ def file(request: HttpRequest, body: EventIn) -> tuple[int, dict[str, Any]]:
     claim = claim_file(nik=body.nik, claim_type=claim_type, event=body.event_date, reported_at=body.reported_at,
                        days=body.days, percent=body.percent, mode=mode, amount=body.amount,
                        injuries=_injuries(body), left_handed=body.left_handed, viewer=api_viewer(request),
-                       actor=request.user)  # fmt: skip
+                       actor=request.user, **_extra(body))  # fmt: skip
     return 201, _claim_out(claim)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from jaring.claims.rules import SCHOLARSHIP_TRIGGERS, ClaimType, Mode, RuleInputError, injury_parse
+from jaring.claims.rules import SCHOLARSHIP_TRIGGERS, Aid, ClaimType, Mode, RuleInputError, injury_parse
 from jaring.claims.selectors import claim_assess, disability_table, scholarship_outlook
 from jaring.claims.services import claim_file, disability_table_load
 from jaring.core.cli import Commands, Output
@@ -52,8 +52,20 @@ def _claim_arguments(args: argparse.Namespace) -> dict[str, Any]:
         injuries = [injury_parse(text) for text in args.part or []]
     except RuleInputError as exc:
         raise ValidationFailed(str(exc), code=exc.code, field=exc.field) from None
+    aid = (
+        _parse(args.aid, Aid, ErrorCode.AID_UNKNOWN, "aid", f"Alat bantu: {', '.join(a.value for a in Aid)}.")
+        if args.aid
+        else None
+    )
+    diagnosis = (
+        _parse(args.diagnosis_date, dt.date.fromisoformat, ErrorCode.DIAGNOSIS_DATE_INVALID, "diagnosis_date",
+               f"Tanggal diagnosis '{args.diagnosis_date}' tidak sah (YYYY-MM-DD).")
+        if args.diagnosis_date
+        else None
+    )  # fmt: skip
     return {"claim_type": claim, "event": event, "reported_at": reported, "days": args.days, "percent": percent,
-            "mode": mode, "amount": args.amount, "injuries": injuries, "left_handed": args.left_handed}  # fmt: skip
+            "mode": mode, "amount": args.amount, "injuries": injuries, "left_handed": args.left_handed, "aid": aid,
+            "diagnosis": diagnosis, "occupational_disease": args.occupational_disease}  # fmt: skip
 
 
 def cmd_claim_file(args: argparse.Namespace) -> Output:
@@ -111,21 +123,37 @@ def cmd_disability_table(args: argparse.Namespace) -> Output:
     items = [dataclasses.asdict(row) for row in disability_table(on=on).values()]
     return Output(
         {"on": on.isoformat(), "items": items},
-        lambda d: "\n".join(f"{i['code']:<24} {i['percent']:>5} %  {i['part']}" for i in d["items"]),
+        lambda d: "\n".join(f"{i['code']:<24} {_rate(i):>14}  {i['part']}" for i in d["items"]),
     )
+
+
+def _rate(item: dict[str, Any]) -> str:
+    if item["step"]:
+        return f"{item['percent']} %/{item['step']} {item['unit']}"
+    if item["percent_max"] is not None:
+        return f"{item['percent']}-{item['percent_max']} %"
+    return f"{item['percent']} %"
 
 
 def _event_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--nik", required=True)
     parser.add_argument("--type", required=True,
                         help="jkm, jkk_death, jkk_total_disability, jkk_partial_disability, jkk_stmb, jkk_transport, "
-                             "jkk_medical")  # fmt: skip
+                             "jkk_medical, jkk_home_care, jkk_aids")  # fmt: skip
     parser.add_argument("--event-date", required=True, help="YYYY-MM-DD")
+    parser.add_argument("--diagnosis-date", default="",
+                        help="an occupational disease's diagnosis, YYYY-MM-DD: the JKK right runs 5 years from it")  # fmt: skip
+    parser.add_argument("--occupational-disease", action="store_true",
+                        help="the event is an occupational disease (needs --diagnosis-date)")  # fmt: skip
     parser.add_argument("--report-date", default="", help="when it was reported, YYYY-MM-DD[THH:MM]")
-    parser.add_argument("--days", type=int, help="days unable to work (jkk_stmb)")
+    parser.add_argument(
+        "--days", type=int, help="days unable to work (jkk_stmb), days of home care (jkk_home_care)"
+    )
     parser.add_argument("--part", action="append",
-                        help="body part from the disability table, CODE or CODE:FUNCTION_LOST_PERCENT; repeatable "
-                             "(jkk_partial_disability; codes: jaring claim disability-table)")  # fmt: skip
+                        help="body part from the disability table, CODE, CODE:FUNCTION_LOST_PERCENT or CODE=VALUE "
+                             "(a range row: the doctor's percentage; a per-step row: the loss measured, e.g. 30 for "
+                             "30 dB); repeatable (jkk_partial_disability; codes: jaring claim disability-table)")  # fmt: skip
+    parser.add_argument("--aid", default="", help="glasses, hearing, other or prosthesis (jkk_aids)")
     parser.add_argument("--left-handed", action="store_true", help="value left and right hands swapped")
     parser.add_argument(
         "--percent",
@@ -133,7 +161,8 @@ def _event_arguments(parser: argparse.ArgumentParser) -> None:
         help="disability percentage the doctor set for a loss the table does not list",
     )
     parser.add_argument("--mode", default="", help="land, sea or air (jkk_transport)")
-    parser.add_argument("--amount", type=int, help="rupiah claimed (jkk_transport, jkk_medical)")
+    parser.add_argument("--amount", type=int,
+                        help="rupiah claimed (jkk_transport, jkk_medical, jkk_home_care, jkk_aids)")  # fmt: skip
 
 
 def register(commands: Commands) -> None:

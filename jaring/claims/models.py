@@ -34,6 +34,11 @@ class Claim(models.Model):
     )  # [{"code", "function_lost"}] from the disability table
     left_handed = models.BooleanField(default=False)
     mode = models.CharField(max_length=4, blank=True, default="")
+    aid = models.CharField(
+        max_length=12, blank=True, default=""
+    )  # jkk_aids: glasses, hearing, other, prosthesis
+    # An occupational disease: the JKK right runs 5 years from its diagnosis, not from the event.
+    diagnosis_date = models.DateField(null=True, blank=True)
     amount_claimed = models.BigIntegerField(null=True, blank=True)
     income = models.BigIntegerField()
     lines = models.JSONField(default=list)  # [{"item", "amount", "basis"}]
@@ -86,12 +91,17 @@ class Claim(models.Model):
 
 
 class DisabilityRate(models.Model):
-    """One row of the disability table (PP 44/2015 Lampiran III), effective-dated: a new regulation is a new set
-    of rows with a later `valid_from` (`jaring claim disability-table --load FILE`), never an edit of the old."""
+    """One row of the disability table (PP 44/2015, then PP 82/2019 Lampiran III), effective-dated: a new
+    regulation is a new set of rows with a later `valid_from` (`jaring claim disability-table --load FILE`),
+    never an edit of the old. A range row has `percent_max` (the doctor fixes the percentage within); a per-step
+    row has `step` and `unit` (e.g. 6 % per 10 dB of hearing lost, at most `percent_max`)."""
 
     code = models.CharField(max_length=40)
     part = models.CharField(max_length=150)
     percent = models.DecimalField(max_digits=5, decimal_places=2)
+    percent_max = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    step = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=8, blank=True, default="")
     mirror = models.CharField(max_length=40, blank=True, default="")
     valid_from = models.DateField()
     source = models.CharField(max_length=200)
@@ -102,6 +112,14 @@ class DisabilityRate(models.Model):
             models.UniqueConstraint(fields=["code", "valid_from"], name="disability_rate_once"),
             models.CheckConstraint(
                 condition=Q(percent__gt=0) & Q(percent__lte=100), name="disability_rate_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_max__isnull=True)
+                | (Q(percent_max__gte=models.F("percent")) & Q(percent_max__lte=100)),
+                name="disability_rate_max_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(step__isnull=True) | Q(step__gt=0), name="disability_rate_step"
             ),
         ]
 

@@ -10,12 +10,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from jaring.claims import rules
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRate
-from jaring.claims.rules import ClaimType, Facts, Line, Mode
+from jaring.claims.rules import Aid, ClaimType, Facts, Line, Mode
 from jaring.contributions.selectors import contribution_paid, paid_months
 from jaring.core.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import Permission, mask_nik, may_decide_claims
@@ -26,7 +26,8 @@ from jaring.registry.models import Worker
 
 def claim_facts(*, worker_id: int, event: dt.date) -> Facts:
     """Was the event's month paid on or before the end of the event day, and how many months were paid by then.
-    A death recorded by a claim that was not rejected is the worker's death."""
+    A death recorded by a claim that was not rejected is the worker's death. The accident's earlier claims (same
+    worker, same event day, not rejected) give the aids already claimed and the home care already used."""
     end_of_day = timezone.make_aware(dt.datetime.combine(event, dt.time.max))
     paid = contribution_paid(worker_id=worker_id, period=Period.of(event), on_or_before=end_of_day)
     death = (
@@ -36,8 +37,16 @@ def claim_facts(*, worker_id: int, event: dt.date) -> Facts:
         .values_list("event_date", flat=True)
         .first()
     )
+    accident = Claim.objects.filter(worker_id=worker_id, event_date=event).exclude(
+        status=ClaimStatus.REJECTED
+    )
+    aids = frozenset(accident.filter(claim_type=ClaimType.JKK_AIDS.value).values_list("aid", flat=True))
+    home = accident.filter(claim_type=ClaimType.JKK_HOME_CARE.value).aggregate(
+        days=Sum("days"), paid=Sum("total")
+    )
     return Facts(event_month_paid_on_time=paid is not None,
-                 paid_months=paid_months(worker_id=worker_id, on_or_before=end_of_day), death_date=death)  # fmt: skip
+                 paid_months=paid_months(worker_id=worker_id, on_or_before=end_of_day), death_date=death,
+                 aids_claimed=aids, home_care_days=home["days"] or 0, home_care_paid=home["paid"] or 0)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -56,9 +65,11 @@ def claim_assess(
     *, nik: str, claim: ClaimType, event: dt.date, viewer: Viewer, reported: dt.datetime | None = None,
     days: int | None = None, percent: Decimal | None = None, mode: Mode | None = None, amount: int | None = None,
     injuries: Sequence[rules.Injury] = (), left_handed: bool = False, today: dt.date | None = None,
+    aid: Aid | None = None, diagnosis: dt.date | None = None, occupational_disease: bool = False,
 ) -> Assessment:  # fmt: skip
-    """Eligibility and the benefit breakdown for one event of a worker of the viewer's region, by the rules;
-    records nothing."""
+    """Eligibility and the benefit breakdown for one event of a worker of the viewer's region, by the rules of
+    the schedule in force on the event day; records nothing. An occupational disease (`occupational_disease`, or
+    a `diagnosis` date given) needs its diagnosis date: the JKK right runs from it."""
     viewer.require(Permission.REPORT_CLAIMS)
     worker = Worker.objects.filter(viewer.region_q(), nik=nik.strip()).select_related("merged_into").first()
     worker = worker.merged_into if worker is not None and worker.merged_into else worker  # a merged duplicate
@@ -67,16 +78,37 @@ def claim_assess(
             "Tidak ada pekerja dengan NIK ini di wilayah Anda.", code=ErrorCode.WORKER_NOT_FOUND, field="nik"
         )
     today = today or timezone.localdate()
+    _check_diagnosis(claim=claim, event=event, today=today, diagnosis=diagnosis, disease=occupational_disease)
+    schedule = rules.schedule_on(event)
     facts = claim_facts(worker_id=worker.pk, event=event)
-    refusals, flags = rules.eligibility(claim=claim, event=event, reported=reported, today=today, facts=facts)
+    refusals, flags = rules.eligibility(claim=claim, event=event, reported=reported, today=today, facts=facts,
+                                        diagnosis=diagnosis, aid=aid, schedule=schedule)  # fmt: skip
     lines = _lines(claim=claim, income=worker.income_tier, event=event, days=days, percent=percent,
-                   injuries=list(injuries), left_handed=left_handed, mode=mode, amount=amount)  # fmt: skip
+                   injuries=list(injuries), left_handed=left_handed, mode=mode, amount=amount, aid=aid,
+                   facts=facts, schedule=schedule)  # fmt: skip
     return Assessment(
         claim=claim.value, worker_id=worker.pk, income=worker.income_tier, eligible=not refusals,
-        reasons=[{"code": r.value, "message": rules.REFUSAL_TEXT[r]} for r in refusals],
+        reasons=[{"code": r.value, "message": rules.REFUSAL_TEXT[r], "message_en": rules.REFUSAL_TEXT_EN[r]}
+                 for r in refusals],
         flags=[{"code": f.value, "message": rules.FLAG_TEXT[f]} for f in flags],
         lines=lines, total=rules.total(lines),
     )  # fmt: skip
+
+
+def _check_diagnosis(
+    *, claim: ClaimType, event: dt.date, today: dt.date, diagnosis: dt.date | None, disease: bool
+) -> None:
+    if diagnosis is None:
+        if disease:
+            raise ValidationFailed("Klaim penyakit akibat kerja memerlukan tanggal diagnosis (--diagnosis-date).",
+                                   code=ErrorCode.DIAGNOSIS_DATE_MISSING, field="diagnosis_date")  # fmt: skip
+        return
+    if claim not in rules.JKK_TYPES:
+        raise ValidationFailed("Tanggal diagnosis hanya untuk klaim JKK karena penyakit akibat kerja.",
+                               code=ErrorCode.DIAGNOSIS_DATE_INVALID, field="diagnosis_date")  # fmt: skip
+    if diagnosis > today or diagnosis < event:
+        raise ValidationFailed("Tanggal diagnosis tidak boleh di masa depan atau sebelum tanggal kejadian.",
+                               code=ErrorCode.DIAGNOSIS_DATE_INVALID, field="diagnosis_date")  # fmt: skip
 
 
 def _need(value: object, name: str, what: str) -> None:
@@ -89,7 +121,8 @@ def disability_table(*, on: dt.date) -> dict[str, rules.BodyPart]:
     table: dict[str, rules.BodyPart] = {}
     for row in DisabilityRate.objects.filter(valid_from__lte=on).order_by("valid_from", "id"):
         table[row.code] = rules.BodyPart(code=row.code, part=row.part, percent=row.percent, mirror=row.mirror,
-                                         source=row.source)  # fmt: skip
+                                         source=row.source, percent_max=row.percent_max, step=row.step,
+                                         unit=row.unit)  # fmt: skip
     return table
 
 
@@ -104,18 +137,21 @@ def _lines(
     left_handed: bool,
     mode: Mode | None,
     amount: int | None,
+    aid: Aid | None,
+    facts: Facts,
+    schedule: rules.Schedule,
 ) -> list[Line]:
     if claim == ClaimType.JKM:
-        return rules.jkm_benefit()
+        return rules.jkm_benefit(schedule=schedule)
     if claim == ClaimType.JKK_DEATH:
-        return rules.jkk_death_benefit(income=income)
+        return rules.jkk_death_benefit(income=income, schedule=schedule)
     if claim == ClaimType.JKK_TOTAL_DISABILITY:
-        return rules.total_disability_benefit(income=income)
+        return rules.total_disability_benefit(income=income, schedule=schedule)
     if claim == ClaimType.JKK_PARTIAL_DISABILITY:
         if injuries:
             try:
                 return rules.partial_disability_lines(income=income, injuries=injuries, left_handed=left_handed,
-                                                      table=disability_table(on=event))  # fmt: skip
+                                                      table=disability_table(on=event), schedule=schedule)  # fmt: skip
             except rules.RuleInputError as exc:
                 raise ValidationFailed(str(exc), code=exc.code, field=exc.field) from None
         _need(percent, "part", "bagian tubuh dari tabel cacat (--part) atau persentase dokter (--percent)")
@@ -123,24 +159,39 @@ def _lines(
         if not Decimal(0) < percent <= Decimal(100):
             raise ValidationFailed("Persentase cacat harus lebih dari 0 dan paling banyak 100.",
                                    code=ErrorCode.PERCENT_INVALID, field="percent")  # fmt: skip
-        return rules.partial_disability_benefit(income=income, percent=percent)
+        return rules.partial_disability_benefit(income=income, percent=percent, schedule=schedule)
     if claim == ClaimType.JKK_STMB:
         _need(days, "days", "jumlah hari tidak mampu bekerja (--days)")
         assert days is not None
-        if days < 1:
-            raise ValidationFailed("Jumlah hari paling sedikit 1.", code=ErrorCode.DAYS_INVALID, field="days")
-        return rules.stmb_benefit(income=income, days=days)
+        return rules.stmb_benefit(income=income, days=_days(days), schedule=schedule)
     if claim == ClaimType.JKK_TRANSPORT:
         _need(mode, "mode", "moda transportasi (--mode land|sea|air)")
         _need(amount, "amount", "biaya transportasi (--amount)")
         assert mode is not None and amount is not None
-        return rules.transport_benefit(mode=mode, amount=_positive(amount))
+        return rules.transport_benefit(mode=mode, amount=_positive(amount), schedule=schedule)
     if claim == ClaimType.JKK_MEDICAL:
         _need(amount, "amount", "jumlah tagihan fasilitas kesehatan (--amount)")
         assert amount is not None
         return rules.medical_benefit(amount=_positive(amount))
+    if claim == ClaimType.JKK_HOME_CARE:
+        _need(amount, "amount", "jumlah tagihan perawatan di rumah (--amount)")
+        _need(days, "days", "jumlah hari perawatan di rumah (--days)")
+        assert amount is not None and days is not None
+        return rules.home_care_benefit(amount=_positive(amount), days=_days(days), used_days=facts.home_care_days,
+                                       used_amount=facts.home_care_paid, schedule=schedule)  # fmt: skip
+    if claim == ClaimType.JKK_AIDS:
+        _need(aid, "aid", "jenis alat bantu (--aid glasses|hearing|other|prosthesis)")
+        _need(amount, "amount", "harga alat bantu menurut kuitansi (--amount)")
+        assert aid is not None and amount is not None
+        return rules.aid_benefit(aid=aid, amount=_positive(amount), schedule=schedule)
     raise ValidationFailed("Beasiswa dinilai per anak per tahun bersama klaim asalnya.", code=ErrorCode.CLAIM_TYPE_INVALID,
                            field="type")  # fmt: skip
+
+
+def _days(days: int) -> int:
+    if not 1 <= days <= 36_500:
+        raise ValidationFailed("Jumlah hari paling sedikit 1.", code=ErrorCode.DAYS_INVALID, field="days")
+    return days
 
 
 def _positive(amount: int) -> int:

@@ -17,13 +17,14 @@ from django.utils import timezone
 
 from jaring.claims import rules
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRate, DocumentType
-from jaring.claims.rules import Child, ClaimType, Injury, Level, Mode
+from jaring.claims.rules import Aid, Child, ClaimType, Injury, Level, Mode
 from jaring.claims.selectors import claim_assess, claim_facts
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.errors import Conflict, ErrorCode, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record, counter_take
+from jaring.registry.models import Worker
 from jaring.registry.movers import move_whole, register_mover
 
 
@@ -40,23 +41,34 @@ def _claim_for(viewer: Viewer, claim_id: int, *, lock: bool = False) -> Claim:
 def claim_file(
     *, nik: str, claim_type: ClaimType, event: dt.date, reported_at: dt.datetime | None = None,
     days: int | None = None, percent: Decimal | None = None, mode: Mode | None = None, amount: int | None = None,
-    injuries: Sequence[Injury] = (), left_handed: bool = False, viewer: Viewer, actor: Actor,
+    injuries: Sequence[Injury] = (), left_handed: bool = False, aid: Aid | None = None,
+    diagnosis: dt.date | None = None, occupational_disease: bool = False, viewer: Viewer, actor: Actor,
 ) -> Claim:  # fmt: skip
     """Record a claim with the breakdown the rules give today. A claim the rules refuse (a month paid after the
-    event, a second death, a lapsed JKK right) is recorded as rejected with that reason: nothing is lost."""
+    event, a second death, a lapsed JKK right, an aid given once already) is recorded as rejected with that
+    reason: nothing is lost. The accident's earlier claims are read under a lock on the worker, so two home-care
+    claims at once cannot both take the same year's remainder."""
     if not may_report_claims(viewer.role):
         raise PermissionDenied("Peran Anda tidak mencatat klaim.", code=ErrorCode.CLAIMS_NOT_ALLOWED)
     reported_at = reported_at or timezone.now()
-    assessment = claim_assess(nik=nik, claim=claim_type, event=event, viewer=viewer, reported=reported_at,
-                              days=days, percent=percent, mode=mode, amount=amount, injuries=injuries,
-                              left_handed=left_handed)  # fmt: skip
     with transaction.atomic():
+        assessment = claim_assess(nik=nik, claim=claim_type, event=event, viewer=viewer, reported=reported_at,
+                                  days=days, percent=percent, mode=mode, amount=amount, injuries=injuries,
+                                  left_handed=left_handed, aid=aid, diagnosis=diagnosis,
+                                  occupational_disease=occupational_disease)  # fmt: skip
+        if claim_type in (ClaimType.JKK_HOME_CARE, ClaimType.JKK_AIDS):  # caps per accident: one at a time
+            Worker.objects.select_for_update().filter(pk=assessment.worker_id).first()
+            assessment = claim_assess(nik=nik, claim=claim_type, event=event, viewer=viewer, reported=reported_at,
+                                      days=days, percent=percent, mode=mode, amount=amount, aid=aid,
+                                      diagnosis=diagnosis, occupational_disease=occupational_disease)  # fmt: skip
         number = f"KLM-{timezone.localdate():%Y}-{counter_take(name='claim'):06d}"
         refused = [r["code"] for r in assessment.reasons]
         claim = Claim.objects.create(
             number=number, worker_id=assessment.worker_id, claim_type=claim_type.value, event_date=event, reported_at=reported_at,
             days=days, percent=percent, mode=mode.value if mode else "", amount_claimed=amount, left_handed=left_handed,
-            injuries=[{"code": i.code, "function_lost": str(i.function_lost)} for i in injuries],
+            aid=aid.value if aid else "", diagnosis_date=diagnosis,
+            injuries=[{"code": i.code, "function_lost": str(i.function_lost)}
+                      | ({"value": str(i.value)} if i.value is not None else {}) for i in injuries],
             income=assessment.income, lines=[{"item": x.item, "amount": x.amount, "basis": x.basis} for x in assessment.lines],
             total=assessment.total, refusals=refused, flags=[f["code"] for f in assessment.flags],
             status=ClaimStatus.REJECTED if refused else ClaimStatus.REPORTED,
@@ -65,6 +77,7 @@ def claim_file(
         )  # fmt: skip
         audit_record(actor=actor, action=AuditAction.CLAIM_FILE, entity_type=Entity.CLAIM, entity_id=claim.pk,
                      changes={"number": number, "type": claim_type.value, "event": event.isoformat(),
+                              "diagnosis": diagnosis.isoformat() if diagnosis else None, "aid": claim.aid,
                               "total": claim.total, "status": claim.status, "refusals": refused})  # fmt: skip
     return claim
 
@@ -242,7 +255,9 @@ TABLE_COLUMNS = ("code", "part", "percent", "mirror", "valid_from", "source")
 
 def disability_table_load(*, rows: Sequence[dict[str, str]], actor: Actor) -> int:
     """A new version of the disability table (a new regulation): rows with the columns of
-    `claims/data/disability_table.csv`, all with one `valid_from`. Every row is checked first; one bad row
+    `claims/data/disability_table.csv` (and, optionally, `percent_max`, `step` and `unit` of
+    `disability_table_pp82_2019.csv`: a range the doctor fixes within, or a rate per measured step), all with
+    one `valid_from`. Every row is checked first; one bad row
     loads nothing and the error names its line (the header is line 1). Older versions stay for older events."""
     if not rows:
         raise FileRejected("Berkas tabel cacat kosong.", code=ErrorCode.FILE_EMPTY)
@@ -256,9 +271,22 @@ def disability_table_load(*, rows: Sequence[dict[str, str]], actor: Actor) -> in
         try:
             percent = Decimal(row["percent"].strip().replace(",", "."))
             valid_from = dt.date.fromisoformat(row["valid_from"].strip())
+            percent_max, step = (
+                Decimal(text.replace(",", ".")) if (text := (row.get(name) or "").strip()) else None
+                for name in ("percent_max", "step")
+            )
         except (ArithmeticError, ValueError):
-            raise ValidationFailed(where + "persentase harus angka dan valid_from tanggal YYYY-MM-DD.",
-                                   code=ErrorCode.ROW_INVALID, field=f"line {line}") from None  # fmt: skip
+            raise ValidationFailed(where + "persentase, percent_max dan step harus angka dan valid_from tanggal "
+                                   "YYYY-MM-DD.", code=ErrorCode.ROW_INVALID, field=f"line {line}") from None  # fmt: skip
+        unit = (row.get("unit") or "").strip()
+        if (
+            not (percent.is_finite() and Decimal(0) < percent <= 100)
+            or (percent_max is not None and not (percent_max.is_finite() and percent <= percent_max <= 100))
+            or (step is not None and not (step.is_finite() and 0 < step <= 1000 and unit and len(unit) <= 8))
+        ):
+            raise ValidationFailed(where + "persentase lebih dari 0 dan paling banyak 100; percent_max di antara "
+                                   "persentase dan 100; step lebih dari 0 dengan unit.", code=ErrorCode.ROW_INVALID,
+                                   field=f"line {line}")  # fmt: skip
         code = row["code"].strip().lower()
         if (
             not code
@@ -269,7 +297,8 @@ def disability_table_load(*, rows: Sequence[dict[str, str]], actor: Actor) -> in
             raise ValidationFailed(where + "code, part dan source wajib diisi; persentase lebih dari 0, paling banyak 100.",
                                    code=ErrorCode.ROW_INVALID, field=f"line {line}")  # fmt: skip
         made.append(DisabilityRate(code=code, part=row["part"].strip(), percent=percent, source=row["source"].strip(),
-                                   mirror=row["mirror"].strip().lower(), valid_from=valid_from))  # fmt: skip
+                                   mirror=row["mirror"].strip().lower(), valid_from=valid_from,
+                                   percent_max=percent_max, step=step, unit=unit))  # fmt: skip
     codes = [r.code for r in made]
     if len(set(codes)) != len(codes) or len({r.valid_from for r in made}) != 1:
         raise ValidationFailed(

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from jaring.claims.models import ClaimStatus, DocumentType
 from jaring.claims.rules import (
+    AID_LABELS,
     NEXT_STEP,
     REQUIRED_DOCUMENTS,
     SCHOLARSHIP_TRIGGERS,
+    Aid,
     ClaimType,
     Injury,
     Level,
@@ -59,24 +61,33 @@ def claim_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 
 def _list_context(viewer: Viewer, *, status: str, form: QueryDict) -> dict[str, Any]:
-    chosen, functions = form.getlist("part"), form.getlist("part_function")
+    chosen, functions, values = (
+        form.getlist("part"),
+        form.getlist("part_function"),
+        form.getlist("part_value"),
+    )
     rows = [
-        (chosen[i] if i < len(chosen) else "", functions[i] if i < len(functions) else "") for i in range(2)
-    ]
+        (chosen[i] if i < len(chosen) else "", functions[i] if i < len(functions) else "",
+         values[i] if i < len(values) else "") for i in range(2)
+    ]  # fmt: skip
     return {"claims": claim_list(viewer=viewer, status=status), "status": status, "statuses": ClaimStatus.choices,
             "types": [c.value for c in ClaimType if c != ClaimType.SCHOLARSHIP], "modes": [m.value for m in Mode],
+            "aids": [(a.value, AID_LABELS[a]) for a in Aid],
             "parts": list(disability_table(on=timezone.localdate()).values()), "part_rows": rows, "form": form}  # fmt: skip
 
 
 def _injuries(form: QueryDict) -> list[Injury]:
-    """Up to two body parts from the form, each with the percentage of its function lost (empty = all)."""
-    functions = form.getlist("part_function")
+    """Up to two body parts from the form, each with the percentage of its function lost (empty = all) or the
+    doctor's value (a range row's percentage, a per-step row's measured loss)."""
+    functions, values = form.getlist("part_function"), form.getlist("part_value")
     injuries = []
     for i, code in enumerate(form.getlist("part")):
         if code.strip():
             function = functions[i].strip().replace(",", ".") if i < len(functions) else ""
+            value = values[i].strip().replace(",", ".") if i < len(values) else ""
+            text = (f"{code}:{function}" if function else code) + (f"={value}" if value else "")
             try:
-                injuries.append(injury_parse(f"{code}:{function}" if function else code))
+                injuries.append(injury_parse(text))
             except RuleInputError as exc:
                 raise ValidationFailed(str(exc), code=exc.code, field=exc.field) from None
     return injuries
@@ -106,10 +117,17 @@ def claim_file_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             raise ValidationFailed("Pilih jenis klaim dan isi tanggal kejadian (YYYY-MM-DD).",
                                    code=ErrorCode.CLAIM_INPUT_INVALID, field="event_date") from None  # fmt: skip
         mode = Mode(form["mode"]) if form.get("mode") in Mode._value2member_map_ else None
+        aid = Aid(form["aid"]) if form.get("aid") in Aid._value2member_map_ else None
+        try:
+            diagnosis = dt.date.fromisoformat(form["diagnosis_date"]) if form.get("diagnosis_date") else None
+        except ValueError:
+            raise ValidationFailed("Tanggal diagnosis tidak sah (YYYY-MM-DD).", code=ErrorCode.DIAGNOSIS_DATE_INVALID,
+                                   field="diagnosis_date") from None  # fmt: skip
         claim = claim_file(
             nik=form.get("nik", ""), claim_type=claim_type, event=event, days=whole_number(form.get("days", "")),
             percent=_decimal(form.get("percent", "")), mode=mode, injuries=_injuries(form),
-            left_handed=form.get("left_handed") == "1",
+            left_handed=form.get("left_handed") == "1", aid=aid, diagnosis=diagnosis,
+            occupational_disease=form.get("occupational_disease") == "1",
             amount=whole_number(form.get("amount", "").replace(".", "")), viewer=viewer, actor=request.user,
         )  # fmt: skip
     except JaringError as exc:

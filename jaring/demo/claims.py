@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from jaring.claims.models import Claim
-from jaring.claims.rules import REQUIRED_DOCUMENTS, ClaimType, Injury, Mode
+from jaring.claims.rules import REQUIRED_DOCUMENTS, Aid, ClaimType, Injury, Mode
 from jaring.claims.services import claim_advance, claim_document_add, claim_file, claim_reject
 from jaring.contributions.models import BillLine, LineStatus
 from jaring.core.selectors import SYSTEM, viewer_for
@@ -30,6 +30,8 @@ PLAN: list[tuple[ClaimType, int, dict[str, object]]] = [  # type, steps taken (0
         4,
         {"injuries": [Injury("telunjuk_kanan"), Injury("jari_lain_kanan", Decimal(50))]},
     ),
+    (ClaimType.JKK_HOME_CARE, 2, {"amount": 4_800_000, "days": 60}),  # PP 82/2019: home care
+    (ClaimType.JKK_AIDS, 1, {"aid": Aid.GLASSES, "amount": 1_350_000}),  # capped at Rp 1,000,000
 ]
 
 

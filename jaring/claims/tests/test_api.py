@@ -104,7 +104,9 @@ def test_partial_disability_by_body_part_and_the_table(clerk: Client) -> None:
     filed = _post(clerk, f"{BASE}/", body).json()
     assert filed["injuries"] == [{"code": "ibu_jari_kanan", "function_lost": "100"}]
     table = clerk.get(f"{BASE}/disability-table", {"on": "2026-10-20"}).json()["items"]
-    assert len(table) == 27 and {"code": "ibu_jari_kanan", "percent": "15.00"}.items() <= table[14].items()
+    assert (
+        len(table) == 38 and {"code": "ibu_jari_kanan", "percent": "15.00"}.items() <= table[14].items()
+    )  # PP 82/2019
     bad = _post(clerk, f"{BASE}/assess", body | {"parts": [{"code": "ibu_jari_kanan", "function_lost": 0}]})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "PART_FUNCTION_INVALID"
     bad = _post(clerk, f"{BASE}/assess", body | {"parts": [{"code": "sayap"}]})

@@ -123,9 +123,11 @@ EVENT = dt.date(2026, 11, 10)
         (ClaimType.JKM, EVENT, dt.date(2026, 11, 20), PAID, []),
         # paid after the accident: no buying cover afterwards (decision on coverage)
         (ClaimType.JKK_STMB, EVENT, dt.date(2026, 11, 20), Facts(False, 12), [Refusal.NOT_PAID_BEFORE_EVENT]),
-        # PP 44/2015 Art. 26: the JKK right lapses 2 years after the accident
-        (ClaimType.JKK_MEDICAL, EVENT, dt.date(2028, 11, 10), PAID, []),
-        (ClaimType.JKK_MEDICAL, EVENT, dt.date(2028, 11, 11), PAID, [Refusal.JKK_RIGHT_LAPSED]),
+        # PP 44/2015 Art. 26 as amended by PP 82/2019: the JKK right lapses 5 years after the accident (not 2)
+        (ClaimType.JKK_MEDICAL, EVENT, dt.date(2029, 11, 10), PAID, []),  # a 3-year-old accident: eligible
+        (ClaimType.JKK_STMB, EVENT, dt.date(2031, 11, 10), PAID, []),  # the last day of the 5 years
+        (ClaimType.JKK_MEDICAL, EVENT, dt.date(2031, 11, 11), PAID, [Refusal.JKK_RIGHT_LAPSED]),
+        (ClaimType.JKK_AIDS, EVENT, dt.date(2032, 11, 10), PAID, [Refusal.JKK_RIGHT_LAPSED]),  # 6 years: refused
         (ClaimType.JKM, EVENT, dt.date(2029, 1, 1), PAID, []),  # JKM has no such limit here
         # a worker dies once; nothing happens after a recorded death
         (ClaimType.JKM, EVENT, dt.date(2026, 12, 1), Facts(True, 12, dt.date(2026, 11, 10)), [Refusal.ALREADY_DEAD]),

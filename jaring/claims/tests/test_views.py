@@ -190,7 +190,7 @@ def test_partial_disability_from_the_table_on_the_report_form(village: Client) -
     assert claim.injuries == [{"code": "ibu_jari_kanan", "function_lost": "100"},
                               {"code": "telunjuk_kanan", "function_lost": "50"}]  # fmt: skip
     detail = village.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
-    assert "Lampiran III tabel cacat sebagian anatomis no. 15" in detail
+    assert "PP 82/2019 Lampiran III tabel cacat tetap sebagian anatomis (PP 44/2015 no. 15)" in detail
 
 
 def test_partial_disability_bad_part_is_refused(village: Client) -> None:
