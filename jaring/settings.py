@@ -146,6 +146,9 @@ JARING: dict[str, Any] = {
     "FUNDING_PRECEDENCE": os.environ.get(
         "JARING_FUNDING_PRECEDENCE", "apbdes,apbd_kabkota,apbd_provinsi,apbn,csr,donor,baznas"
     ),
+    # A payment a clerk records by hand may carry a value date at most this many days back (issue #13); cover
+    # counts from when Jaring learned of the money, never from a typed date (docs/decisions/0013).
+    "PAYMENT_BACKDATE_DAYS": int(os.environ.get("JARING_PAYMENT_BACKDATE_DAYS", "7")),
     # The largest single amount of money accepted anywhere (whole rupiah; core.types.rupiah_checked).
     "MONEY_MAX": int(os.environ.get("JARING_MONEY_MAX", str(10**13))),
     # Banks sign their payment notifications with HMAC-SHA256 of the body under this shared secret.

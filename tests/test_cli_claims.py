@@ -27,7 +27,7 @@ def _paid(worker: Worker, day: str) -> None:
     """Bill October 2026 and pay it on `day`."""
     billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
     amount = BillLine.objects.get(worker=worker, period="2026-10").amount
-    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at(day),
+    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at(day), recorded_at=at(day),
                    reference=f"R-{day}", bank="demo", viewer=SYSTEM, actor=None)  # fmt: skip
 
 
@@ -103,7 +103,9 @@ def test_partial_disability_by_body_part(capsys: pytest.CaptureFixture[str]) -> 
                     "--event-date", "2026-10-20", "--part", "ibu_jari_kanan", "--part", "telunjuk_kanan:50",
                     "--json")  # fmt: skip
     assert code == 0 and out["total"] == 15_600_000  # (15 % + 9 % x 50 %) x 80 x Rp 1 m
-    assert out["lines"][0]["basis"].startswith("PP 82/2019 Lampiran III tabel cacat tetap sebagian anatomis (PP 44/2015 no. 15)")
+    assert out["lines"][0]["basis"].startswith(
+        "PP 82/2019 Lampiran III tabel cacat tetap sebagian anatomis (PP 44/2015 no. 15)"
+    )
     code, out = run(capsys, "claim", "assess", "--nik", worker.nik or "", "--type", "jkk_partial_disability",
                     "--event-date", "2019-11-20", "--part", "ibu_jari_kanan", "--json")  # fmt: skip
     assert out["lines"][0]["basis"].startswith("PP 44/2015 Lampiran III tabel cacat sebagian anatomis no. 15")

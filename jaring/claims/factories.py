@@ -17,6 +17,6 @@ def covered_member(*, paid_on: str = "2026-10-03", **cells: Any) -> Worker:
     worker = member(**cells)
     billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
     amount = BillLine.objects.get(worker=worker, period="2026-10").amount
-    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at(paid_on),
+    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at(paid_on), recorded_at=at(paid_on),
                    reference=f"R{worker.pk}-{paid_on}", bank="demo", viewer=SYSTEM, actor=None)  # fmt: skip
     return worker

@@ -42,6 +42,9 @@ class Claim(models.Model):
     amount_claimed = models.BigIntegerField(null=True, blank=True)
     income = models.BigIntegerField()
     lines = models.JSONField(default=list)  # [{"item", "amount", "basis"}]
+    # How the event's month was paid when filed: counted_at (when Jaring learned of the money), value_date,
+    # source, payer; null when it was not paid by the event day.
+    cover = models.JSONField(null=True, blank=True)
     total = models.BigIntegerField(default=0)
     refusals = models.JSONField(default=list)  # codes the rules gave when filed
     flags = models.JSONField(default=list)

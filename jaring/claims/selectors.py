@@ -49,6 +49,18 @@ def claim_facts(*, worker_id: int, event: dt.date) -> Facts:
                  aids_claimed=aids, home_care_days=home["days"] or 0, home_care_paid=home["paid"] or 0)  # fmt: skip
 
 
+def event_cover(*, worker_id: int, event: dt.date) -> dict[str, str] | None:
+    """How the event's month was paid, for the claim's breakdown: when it counts as paid (when Jaring learned of
+    the money), the value date the payment carried, its source and payer. None: not paid by the event day."""
+    end_of_day = timezone.make_aware(dt.datetime.combine(event, dt.time.max))
+    paid = contribution_paid(worker_id=worker_id, period=Period.of(event), on_or_before=end_of_day)
+    if paid is None:
+        return None
+    return {"period": paid.period, "counted_at": paid.paid_at.isoformat(),
+            "value_date": paid.value_date.isoformat() if paid.value_date else "", "source": paid.source,
+            "payer": paid.payer_name}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Assessment:
     claim: str
@@ -59,6 +71,7 @@ class Assessment:
     flags: list[dict[str, str]]
     lines: list[Line]
     total: int
+    cover: dict[str, str] | None = None  # how the event's month was paid (event_cover)
 
 
 def claim_assess(
@@ -91,7 +104,7 @@ def claim_assess(
         reasons=[{"code": r.value, "message": rules.REFUSAL_TEXT[r], "message_en": rules.REFUSAL_TEXT_EN[r]}
                  for r in refusals],
         flags=[{"code": f.value, "message": rules.FLAG_TEXT[f]} for f in flags],
-        lines=lines, total=rules.total(lines),
+        lines=lines, total=rules.total(lines), cover=event_cover(worker_id=worker.pk, event=event),
     )  # fmt: skip
 
 

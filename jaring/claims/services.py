@@ -66,7 +66,7 @@ def claim_file(
         claim = Claim.objects.create(
             number=number, worker_id=assessment.worker_id, claim_type=claim_type.value, event_date=event, reported_at=reported_at,
             days=days, percent=percent, mode=mode.value if mode else "", amount_claimed=amount, left_handed=left_handed,
-            aid=aid.value if aid else "", diagnosis_date=diagnosis,
+            aid=aid.value if aid else "", diagnosis_date=diagnosis, cover=assessment.cover,
             injuries=[{"code": i.code, "function_lost": str(i.function_lost)}
                       | ({"value": str(i.value)} if i.value is not None else {}) for i in injuries],
             income=assessment.income, lines=[{"item": x.item, "amount": x.amount, "basis": x.basis} for x in assessment.lines],

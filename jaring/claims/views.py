@@ -43,6 +43,7 @@ from jaring.claims.services import (
     claim_reject,
     scholarship_file,
 )
+from jaring.contributions.models import PaymentSource
 from jaring.core.errors import FORM_ERRORS, ErrorCode, JaringError, NotFound, ValidationFailed
 from jaring.core.rules import Permission, may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
@@ -156,7 +157,7 @@ def claim_detail_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> Ht
         step, awaiting_other = None, True
     else:
         awaiting_other = False
-    return render(request, "claims/claim_detail.html", {"awaiting_other": awaiting_other,
+    return render(request, "claims/claim_detail.html", {"awaiting_other": awaiting_other, "cover": _cover(claim.cover),
         "claim": claim, "documents": claim.documents.order_by("id"), "doc_types": DocumentType.choices,
         "required": [(d, DocumentType(d).label, d in present) for d in required], "step": step,
         "step_label": STEP_LABELS.get(step or "", ""), "may_decide": may_decide_claims(viewer.role),
@@ -164,6 +165,17 @@ def claim_detail_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> Ht
         "scholarships": claim.scholarships.order_by("child_index", "school_year"), "levels": [v.value for v in Level],
         "may_scholarship": claim.claim_type in SCHOLARSHIP_TRIGGERS and claim.status != ClaimStatus.REJECTED,
     })  # fmt: skip
+
+
+def _cover(cover: dict[str, str] | None) -> dict[str, Any] | None:
+    """The event month's payment as the claim page shows it: when it counts and the date it carried."""
+    if not cover:
+        return None
+    source = cover.get("source", "")
+    return {"period": cover["period"], "counted_at": dt.datetime.fromisoformat(cover["counted_at"]),
+            "value_date": dt.datetime.fromisoformat(cover["value_date"]) if cover.get("value_date") else None,
+            "source": PaymentSource(source).label if source in PaymentSource.values else "Kredit pembayar",
+            "payer": cover.get("payer", "")}  # fmt: skip
 
 
 @viewer_required

@@ -311,7 +311,10 @@ class Payment(models.Model):
     reference = models.CharField(max_length=64)
     va_number = models.CharField(max_length=32, blank=True, default="")  # as received
     amount = models.BigIntegerField()
-    paid_at = models.DateTimeField()
+    paid_at = models.DateTimeField()  # the value date as given (typed by a clerk, in a statement, by a bank)
+    # When the money counts (bill lines' paid_at, cover, claims): when Jaring learned of it, or a bank's signed
+    # settlement time; never a typed date (docs/decisions/0013).
+    counted_at = models.DateTimeField(null=True, blank=True)
     payer = models.ForeignKey(Payer, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
     status = models.CharField(max_length=9, choices=PaymentStatus.choices)
     reason_code = models.CharField(max_length=32, blank=True, default="")

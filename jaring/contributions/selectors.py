@@ -397,24 +397,28 @@ def _state(status: str) -> MonthState:
 @dataclass(frozen=True)
 class PaidMonth:
     period: str
-    paid_at: dt.datetime
+    paid_at: dt.datetime  # when the month counts as paid: when Jaring learned of the money (decision 0013)
     payer_name: str
     payer_type: str
+    value_date: dt.datetime | None = None  # the date the payment carried (typed, in a statement, by a bank)
+    source: str = ""  # manual, statement, notify; "" when paid from the payer's credit
 
 
 def contribution_paid(*, worker_id: int, period: Period, on_or_before: dt.datetime) -> PaidMonth | None:
     """The one question a claim asks: was this worker's month paid in full on or before this moment (no
-    buying cover after the accident, domain rules section 2)? The claim's own scoping decides who asks."""
+    buying cover after the accident, domain rules section 2)? The moment a line counts as paid is when Jaring
+    learned of the money (or a bank's signed time), never a typed date. The claim's own scoping decides who
+    asks."""
     found = (
         BillLine.objects.filter(
             worker_id=worker_id, period=str(period), status=LineStatus.PAID, paid_at__lte=on_or_before
         )
-        .values_list("paid_at", "payer__name", "payer__payer_type")
+        .values_list("paid_at", "payer__name", "payer__payer_type", "payment__paid_at", "payment__source")
         .first()
     )
     if found is None or found[0] is None:
         return None
-    return PaidMonth(str(period), found[0], found[1], found[2])
+    return PaidMonth(str(period), found[0], found[1], found[2], found[3], found[4] or "")
 
 
 def paid_months(*, worker_id: int, on_or_before: dt.datetime) -> int:

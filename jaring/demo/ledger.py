@@ -93,11 +93,22 @@ def ledger_demo(*, seed: int, out_dir: Path, today: dt.date) -> dict[str, int]:
             # One transfer with a mistyped account (last digit): it waits in the reconciliation queue.
             ref, va, amount, when = lines[0].split(",")
             lines.append(f"{ref}-X,{va[:-1]}{(int(va[-1]) + 1) % 10},{amount},{when}")
-        path = out_dir / f"rekening-{period}.csv"
-        path.write_text("reference,va_number,amount,paid_at\n" + "\n".join(lines) + "\n", encoding="utf-8")
-        with path.open("rb") as fh:
-            statement_import(stream=fh, file_name=path.name, profile_name="jaring", viewer=SYSTEM, actor=None)
-        statements += 1
+        # The branch downloads the account's statement twice a month: money counts from when Jaring learns of
+        # it (docs/decisions/0013), so a transfer of the 3rd counts from the 15th.
+        middle = period.first_day() + dt.timedelta(days=14)
+        halves = [(f"rekening-{period}-a.csv", [x for x in lines if x.split(",")[3][:10] <= f"{middle:%Y-%m-%d}"],
+                   middle), (f"rekening-{period}.csv", [x for x in lines if x.split(",")[3][:10] > f"{middle:%Y-%m-%d}"],
+                   last_day)]  # fmt: skip
+        for name, part, day in halves:
+            if not part:
+                continue
+            path = out_dir / name
+            path.write_text("reference,va_number,amount,paid_at\n" + "\n".join(part) + "\n", encoding="utf-8")
+            learned = min(timezone.make_aware(dt.datetime.combine(day, dt.time(17))), timezone.now())
+            with path.open("rb") as fh:
+                statement_import(stream=fh, file_name=path.name, profile_name="jaring", viewer=SYSTEM, actor=None,
+                                 recorded_at=learned)  # fmt: skip
+            statements += 1
     return {"months": MONTHS, "statements": statements}
 
 

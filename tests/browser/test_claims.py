@@ -37,7 +37,7 @@ def test_jkm_from_the_report_to_the_payment(page: Page, tmp_path: Path) -> None:
     worker = member(full_name="Sarmin")
     billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
     amount = BillLine.objects.get(worker=worker).amount
-    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-02"),
+    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-02"), recorded_at=at("2026-10-02"),
                    reference="R1", bank="BRI", viewer=SYSTEM, actor=None)  # fmt: skip
     make_user(Role.VILLAGE, region_code="36.03.01.2003", username="desa")
     make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="verifikator")
@@ -93,7 +93,7 @@ def test_jkk_fisher_gets_his_wages_while_he_cannot_work(page: Page, tmp_path: Pa
     worker = member(full_name="Darto", occupation="Nelayan")
     billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
     amount = BillLine.objects.get(worker=worker).amount
-    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-02"),
+    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-02"), recorded_at=at("2026-10-02"),
                    reference="R2", bank="BRI", viewer=SYSTEM, actor=None)  # fmt: skip
     make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="petugas")
     make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="kepala")

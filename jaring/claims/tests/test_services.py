@@ -62,7 +62,7 @@ def test_month_paid_after_the_accident_is_refused_with_that_reason() -> None:
     worker = member()
     billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
     amount = BillLine.objects.get(worker=worker).amount
-    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-25"),
+    payment_record(va_number=Payer.objects.get(worker=worker).va_number, amount=amount, paid_at=at("2026-10-25"), recorded_at=at("2026-10-25"),
                    reference="LATE", bank="demo", viewer=SYSTEM, actor=None)  # fmt: skip
     claim = _file(worker, ClaimType.JKK_STMB, days=30)
     assert claim.status == ClaimStatus.REJECTED

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from jaring.contributions import rules
 from jaring.contributions.models import (
+    Bill,
+    BillStatus,
     Payer,
     Payment,
     PaymentSource,
@@ -87,9 +89,16 @@ def payment_record(
     viewer: Viewer,
     actor: Actor,
     source: PaymentSource = PaymentSource.MANUAL,
+    recorded_at: dt.datetime | None = None,
 ) -> tuple[Payment, bool]:
     """Record one payment (a clerk at the desk, or a bank's notification) and settle it at once. The same
-    bank reference twice is recorded once: returns (payment, created)."""
+    bank reference twice is recorded once: returns (payment, created).
+
+    The money counts (its months paid, cover for a claim) from when Jaring learned of it, `recorded_at` (now;
+    the demo and tests pass the day they simulate), or for a bank's signed notification from the bank's signed
+    settlement time: never from a date someone typed (docs/decisions/0013). A clerk's value date is bounded: not
+    in the future, not before the payer's oldest open bill, at most JARING PAYMENT_BACKDATE_DAYS back; it is kept,
+    audited and shown beside the time that counts."""
     if source == PaymentSource.MANUAL:
         viewer.require(Permission.HANDLE_PAYMENTS)
     if not (reference or "").strip():
@@ -103,7 +112,8 @@ def payment_record(
     amount = rupiah_checked(amount, field="amount", maximum=setting_int("MONEY_MAX"))
     if timezone.is_naive(paid_at):
         paid_at = timezone.make_aware(paid_at)
-    if paid_at > timezone.now() + dt.timedelta(minutes=5):
+    recorded = recorded_at or timezone.now()
+    if paid_at > recorded + dt.timedelta(minutes=5):
         raise ValidationFailed(
             "Tanggal bayar ada di masa depan.", code=ErrorCode.PAID_AT_FUTURE, field="paid_at"
         )
@@ -111,17 +121,22 @@ def payment_record(
     if existing is not None:
         return existing, False
     code, reason, payer = _unmatched_reason(va_number)
+    if source == PaymentSource.MANUAL:
+        _value_date_check(paid_at=paid_at, recorded=recorded, payer=payer)
+    counted = min(paid_at, recorded) if source == PaymentSource.NOTIFICATION else recorded
     try:
         with transaction.atomic():
             payment = Payment.objects.create(
                 source=source, bank=bank, reference=reference, va_number=va_number.strip()[:32], amount=amount,
-                paid_at=paid_at, payer=payer, status=PaymentStatus.MATCHED if payer else PaymentStatus.UNMATCHED,
-                reason_code=code, reason=reason, created_by=actor_user(actor),
+                paid_at=paid_at, counted_at=counted, payer=payer,
+                status=PaymentStatus.MATCHED if payer else PaymentStatus.UNMATCHED, reason_code=code, reason=reason,
+                created_by=actor_user(actor),
             )  # fmt: skip
-            lines = _apply_payments([(payment.pk, payer.pk, amount, paid_at)], actor=actor) if payer else 0
+            lines = _apply_payments([(payment.pk, payer.pk, amount, counted)], actor=actor) if payer else 0
             audit_record(
                 actor=actor, action=AuditAction.PAYMENT_RECORD, entity_type=Entity.PAYMENT, entity_id=payment.pk,
                 changes={"source": source, "bank": bank, "reference": reference, "amount": amount,
+                         "paid_at": paid_at.isoformat(), "counted_at": counted.isoformat(),
                          "status": payment.status, "reason_code": code, "lines_paid": lines},
             )  # fmt: skip
     except IntegrityError:  # the same reference arrived concurrently
@@ -130,6 +145,28 @@ def payment_record(
             raise
         return found, False
     return payment, True
+
+
+def _value_date_check(*, paid_at: dt.datetime, recorded: dt.datetime, payer: Payer | None) -> None:
+    """A value date typed by a clerk: at most PAYMENT_BACKDATE_DAYS before it is recorded, and not before the
+    oldest bill the payment would pay (a payment cannot precede what it pays)."""
+    days = setting_int("PAYMENT_BACKDATE_DAYS")
+    if paid_at < recorded - dt.timedelta(days=days):
+        raise ValidationFailed(
+            f"Tanggal bayar lebih dari {days} hari yang lalu. Pembayaran lama dicatat lewat rekening koran bank.",
+            code=ErrorCode.PAID_AT_TOO_OLD, field="paid_at",
+        )  # fmt: skip
+    if payer is None:
+        return
+    oldest = (
+        Bill.objects.filter(payer=payer, status__in=[BillStatus.ISSUED, BillStatus.PARTIAL]).order_by("issued_at")
+        .values_list("issued_at", flat=True).first()
+    )  # fmt: skip
+    if oldest is not None and timezone.localdate(paid_at) < timezone.localdate(oldest):
+        raise ValidationFailed(
+            f"Tanggal bayar sebelum tagihan terbit ({timezone.localtime(oldest):%d-%m-%Y}).",
+            code=ErrorCode.PAID_AT_BEFORE_BILL, field="paid_at",
+        )  # fmt: skip
 
 
 def payment_resolve(
@@ -156,11 +193,13 @@ def payment_resolve(
                 raise ValidationFailed(reason, code=code, field="va_number")
             payment.payer, payment.status = payer, PaymentStatus.MATCHED
         payment.settled_by, payment.settled_note = actor_user(actor), note[:255]
-        payment.save(update_fields=["payer", "status", "settled_by", "settled_note"])
+        # Whose money it is, Jaring learns now: the months it pays count from now, not from its arrival.
+        counted = timezone.now()
         if payment.payer_id:
-            lines = _apply_payments(
-                [(payment.pk, payment.payer_id, payment.amount, payment.paid_at)], actor=actor
-            )
+            payment.counted_at = counted
+        payment.save(update_fields=["payer", "status", "settled_by", "settled_note", "counted_at"])
+        if payment.payer_id:
+            lines = _apply_payments([(payment.pk, payment.payer_id, payment.amount, counted)], actor=actor)
         audit_record(
             actor=actor, action=AuditAction.PAYMENT_RESOLVE, entity_type=Entity.PAYMENT, entity_id=payment.pk,
             changes={"status": payment.status, "payer_id": payment.payer_id, "note": note, "lines_paid": lines},

@@ -72,12 +72,15 @@ MAX_STATEMENT_BYTES = 50 * 1024 * 1024
 
 
 def statement_import(
-    *, stream: IO[bytes], file_name: str, profile_name: str, viewer: Viewer, actor: Actor
-) -> StatementResult:
+    *, stream: IO[bytes], file_name: str, profile_name: str, viewer: Viewer, actor: Actor,
+    recorded_at: dt.datetime | None = None,
+) -> StatementResult:  # fmt: skip
     """A bank statement (CSV) read by the bank's saved profile: each credit line becomes a payment matched by
     virtual account; a reference seen before is recorded once; lines that cannot be read are reported by line
     and column and nothing of them is kept; lines whose account is unknown wait in the reconciliation queue.
-    The same file twice changes nothing."""
+    The same file twice changes nothing. A statement is a file someone uploads: its lines' value dates are kept,
+    and the money counts from when Jaring learned of it, `recorded_at` (now; the demo passes the day it
+    simulates), docs/decisions/0013."""
     viewer.require(Permission.HANDLE_PAYMENTS)
     profile = StatementProfile.objects.filter(name=profile_name).first()
     if profile is None:
@@ -145,7 +148,8 @@ def statement_import(
         known, payers = _statement_lookups(
             bank=profile.bank, rows=[(r[1], rules.va_clean(r[2])) for r in rows]
         )
-        now = db_datetime(timezone.now())
+        learned = recorded_at or timezone.now()
+        now = db_datetime(learned)
         fresh, duplicates, taken = [], 0, set()
         to_settle: dict[int, tuple[int, int, dt.datetime]] = {}
         for line, ref, va, amount, paid_at in rows:
@@ -157,10 +161,10 @@ def statement_import(
             payer_id = payers.get(clean) if rules.va_valid(clean) else None
             code, reason = ("", "") if payer_id else _unmatched_reason(va)[:2]
             if payer_id:
-                to_settle[line] = (payer_id, amount, paid_at)
-            fresh.append((PaymentSource.STATEMENT.value, profile.bank, ref, va, amount, db_datetime(paid_at), payer_id,
-                          PaymentStatus.MATCHED.value if payer_id else PaymentStatus.UNMATCHED.value, code, reason,
-                          statement.pk, line, now, getattr(actor_user(actor), "pk", None), None, ""))  # fmt: skip
+                to_settle[line] = (payer_id, amount, learned)
+            fresh.append((PaymentSource.STATEMENT.value, profile.bank, ref, va, amount, db_datetime(paid_at), now,
+                          payer_id, PaymentStatus.MATCHED.value if payer_id else PaymentStatus.UNMATCHED.value, code,
+                          reason, statement.pk, line, now, getattr(actor_user(actor), "pk", None), None, ""))  # fmt: skip
         if fresh:
             insert_frame(Payment._meta.db_table, _payments_frame(fresh))
         # The new payments' ids by line (integers only: no datetime read back for each of them).
@@ -174,7 +178,7 @@ def statement_import(
             (ids[line], payer, amount, paid_at) for line, (payer, amount, paid_at) in to_settle.items()
         ]
         lines_paid = _apply_payments(matched, actor=actor)
-        unmatched = sum(1 for r in fresh if r[6] is None)
+        unmatched = sum(1 for r in fresh if r[7] is None)
         StatementImport.objects.filter(pk=statement.pk).update(
             matched=len(fresh) - unmatched, unmatched=unmatched, duplicates=duplicates,
             amount_total=sum(r[4] for r in fresh), seconds=round(time.perf_counter() - started, 2),
@@ -217,14 +221,14 @@ def _statement_lookups(*, bank: str, rows: list[tuple[str, str]]) -> tuple[set[s
 
 
 PAYMENT_COLUMNS = (
-    "source", "bank", "reference", "va_number", "amount", "paid_at", "payer_id", "status", "reason_code",
-    "reason", "statement_id", "line_no", "created_at", "created_by_id", "settled_by_id", "settled_note",
+    "source", "bank", "reference", "va_number", "amount", "paid_at", "counted_at", "payer_id", "status",
+    "reason_code", "reason", "statement_id", "line_no", "created_at", "created_by_id", "settled_by_id", "settled_note",
 )  # fmt: skip
 
 
 def _payments_frame(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
     stamp = pl.String if connection.vendor != "postgresql" else pl.Datetime("us", "UTC")
-    types = [pl.String, pl.String, pl.String, pl.String, pl.Int64, stamp, pl.Int64, pl.String, pl.String,
+    types = [pl.String, pl.String, pl.String, pl.String, pl.Int64, stamp, stamp, pl.Int64, pl.String, pl.String,
              pl.String, pl.Int64, pl.Int64, stamp, pl.Int64, pl.Int64, pl.String]  # fmt: skip
     return pl.DataFrame(rows, schema=dict(zip(PAYMENT_COLUMNS, types, strict=True)), orient="row")
 

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from jaring.contributions.factories import member
 from jaring.contributions.models import Bill, BillingRun, Payer, Payment
@@ -68,7 +69,7 @@ def test_billing_run_is_refused_to_other_roles(client: Client) -> None:
 
 def test_payment_recorded_once(clerk: Client) -> None:
     payer = billed()
-    body = {"va_number": payer.va_number, "amount": 8400, "paid_at": "2026-11-03T10:00:00+07:00",
+    body = {"va_number": payer.va_number, "amount": 8400, "paid_at": timezone.now().isoformat(),
             "reference": "API-1", "bank": "BRI"}  # fmt: skip
     first = clerk.post(f"{BASE}/payments", body, content_type="application/json")
     again = clerk.post(f"{BASE}/payments", body, content_type="application/json")

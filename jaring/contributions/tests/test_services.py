@@ -4,6 +4,7 @@ reconciliation queue, lapse and re-activation (domain rules section 2)."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from jaring.contributions.factories import at, member
 from jaring.contributions.models import Bill, BillLine, Discount, Payer, PayerKind, Payment, PaymentStatus
@@ -37,7 +38,7 @@ def bill(period: str, issued: str | None = None) -> BillingResult:
 
 def pay(payer: Payer, amount: int, day: str, ref: str) -> Payment:
     payment, _ = payment_record(
-        va_number=payer.va_number, amount=amount, paid_at=at(day), reference=ref, bank="bank-a", viewer=SYSTEM,
+        va_number=payer.va_number, amount=amount, paid_at=at(day), recorded_at=at(day), reference=ref, bank="bank-a", viewer=SYSTEM,
         actor=None,
     )  # fmt: skip
     return payment
@@ -172,9 +173,9 @@ def test_the_same_bank_reference_is_recorded_once() -> None:
     worker = member()
     bill("2026-11")
     payer = own_payer(worker)
-    first, created = payment_record(va_number=payer.va_number, amount=8_400, paid_at=at("2026-11-03"),
+    first, created = payment_record(va_number=payer.va_number, amount=8_400, paid_at=at("2026-11-03"), recorded_at=at("2026-11-03"),
                                     reference="TRX-9", bank="bank-a", viewer=SYSTEM, actor=None)  # fmt: skip
-    again, created_again = payment_record(va_number=payer.va_number, amount=8_400, paid_at=at("2026-11-03"),
+    again, created_again = payment_record(va_number=payer.va_number, amount=8_400, paid_at=at("2026-11-03"), recorded_at=at("2026-11-03"),
                                           reference="TRX-9", bank="bank-a", viewer=SYSTEM, actor=None)  # fmt: skip
     assert created and not created_again and first.pk == again.pk
     assert Payment.objects.count() == 1 and own_payer(worker).credit == 0
@@ -189,7 +190,7 @@ def test_the_same_bank_reference_is_recorded_once() -> None:
     ],
 )
 def test_an_unmatched_payment_waits_with_its_reason(va: str, code: str) -> None:
-    payment, _ = payment_record(va_number=va, amount=8_400, paid_at=at("2026-11-03"), reference=f"R-{va}",
+    payment, _ = payment_record(va_number=va, amount=8_400, paid_at=at("2026-11-03"), recorded_at=at("2026-11-03"), reference=f"R-{va}",
                                 bank="bank-a", viewer=SYSTEM, actor=None)  # fmt: skip
     assert payment.status == PaymentStatus.UNMATCHED and payment.payer_id is None
     assert payment.reason_code == code and payment.reason
@@ -198,7 +199,7 @@ def test_an_unmatched_payment_waits_with_its_reason(va: str, code: str) -> None:
 def test_the_queue_settles_a_payment_to_the_right_account_once() -> None:
     worker = member()
     bill("2026-11")
-    payment, _ = payment_record(va_number="8889-typo", amount=8_400, paid_at=at("2026-11-03"), reference="Q-1",
+    payment, _ = payment_record(va_number="8889-typo", amount=8_400, paid_at=at("2026-11-03"), recorded_at=at("2026-11-03"), reference="Q-1",
                                 bank="bank-a", viewer=SYSTEM, actor=None)  # fmt: skip
     with pytest.raises(ValidationFailed) as exc:
         payment_resolve(payment_id=payment.pk, va_number="123", note="salah ketik", viewer=SYSTEM, actor=None)
@@ -206,10 +207,20 @@ def test_the_queue_settles_a_payment_to_the_right_account_once() -> None:
     with pytest.raises(ValidationFailed):
         payment_resolve(payment_id=payment.pk, va_number=own_payer(worker).va_number, note=" ", viewer=SYSTEM,
                         actor=None)  # fmt: skip
+    before = timezone.now()
     payment_resolve(payment_id=payment.pk, va_number=own_payer(worker).va_number, note="VA salah ketik di bank",
                     viewer=SYSTEM, actor=None)  # fmt: skip
     assert lines_of(worker) == {"2026-11": ("paid", 8_400)}
-    assert BillLine.objects.get(worker=worker).paid_at == at("2026-11-03")  # the day the money arrived
+    # Whose money it was, the branch learned when it settled the queue: the month counts from then (decision
+    # 0013), the transfer keeps the day it arrived.
+    counted = BillLine.objects.get(worker=worker).paid_at
+    assert counted is not None and counted >= before
+    payment.refresh_from_db()
+    assert (
+        payment.paid_at == at("2026-11-03")
+        and payment.counted_at is not None
+        and payment.counted_at >= before
+    )
     with pytest.raises(Conflict):
         payment_resolve(payment_id=payment.pk, returned=True, note="lagi", viewer=SYSTEM, actor=None)
 
@@ -294,7 +305,7 @@ def test_only_the_branch_office_bills_and_records_payments(role: Role) -> None:
     with pytest.raises(PermissionDenied):
         billing_run(period=P("2026-11"), viewer=viewer, actor=None)
     with pytest.raises(PermissionDenied):
-        payment_record(va_number="8889", amount=1, paid_at=at("2026-11-01"), reference="x", bank="b",
+        payment_record(va_number="8889", amount=1, paid_at=at("2026-11-01"), recorded_at=at("2026-11-01"), reference="x", bank="b",
                        viewer=viewer, actor=None)  # fmt: skip
     assert not Payment.objects.exists() and not Bill.objects.exists()
 
@@ -306,7 +317,7 @@ def test_only_the_branch_office_bills_and_records_payments(role: Role) -> None:
 )  # fmt: skip
 def test_a_bad_payment_is_refused_with_its_reason(amount: int, reference: str, bank: str, code: str) -> None:
     with pytest.raises(ValidationFailed) as exc:
-        payment_record(va_number="8889", amount=amount, paid_at=at("2026-11-01"), reference=reference, bank=bank,
+        payment_record(va_number="8889", amount=amount, paid_at=at("2026-11-01"), recorded_at=at("2026-11-01"), reference=reference, bank=bank,
                        viewer=SYSTEM, actor=None)  # fmt: skip
     assert exc.value.code == code
     assert not Payment.objects.exists()

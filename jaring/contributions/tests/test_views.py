@@ -81,8 +81,8 @@ def test_a_bill_outside_the_viewers_region_is_not_found(client: Client) -> None:
 def test_clerk_records_a_payment_by_hand(clerk: Client) -> None:
     bill, payer = billed()
     response = clerk.post(reverse("contributions:payment_list"), {
-        "action": "manual", "va_number": payer.va_number, "amount": "8.400", "paid_at": "2026-11-05",
-        "bank": "BRI", "reference": "KW-1"})  # fmt: skip
+        "action": "manual", "va_number": payer.va_number, "amount": "8.400",
+        "paid_at": timezone.localdate().isoformat(), "bank": "BRI", "reference": "KW-1"})  # fmt: skip
     assert response.status_code == 302
     bill.refresh_from_db()
     assert bill.status == "paid"

@@ -208,7 +208,7 @@ def test_only_uncovered_skips_workers_paying_their_own_way() -> None:
     billing_run(period=Period(2026, 10), viewer=SYSTEM, actor=None, issued_at=at("2026-10-01"))
     own = Payer.objects.get(worker=payer_worker)
     amount = BillLine.objects.get(worker=payer_worker).amount
-    payment_record(va_number=own.va_number, amount=amount, paid_at=at("2026-10-05"), reference="R1", bank="demo",
+    payment_record(va_number=own.va_number, amount=amount, paid_at=at("2026-10-05"), recorded_at=at("2026-10-05"), reference="R1", bank="demo",
                    viewer=SYSTEM, actor=None)  # fmt: skip
     outcome = _run(_program(_sponsor(), only_uncovered=True)).programs[0]
     assert (outcome.assigned, outcome.excluded_reasons) == (1, {Reason.ALREADY_COVERED.value: 1})
