@@ -10,7 +10,8 @@ from django.db import models
 from django.forms import ModelForm
 from django.http import HttpRequest
 
-from jaring.contributions.models import Discount, IncomeTier, PayerTypeSetting, RateRule
+from jaring.contributions.models import Bank, Discount, IncomeTier, PayerTypeSetting, RateRule
+from jaring.contributions.rules import BANK_CODE
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.errors import JaringError
 from jaring.core.services import audit_record
@@ -33,7 +34,7 @@ class PeriodsChecked(ModelForm):
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    form = PeriodsChecked
+    form: type[ModelForm] = PeriodsChecked
 
     def save_model(self, request: HttpRequest, obj: models.Model, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -42,7 +43,10 @@ class AuditedAdmin(admin.ModelAdmin):
             action=AuditAction(f"{obj._meta.model_name}.{'change' if change else 'add'}"),
             entity_type=Entity(str(obj._meta.model_name)),
             entity_id=obj.pk,
-            changes={name: str(form.cleaned_data.get(name)) for name in form.changed_data},
+            changes={
+                name: "***" if "secret" in name else str(form.cleaned_data.get(name))
+                for name in form.changed_data
+            },
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -67,3 +71,22 @@ class DiscountAdmin(AuditedAdmin):
 @admin.register(PayerTypeSetting)
 class PayerTypeSettingAdmin(AuditedAdmin):
     list_display = ["payer_type", "discount_excluded"]
+
+
+class BankChecked(ModelForm):
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data.get("code", "")).strip()
+        if not BANK_CODE.match(code):
+            raise ValidationError("Kode bank: 2-16 huruf kecil, angka atau '-', mis. bri atau bank-banten.")
+        return code
+
+
+@admin.register(Bank)
+class BankAdmin(AuditedAdmin):
+    """The controlled list of banks (issue #13). A bank is deactivated, never deleted: old payments name it."""
+
+    form = BankChecked
+    list_display = ["code", "name", "active"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("code",) if obj is not None else ()

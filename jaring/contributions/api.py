@@ -16,7 +16,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
-from jaring.contributions.models import PaymentSource
+from jaring.contributions.models import Bank, PaymentSource
+from jaring.contributions.rules import bank_code
 from jaring.contributions.selectors import bill_get, bill_lines, bill_list, coverage_get
 from jaring.contributions.services import notification_refused, payment_record
 from jaring.contributions.tasks import enqueue_billing
@@ -95,8 +96,10 @@ def payments(request: HttpRequest, body: PaymentIn) -> tuple[int, dict[str, Any]
     summary="A bank's payment notification, signed: X-Jaring-Bank and X-Jaring-Signature (HMAC-SHA256 hex)",
 )
 def notify(request: HttpRequest) -> tuple[int, dict[str, Any]]:
-    bank = request.headers.get("X-Jaring-Bank", "")
-    secret = settings.JARING["BANK_NOTIFY_SECRETS"].get(bank)
+    claimed = request.headers.get("X-Jaring-Bank", "")[:100]
+    known = Bank.objects.filter(active=True, code=bank_code(claimed)).first()
+    bank = known.code if known else claimed
+    secret = (settings.JARING["BANK_NOTIFY_SECRETS"].get(bank) or known.notify_secret) if known else None
     given = request.headers.get("X-Jaring-Signature", "")
     expected = hmac.new(secret.encode(), request.body, hashlib.sha256).hexdigest() if secret else ""
     source = str(request.META.get("REMOTE_ADDR", ""))

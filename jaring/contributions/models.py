@@ -265,11 +265,29 @@ class PaymentStatus(models.TextChoices):
     RETURNED = "returned", "Dikembalikan"
 
 
+class Bank(models.Model):
+    """The banks money arrives through: a controlled list (issue #13). A payment, a statement profile and a
+    bank's notification name a bank by its code; "BCA", " bca" and "Bank BCA" are the same bank, so a transfer
+    reference counts once per bank. The notification secret comes from JARING_BANK_NOTIFY_SECRETS (production)
+    or, where that has none for the code, from here."""
+
+    code = models.CharField(max_length=16, unique=True)  # lower case: letters, digits and "-"
+    name = models.CharField(max_length=100)
+    notify_secret = models.CharField(max_length=128, blank=True, default="")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
 class StatementProfile(models.Model):
     """How one bank's statement file is read: the columns that hold each field, saved once per bank."""
 
     name = models.CharField(max_length=64, unique=True)
-    bank = models.CharField(max_length=32)
+    bank = models.CharField(max_length=32)  # a Bank's code
     delimiter = models.CharField(max_length=1, default=",")
     skip_rows = models.PositiveSmallIntegerField(default=0)
     reference_column = models.CharField(max_length=64)
@@ -323,6 +341,9 @@ class Payment(models.Model):
         StatementImport, null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
     )
     line_no = models.IntegerField(null=True, blank=True)
+    # Whose queue an unmatched payment waits in: the regions of whoever recorded it ("" = national: an
+    # administrator, the system, a bank's notification). Writes check the same scope as reads (issue #13).
+    scope = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

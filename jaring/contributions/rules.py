@@ -6,6 +6,7 @@ PP 49/2023); JHT 2 % (PP 46/2015); the temporary 50 % cut of JKK and JKM (PP 50/
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -301,3 +302,15 @@ def membership_standing(*, months: dict[Period, MonthState], as_of: Period) -> M
     arrears = tuple(p for p in streak if payable(period=p, as_of=as_of) and months[p] == MonthState.UNPAID)
     standing = Standing.ARREARS if arrears else Standing.ACTIVE
     return MembershipStanding(standing, arrears, ended_in, reactivated_in)
+
+
+BANK_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,15}$")
+
+
+def bank_code(text: str) -> str:
+    """The code a bank's name is written as: "BCA", " Bca", "bank bca" and "Bank_BCA" are all "bca" (lower case,
+    spaces and underscores as "-", a leading "bank " dropped). May not be a valid code: see BANK_CODE."""
+    words = re.sub(r"[\s_]+", " ", text.strip().lower()).split(" ")
+    if len(words) > 1 and words[0] == "bank":
+        words = words[1:]
+    return "-".join(w for w in words if w)

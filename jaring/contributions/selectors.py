@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 
 from jaring.contributions import rules
 from jaring.contributions.models import (
+    Bank,
     Bill,
     BillLine,
     BillStatus,
@@ -37,7 +38,7 @@ from jaring.contributions.rules import (
     last_payable_month,
     membership_standing,
 )
-from jaring.core.errors import ErrorCode, NotFound
+from jaring.core.errors import ErrorCode, NotFound, ValidationFailed
 from jaring.core.rules import Role, mask_nik, may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
@@ -303,16 +304,36 @@ def payment_list(
 def reconciliation_queue(*, viewer: Viewer, limit: int = 200) -> list[PaymentRow]:
     if not may_handle_payments(viewer.role):
         return []
-    qs = (
-        Payment.objects.filter(status=PaymentStatus.UNMATCHED)
-        .select_related("payer")
-        .order_by("paid_at", "id")
-    )
-    return [_payment_row(p) for p in qs[:limit]]
+    qs = Payment.objects.filter(status=PaymentStatus.UNMATCHED)
+    if not viewer.all_regions:  # a branch sees the money it recorded, not the nation's (issue #13)
+        mine = ",".join(viewer.region_codes)[:200]
+        qs = qs.filter(scope__in=[mine, *viewer.region_codes]) if viewer.region_codes else qs.none()
+    return [_payment_row(p) for p in qs.select_related("payer").order_by("paid_at", "id")[:limit]]
 
 
 def statement_profiles() -> list[StatementProfile]:
     return list(StatementProfile.objects.order_by("name"))
+
+
+def banks() -> list[Bank]:
+    """The active banks, for the payment form's choice."""
+    return list(Bank.objects.filter(active=True).order_by("name"))
+
+
+def bank_resolve(text: str, *, field: str = "bank") -> Bank:
+    """The bank a name means, from the controlled list: its code written any way ("BCA", " bca", "Bank BCA")
+    or its full name. Unknown or inactive: BANK_UNKNOWN with the codes there are."""
+    if not (text or "").strip():
+        raise ValidationFailed("Nama bank wajib diisi.", code=ErrorCode.BANK_MISSING, field=field)
+    code = rules.bank_code(text[:200])
+    found = Bank.objects.filter(active=True, code=code).first() if rules.BANK_CODE.match(code) else None
+    if found is None:
+        found = next((b for b in Bank.objects.filter(active=True) if rules.bank_code(b.name) == code), None)
+    if found is None:
+        known = ", ".join(Bank.objects.filter(active=True).order_by("code").values_list("code", flat=True))
+        raise ValidationFailed(f"Bank '{text.strip()[:40]}' tidak ada di daftar bank ({known}).",
+                               code=ErrorCode.BANK_UNKNOWN, field=field)  # fmt: skip
+    return found
 
 
 # ------------------------------------------------------------------------------------- coverage

@@ -16,6 +16,7 @@ from jaring.contributions.models import BillingRun, BillStatus, PaymentStatus
 from jaring.contributions.selectors import (
     ArrearsGroup,
     arrears_list,
+    banks,
     bill_get,
     bill_lines,
     bill_list,
@@ -97,6 +98,7 @@ def payment_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         "may_handle": handles,
         "form": {},
         "profiles": statement_profiles() if handles else [],
+        "banks": banks() if handles else [],
     }
     status = 200
     if request.method == "POST":

@@ -17,6 +17,7 @@ from jaring.contributions.models import (
     PaymentSource,
     PaymentStatus,
 )
+from jaring.contributions.selectors import bank_resolve
 from jaring.contributions.services.billing import _lapse
 from jaring.contributions.services.common import _month_of
 from jaring.contributions.services.reactivation import _reactivate_paying_workers
@@ -61,6 +62,21 @@ def _apply_payments(payments: list[tuple[int, int, int, dt.datetime]], *, actor:
 
 def _payer_by_va(va: str) -> Payer | None:
     return Payer.objects.filter(va_number=va).first()
+
+
+def payment_scope(viewer: Viewer) -> str:
+    """The scope a payment recorded by this viewer waits in ("" = national)."""
+    return "" if viewer.all_regions else ",".join(viewer.region_codes)[:200]
+
+
+def payer_in_scope(viewer: Viewer, payer: Payer) -> bool:
+    """May this viewer put money on this payer's account: the payer belongs to the viewer's regions."""
+    return viewer.all_regions or Payer.objects.filter(viewer.region_q(), pk=payer.pk).exists()
+
+
+def _outside(va: str) -> ValidationFailed:
+    return ValidationFailed(f"Virtual account {va} bukan milik pembayar di wilayah Anda; pembayaran ini dicatat oleh "
+                            "kantor wilayahnya.", code=ErrorCode.VA_OUTSIDE_SCOPE, field="va_number")  # fmt: skip
 
 
 def _unmatched_reason(va_raw: str) -> tuple[str, str, Payer | None]:
@@ -108,7 +124,9 @@ def payment_record(
     if not (bank or "").strip():
         raise ValidationFailed("Nama bank wajib diisi.", code=ErrorCode.BANK_MISSING, field="bank")
     reference = text_checked(reference, field="reference", max_length=64)
-    bank = text_checked(bank, field="bank", max_length=32)
+    bank = bank_resolve(
+        text_checked(bank, field="bank", max_length=100)
+    ).code  # a reference counts once per bank
     amount = rupiah_checked(amount, field="amount", maximum=setting_int("MONEY_MAX"))
     if timezone.is_naive(paid_at):
         paid_at = timezone.make_aware(paid_at)
@@ -122,6 +140,8 @@ def payment_record(
         return existing, False
     code, reason, payer = _unmatched_reason(va_number)
     if source == PaymentSource.MANUAL:
+        if payer is not None and not payer_in_scope(viewer, payer):
+            raise _outside(rules.va_clean(va_number))  # another branch's account: its own clerks record it
         _value_date_check(paid_at=paid_at, recorded=recorded, payer=payer)
     counted = min(paid_at, recorded) if source == PaymentSource.NOTIFICATION else recorded
     try:
@@ -130,7 +150,7 @@ def payment_record(
                 source=source, bank=bank, reference=reference, va_number=va_number.strip()[:32], amount=amount,
                 paid_at=paid_at, counted_at=counted, payer=payer,
                 status=PaymentStatus.MATCHED if payer else PaymentStatus.UNMATCHED, reason_code=code, reason=reason,
-                created_by=actor_user(actor),
+                created_by=actor_user(actor), scope=payment_scope(viewer),
             )  # fmt: skip
             lines = _apply_payments([(payment.pk, payer.pk, amount, counted)], actor=actor) if payer else 0
             audit_record(
@@ -169,6 +189,16 @@ def _value_date_check(*, paid_at: dt.datetime, recorded: dt.datetime, payer: Pay
         )  # fmt: skip
 
 
+def payment_visible(viewer: Viewer, scope: str) -> bool:
+    """An unmatched payment waits in the queue of whoever recorded it: national ones for national roles, a
+    branch's for that branch (or a region inside the viewer's)."""
+    if viewer.all_regions:
+        return True
+    return bool(scope) and (
+        scope == payment_scope(viewer) or all(viewer.may_see_region(c) for c in scope.split(","))
+    )
+
+
 def payment_resolve(
     *, payment_id: int, va_number: str = "", returned: bool = False, note: str, viewer: Viewer, actor: Actor
 ) -> Payment:
@@ -180,7 +210,7 @@ def payment_resolve(
         raise ValidationFailed("Tulis alasan penyelesaian.", code=ErrorCode.NOTE_MISSING, field="note")
     with transaction.atomic():
         payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
-        if payment is None:
+        if payment is None or not payment_visible(viewer, payment.scope):
             raise NotFound("Pembayaran tidak ditemukan.", code=ErrorCode.PAYMENT_NOT_FOUND)
         if payment.status != PaymentStatus.UNMATCHED:
             raise Conflict("Pembayaran ini sudah diselesaikan.", code=ErrorCode.PAYMENT_SETTLED)
@@ -191,6 +221,8 @@ def payment_resolve(
             code, reason, payer = _unmatched_reason(va_number)
             if payer is None:
                 raise ValidationFailed(reason, code=code, field="va_number")
+            if not payer_in_scope(viewer, payer):
+                raise _outside(rules.va_clean(va_number))  # a branch settles money only to its own payers
             payment.payer, payment.status = payer, PaymentStatus.MATCHED
         payment.settled_by, payment.settled_note = actor_user(actor), note[:255]
         # Whose money it is, Jaring learns now: the months it pays count from now, not from its arrival.

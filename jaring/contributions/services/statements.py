@@ -21,8 +21,9 @@ from jaring.contributions.models import (
     StatementImport,
     StatementProfile,
 )
+from jaring.contributions.selectors import bank_resolve
 from jaring.contributions.services.common import PAYER, _analyze
-from jaring.contributions.services.payments import _apply_payments, _unmatched_reason
+from jaring.contributions.services.payments import _apply_payments, _unmatched_reason, payment_scope
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import db_datetime, insert_frame, insert_rows
 from jaring.core.config import setting_int
@@ -145,9 +146,10 @@ def statement_import(
             lines=frame.height,
             created_by=actor_user(actor),
         )
-        known, payers = _statement_lookups(
-            bank=profile.bank, rows=[(r[1], rules.va_clean(r[2])) for r in rows]
-        )
+        bank = bank_resolve(profile.bank, field="profile").code
+        known, payers, outside = _statement_lookups(bank=bank, rows=[(r[1], rules.va_clean(r[2])) for r in rows],
+                                                    viewer=viewer)  # fmt: skip
+        scope = payment_scope(viewer)
         learned = recorded_at or timezone.now()
         now = db_datetime(learned)
         fresh, duplicates, taken = [], 0, set()
@@ -159,12 +161,20 @@ def statement_import(
             taken.add(ref)
             clean = rules.va_clean(va)
             payer_id = payers.get(clean) if rules.va_valid(clean) else None
-            code, reason = ("", "") if payer_id else _unmatched_reason(va)[:2]
+            if payer_id:
+                code, reason = "", ""
+            elif clean in outside:  # another region's payer: its own office settles it, or the national one
+                code, reason = (
+                    ErrorCode.VA_OUTSIDE_SCOPE.value,
+                    f"Virtual account {clean} milik wilayah lain.",
+                )
+            else:
+                code, reason = _unmatched_reason(va)[:2]
             if payer_id:
                 to_settle[line] = (payer_id, amount, learned)
-            fresh.append((PaymentSource.STATEMENT.value, profile.bank, ref, va, amount, db_datetime(paid_at), now,
+            fresh.append((PaymentSource.STATEMENT.value, bank, ref, va, amount, db_datetime(paid_at), now,
                           payer_id, PaymentStatus.MATCHED.value if payer_id else PaymentStatus.UNMATCHED.value, code,
-                          reason, statement.pk, line, now, getattr(actor_user(actor), "pk", None), None, ""))  # fmt: skip
+                          reason, statement.pk, line, scope, now, getattr(actor_user(actor), "pk", None), None, ""))  # fmt: skip
         if fresh:
             insert_frame(Payment._meta.db_table, _payments_frame(fresh))
         # The new payments' ids by line (integers only: no datetime read back for each of them).
@@ -194,10 +204,12 @@ def statement_import(
     return StatementResult(statement, True, problems, lines_paid)
 
 
-def _statement_lookups(*, bank: str, rows: list[tuple[str, str]]) -> tuple[set[str], dict[str, int]]:
-    """References of this bank already recorded, and the payer of each virtual account, for a whole statement:
-    its (reference, account) pairs go into a temporary table and are joined, instead of two IN lists of a
-    hundred thousand values."""
+def _statement_lookups(
+    *, bank: str, rows: list[tuple[str, str]], viewer: Viewer
+) -> tuple[set[str], dict[str, int], set[str]]:
+    """References of this bank already recorded, the payer of each virtual account inside the viewer's regions,
+    and the accounts of payers outside them, for a whole statement: its (reference, account) pairs go into a
+    temporary table and are joined, instead of two IN lists of a hundred thousand values."""
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS jaring_statement")
         cursor.execute(
@@ -212,24 +224,29 @@ def _statement_lookups(*, bank: str, rows: list[tuple[str, str]]) -> tuple[set[s
             [bank],
         )
         known = {row[0] for row in cursor.fetchall()}
+        inside, params = viewer.region_sql("y")
         cursor.execute(
-            f"SELECT DISTINCT y.va_number, y.id FROM {PAYER} y JOIN jaring_statement s ON s.va_number = y.va_number"
+            f"SELECT DISTINCT y.va_number, y.id, {inside or '1 = 1'} FROM {PAYER} y "
+            f"JOIN jaring_statement s ON s.va_number = y.va_number",
+            params,
         )
-        payers = {va: pk for va, pk in cursor.fetchall()}
+        found = cursor.fetchall()
         cursor.execute("DROP TABLE jaring_statement")
-    return known, payers
+    payers = {va: pk for va, pk, ok in found if ok}
+    return known, payers, {va for va, _, ok in found if not ok}
 
 
 PAYMENT_COLUMNS = (
     "source", "bank", "reference", "va_number", "amount", "paid_at", "counted_at", "payer_id", "status",
-    "reason_code", "reason", "statement_id", "line_no", "created_at", "created_by_id", "settled_by_id", "settled_note",
+    "reason_code", "reason", "statement_id", "line_no", "scope", "created_at", "created_by_id", "settled_by_id",
+    "settled_note",
 )  # fmt: skip
 
 
 def _payments_frame(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
     stamp = pl.String if connection.vendor != "postgresql" else pl.Datetime("us", "UTC")
     types = [pl.String, pl.String, pl.String, pl.String, pl.Int64, stamp, stamp, pl.Int64, pl.String, pl.String,
-             pl.String, pl.Int64, pl.Int64, stamp, pl.Int64, pl.Int64, pl.String]  # fmt: skip
+             pl.String, pl.Int64, pl.Int64, pl.String, stamp, pl.Int64, pl.Int64, pl.String]  # fmt: skip
     return pl.DataFrame(rows, schema=dict(zip(PAYMENT_COLUMNS, types, strict=True)), orient="row")
 
 

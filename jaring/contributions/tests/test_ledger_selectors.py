@@ -40,7 +40,7 @@ def bill(period: str) -> None:
 
 def pay(worker: Worker, amount: int, day: str, ref: str) -> None:
     payer = Payer.objects.get(worker=worker)
-    payment_record(va_number=payer.va_number, amount=amount, paid_at=at(day), recorded_at=at(day), reference=ref, bank="b",
+    payment_record(va_number=payer.va_number, amount=amount, paid_at=at(day), recorded_at=at(day), reference=ref, bank="bni",
                    viewer=SYSTEM, actor=None)  # fmt: skip
 
 
@@ -113,11 +113,15 @@ def test_arrears_per_payer_and_per_village_count_what_restores_cover() -> None:
 
 
 def test_the_reconciliation_queue_is_for_the_branch_office() -> None:
-    payment_record(va_number="123", amount=5, paid_at=at("2026-11-01"), recorded_at=at("2026-11-01"), reference="U", bank="b", viewer=SYSTEM,
-                   actor=None)  # fmt: skip
     _, branch = make_viewer(Role.BRANCH, branch_code="KC-TGR-CKP")
+    payment_record(va_number="123", amount=5, paid_at=at("2026-11-01"), recorded_at=at("2026-11-01"), reference="U",
+                   bank="bni", viewer=branch, actor=None)  # fmt: skip
+    payment_record(va_number="124", amount=5, paid_at=at("2026-11-01"), recorded_at=at("2026-11-01"), reference="N",
+                   bank="bni", viewer=SYSTEM, actor=None)  # fmt: skip
     _, village = make_viewer(Role.VILLAGE, region_code="36.03.01.2003")
+    # the branch's own unmatched money; the national queue (a bank's, the head office's) is not the branch's
     assert [p.reference for p in reconciliation_queue(viewer=branch)] == ["U"]
+    assert [p.reference for p in reconciliation_queue(viewer=SYSTEM)] == ["U", "N"]
     assert reconciliation_queue(viewer=village) == []
     assert payment_list(viewer=village)[0] == []
     assert dt.date(2026, 11, 1) == at("2026-11-01").date()

@@ -38,7 +38,7 @@ def bill(period: str, issued: str | None = None) -> BillingResult:
 
 def pay(payer: Payer, amount: int, day: str, ref: str) -> Payment:
     payment, _ = payment_record(
-        va_number=payer.va_number, amount=amount, paid_at=at(day), recorded_at=at(day), reference=ref, bank="bank-a", viewer=SYSTEM,
+        va_number=payer.va_number, amount=amount, paid_at=at(day), recorded_at=at(day), reference=ref, bank="bni", viewer=SYSTEM,
         actor=None,
     )  # fmt: skip
     return payment
@@ -174,9 +174,9 @@ def test_the_same_bank_reference_is_recorded_once() -> None:
     bill("2026-11")
     payer = own_payer(worker)
     first, created = payment_record(va_number=payer.va_number, amount=8_400, paid_at=at("2026-11-03"), recorded_at=at("2026-11-03"),
-                                    reference="TRX-9", bank="bank-a", viewer=SYSTEM, actor=None)  # fmt: skip
+                                    reference="TRX-9", bank="bni", viewer=SYSTEM, actor=None)  # fmt: skip
     again, created_again = payment_record(va_number=payer.va_number, amount=8_400, paid_at=at("2026-11-03"), recorded_at=at("2026-11-03"),
-                                          reference="TRX-9", bank="bank-a", viewer=SYSTEM, actor=None)  # fmt: skip
+                                          reference="TRX-9", bank="bni", viewer=SYSTEM, actor=None)  # fmt: skip
     assert created and not created_again and first.pk == again.pk
     assert Payment.objects.count() == 1 and own_payer(worker).credit == 0
 
@@ -191,7 +191,7 @@ def test_the_same_bank_reference_is_recorded_once() -> None:
 )
 def test_an_unmatched_payment_waits_with_its_reason(va: str, code: str) -> None:
     payment, _ = payment_record(va_number=va, amount=8_400, paid_at=at("2026-11-03"), recorded_at=at("2026-11-03"), reference=f"R-{va}",
-                                bank="bank-a", viewer=SYSTEM, actor=None)  # fmt: skip
+                                bank="bni", viewer=SYSTEM, actor=None)  # fmt: skip
     assert payment.status == PaymentStatus.UNMATCHED and payment.payer_id is None
     assert payment.reason_code == code and payment.reason
 
@@ -200,7 +200,7 @@ def test_the_queue_settles_a_payment_to_the_right_account_once() -> None:
     worker = member()
     bill("2026-11")
     payment, _ = payment_record(va_number="8889-typo", amount=8_400, paid_at=at("2026-11-03"), recorded_at=at("2026-11-03"), reference="Q-1",
-                                bank="bank-a", viewer=SYSTEM, actor=None)  # fmt: skip
+                                bank="bni", viewer=SYSTEM, actor=None)  # fmt: skip
     with pytest.raises(ValidationFailed) as exc:
         payment_resolve(payment_id=payment.pk, va_number="123", note="salah ketik", viewer=SYSTEM, actor=None)
     assert exc.value.code == "VA_INVALID"
@@ -305,15 +305,15 @@ def test_only_the_branch_office_bills_and_records_payments(role: Role) -> None:
     with pytest.raises(PermissionDenied):
         billing_run(period=P("2026-11"), viewer=viewer, actor=None)
     with pytest.raises(PermissionDenied):
-        payment_record(va_number="8889", amount=1, paid_at=at("2026-11-01"), recorded_at=at("2026-11-01"), reference="x", bank="b",
+        payment_record(va_number="8889", amount=1, paid_at=at("2026-11-01"), recorded_at=at("2026-11-01"), reference="x", bank="bni",
                        viewer=viewer, actor=None)  # fmt: skip
     assert not Payment.objects.exists() and not Bill.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("amount", "reference", "bank", "code"),
-    [(0, "R", "b", "AMOUNT_INVALID"), (-5, "R", "b", "AMOUNT_INVALID"), (100, " ", "b", "REFERENCE_MISSING"),
-     (100, "R", "", "BANK_MISSING")],
+    [(0, "R", "bni", "AMOUNT_INVALID"), (-5, "R", "bni", "AMOUNT_INVALID"), (100, " ", "bni", "REFERENCE_MISSING"),
+     (100, "R", "", "BANK_MISSING"), (100, "R", "bank gaib", "BANK_UNKNOWN")],
 )  # fmt: skip
 def test_a_bad_payment_is_refused_with_its_reason(amount: int, reference: str, bank: str, code: str) -> None:
     with pytest.raises(ValidationFailed) as exc:

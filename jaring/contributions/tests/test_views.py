@@ -144,7 +144,7 @@ def test_coverage_calendar_on_the_worker_page(clerk: Client) -> None:
     billing_run(period=Period.of(today), viewer=SYSTEM, actor=None)
     payer = Payer.objects.get(worker=worker)
     payment_record(va_number=payer.va_number, amount=Bill.objects.get().amount_total,
-                   paid_at=at(today.isoformat(), hour=0), reference="C", bank="b", viewer=SYSTEM, actor=None)  # fmt: skip
+                   paid_at=at(today.isoformat(), hour=0), reference="C", bank="bni", viewer=SYSTEM, actor=None)  # fmt: skip
     response = clerk.get(reverse("contributions:coverage", args=[worker.pk]))
     assert response.status_code == 200 and today.strftime("%d-%m-%Y") in response.content.decode()
     assert "Lunas" in response.content.decode()

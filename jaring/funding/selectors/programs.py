@@ -42,6 +42,18 @@ def program_q(viewer: Viewer) -> Q:
     return sponsor_q(viewer, prefix="sponsor__")
 
 
+def program_manageable(viewer: Viewer, program: Program) -> bool:
+    """May this viewer change the program (budget, close, allocate): administrators all; a sponsor's users their
+    own sponsor's; a region role only programs whose every region lies in its own (a branch sees the national
+    companies' programs, but changes only those for its own regions: issue #13). Reads use `program_q`."""
+    if viewer.all_regions:
+        return True
+    if viewer.role == Role.SPONSOR:
+        return bool(viewer.sponsor_ref) and program.sponsor.ref == viewer.sponsor_ref
+    codes = [c for c in program.region_codes.split(",") if c]
+    return bool(codes) and all(viewer.may_see_region(c) for c in codes)
+
+
 def _worker_scope(viewer: Viewer, prefix: str = "worker__") -> Q:
     """Workers of a visible program: a region role sees those of its own region; a sponsor all it funds."""
     if viewer.all_regions or viewer.role == Role.SPONSOR:

@@ -33,6 +33,7 @@ from jaring.funding.models import (
 from jaring.funding.rules import Outcome, Priority, Reason
 from jaring.funding.selectors import (
     precedence_order,
+    program_manageable,
     program_q,
 )
 from jaring.funding.services.common import (
@@ -119,7 +120,8 @@ def allocation_run(
         if program_ids is not None:
             wanted = set(program_ids)
             query = query.filter(pk__in=wanted)
-        programs = list(query.select_for_update().order_by("pk"))
+        programs = [p for p in query.select_for_update().select_related("sponsor").order_by("pk")
+                    if program_manageable(viewer, p)]  # fmt: skip
         if program_ids is not None and len(programs) != len(wanted):
             missing = sorted(wanted - {p.pk for p in programs})
             raise NotFound(

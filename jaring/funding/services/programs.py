@@ -12,7 +12,7 @@ from jaring.contributions.rules import FREQUENCIES, PayerType
 from jaring.contributions.services import payer_create, payer_program_link
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.errors import ErrorCode, NotFound, ValidationFailed
-from jaring.core.rules import Permission
+from jaring.core.rules import Permission, Role
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record
 from jaring.core.types import Period
@@ -23,6 +23,7 @@ from jaring.funding.models import (
 )
 from jaring.funding.rules import Priority
 from jaring.funding.selectors import (
+    program_manageable,
     program_q,
     sponsor_q,
 )
@@ -117,6 +118,14 @@ def program_create(
             )  # fmt: skip
     if not regions and sponsor.region_code:
         regions = [sponsor.region_code]
+    if not viewer.all_regions and viewer.role != Role.SPONSOR:
+        # A region role funds workers of its own regions only, whoever the sponsor (a national company too).
+        if not regions:
+            regions = sorted(viewer.region_codes)
+        outside = [c for c in regions if not viewer.may_see_region(c)]
+        if outside or not regions:
+            raise ValidationFailed(f"Wilayah {', '.join(outside) or '(nasional)'} di luar wilayah Anda.",
+                                   code=ErrorCode.REGION_OUTSIDE_SCOPE, field="region_codes")  # fmt: skip
     occ = _codes(occupations, {o.code for o in OCCUPATIONS}, label="Pekerjaan", code=ErrorCode.OCCUPATION_UNKNOWN,
                  fld="occupations")  # fmt: skip
     eco = _codes(ecosystems, {e.value for e in Ecosystem}, label="Ekosistem", code=ErrorCode.ECOSYSTEM_UNKNOWN,
@@ -151,7 +160,7 @@ def program_budget_change(*, program_id: int, budget: int, viewer: Viewer, actor
     viewer.require(Permission.MANAGE_FUNDING)
     with transaction.atomic():
         program = Program.objects.select_for_update().filter(program_q(viewer), pk=program_id).first()
-        if program is None:
+        if program is None or not program_manageable(viewer, program):
             raise NotFound("Program tidak ditemukan.", code=ErrorCode.PROGRAM_NOT_FOUND)
         if budget < program.committed:
             raise ValidationFailed(
@@ -171,7 +180,7 @@ def program_close(*, program_id: int, viewer: Viewer, actor: Actor) -> Program:
     viewer.require(Permission.MANAGE_FUNDING)
     with transaction.atomic():
         program = Program.objects.select_for_update().filter(program_q(viewer), pk=program_id).first()
-        if program is None:
+        if program is None or not program_manageable(viewer, program):
             raise NotFound("Program tidak ditemukan.", code=ErrorCode.PROGRAM_NOT_FOUND)
         program.status = ProgramStatus.CLOSED
         program.save(update_fields=["status"])
