@@ -23,6 +23,7 @@ from jaring.contributions.services.payers import _mandiri_payers_create
 from jaring.contributions.services.settlement import _settle_from_credit
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import db_datetime, insert_frame, read_frame
+from jaring.core.errors import ErrorCode, ValidationFailed
 from jaring.core.rules import Permission
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record
@@ -214,6 +215,15 @@ def billing_run(
     viewer.require(Permission.HANDLE_PAYMENTS)
     started = time.perf_counter()
     issued_at = issued_at or timezone.now()
+    today = Period.of(timezone.localdate(issued_at))
+    if not rules.payable(period=period, as_of=today):  # issue #13: 2023 billed for workers who joined in 2026
+        raise ValidationFailed(
+            f"Bulan {period} tidak dapat ditagih lagi: iurannya hanya dapat dibayar sampai "
+            f"{rules.last_payable_month(period)} (Perdir 22/2022).", code=ErrorCode.PERIOD_TOO_OLD, field="period",
+        )  # fmt: skip
+    if period > today.plus(12):
+        raise ValidationFailed(f"Bulan {period} lebih dari 12 bulan ke depan.", code=ErrorCode.PERIOD_TOO_FAR,
+                               field="period")  # fmt: skip
     phases: dict[str, float] = {}
     # A run started by a regional role (a branch clerk) bills only the viewer's regions; a national run is an
     # administrator's or the scheduler's, and says so (scope "").

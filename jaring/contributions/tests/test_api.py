@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from jaring.contributions.factories import member
+from jaring.contributions.factories import at, member
 from jaring.contributions.models import Bill, BillingRun, Payer, Payment
 from jaring.contributions.services import billing_run
 from jaring.core.factories import make_user
@@ -32,7 +32,7 @@ def clerk(client: Client) -> Client:
 
 def billed() -> Payer:
     worker = member()
-    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None)
+    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None, issued_at=at("2026-11-01"))
     return Payer.objects.get(worker=worker)
 
 

@@ -7,7 +7,16 @@ import pytest
 from django.utils import timezone
 
 from jaring.contributions.factories import at, member
-from jaring.contributions.models import Bill, BillLine, Discount, Payer, PayerKind, Payment, PaymentStatus
+from jaring.contributions.models import (
+    Bill,
+    BillingRun,
+    BillLine,
+    Discount,
+    Payer,
+    PayerKind,
+    Payment,
+    PaymentStatus,
+)
 from jaring.contributions.rules import PayerType, va_number, va_valid
 from jaring.contributions.services import (
     BillingResult,
@@ -359,3 +368,22 @@ def test_a_branch_clerks_billing_run_bills_only_the_branchs_regions() -> None:
         here.pk,
         there.pk,
     }
+
+
+@pytest.mark.parametrize(
+    ("period", "issued", "code"),
+    [
+        ("2023-01", "2026-11-01", "PERIOD_TOO_OLD"),  # the attack: 2023 billed for workers who joined in 2026
+        ("2026-07", "2026-11-01", "PERIOD_TOO_OLD"),  # payable until 2026-10 (Perdir 22/2022: 3 more months)
+        ("2027-12", "2026-11-01", "PERIOD_TOO_FAR"),
+    ],
+)
+def test_a_month_that_can_no_longer_be_paid_is_not_billed(period: str, issued: str, code: str) -> None:
+    member()
+    with pytest.raises(ValidationFailed) as caught:
+        billing_run(period=P(period), viewer=SYSTEM, actor=None, issued_at=at(issued))
+    assert caught.value.code == code and caught.value.field == "period"
+    assert not Bill.objects.exists() and not BillingRun.objects.exists()
+    assert (
+        billing_run(period=P("2026-08"), viewer=SYSTEM, actor=None, issued_at=at(issued)).lines == 1
+    )  # still payable

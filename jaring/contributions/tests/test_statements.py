@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from jaring.contributions.factories import member
+from jaring.contributions.factories import at, member
 from jaring.contributions.models import BillLine, Payer, Payment, PaymentStatus, StatementImport
 from jaring.contributions.rules import va_number
 from jaring.contributions.services import billing_run, statement_import
@@ -27,7 +27,7 @@ def load(text: str, profile: str = "jaring", name: str = "rekening.csv") -> obje
 
 def test_a_statement_pays_bills_and_sends_the_rest_to_the_queue() -> None:
     a, b = member(), member()
-    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None)
+    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None, issued_at=at("2026-11-01"))
     va_a, va_b = (Payer.objects.get(worker=w).va_number for w in (a, b))
     unknown = va_number(prefix="8889", customer="99999999999")
     text = (
@@ -65,7 +65,7 @@ def test_a_statement_pays_bills_and_sends_the_rest_to_the_queue() -> None:
 
 def test_a_bank_profile_reads_its_own_layout() -> None:
     worker = member()
-    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None)
+    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None, issued_at=at("2026-11-01"))
     va = Payer.objects.get(worker=worker).va_number
     text = (
         "PT Bank Contoh - Rekening Koran\nPeriode 01/11/2026 - 30/11/2026\n"
@@ -109,7 +109,7 @@ def test_a_statement_line_with_an_absurd_amount_or_reference_is_reported_not_kep
     """Issue #13: amounts beyond any budget, and references cut silently to 64 characters (two long ones that
     share their first 64 would count once), are each refused with their line."""
     worker = member()
-    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None)
+    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None, issued_at=at("2026-11-01"))
     va = Payer.objects.get(worker=worker).va_number
     text = (
         "reference,va_number,amount,paid_at\n"

@@ -33,7 +33,7 @@ def village(client: Client) -> Client:
 
 def billed() -> tuple[Bill, Payer]:
     worker = member()
-    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None)
+    billing_run(period=Period.parse("2026-11"), viewer=SYSTEM, actor=None, issued_at=at("2026-11-01"))
     return Bill.objects.get(), Payer.objects.get(worker=worker)
 
 
