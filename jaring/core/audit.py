@@ -56,6 +56,7 @@ class AuditAction(StrEnum):
     WORKER_MERGE = "worker.merge"
     WORKER_MERGE_SURVIVOR = "worker.merge_survivor"
     WORKER_MERGE_UNDO = "worker.merge_undo"
+    WORKER_NIK_CHECK = "worker.nik_check"
     WORKER_REGISTER = "worker.register"
     WORKER_UPDATE = "worker.update"
 

@@ -77,6 +77,7 @@ class ErrorCode(StrEnum):
     MODE_UNKNOWN = "MODE_UNKNOWN"
     MONTHS_INVALID = "MONTHS_INVALID"
     NIK_ALREADY_REGISTERED = "NIK_ALREADY_REGISTERED"
+    NIK_TO_BE_CHECKED = "NIK_TO_BE_CHECKED"
     NOTE_MISSING = "NOTE_MISSING"
     NOT_FOUND = "NOT_FOUND"
     NO_ELIGIBLE_WORKERS = "NO_ELIGIBLE_WORKERS"
@@ -194,6 +195,14 @@ class PermissionDenied(JaringError):
 class Conflict(JaringError):
     code = ErrorCode.CONFLICT
     http_status = 409
+
+
+class Deferred(Conflict):
+    """Nothing was done yet: the case waits for someone with a wider scope (202). Said in neutral words, so that
+    the answer does not tell what lies outside the asker's scope (a NIK registered elsewhere)."""
+
+    code = ErrorCode.NIK_TO_BE_CHECKED
+    http_status = 202
 
 
 class FileRejected(ValidationFailed):

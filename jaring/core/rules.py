@@ -162,3 +162,16 @@ def mask_name(name: str | None) -> str:
 def region_level_of(code: str) -> int:
     """Kemendagri code `PP.KK.CC.DDDD`: the level is the number of dotted parts (1 province ... 4 village)."""
     return code.count(".") + 1
+
+
+def common_region(codes: list[str]) -> str:
+    """The longest region code, in whole levels, that all the codes lie in: 36.03.01.2003 and 36.03.02.2001 give
+    36.03; codes of two provinces give "" (national)."""
+    if not codes:
+        return ""
+    common: list[str] = []
+    for level in zip(*(c.split(".") for c in codes), strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return ".".join(common)

@@ -118,13 +118,21 @@ class Merge(models.Model):
 
 
 class NikConflict(models.Model):
-    """A list brought a registered NIK under a clearly different person: a data error to resolve, never a
-    merge. Keeps what the list said."""
+    """A list brought a registered NIK under a clearly different person, or someone outside the worker's region
+    tried to register a registered NIK: a case for the branch to resolve, never a merge. Keeps what was written."""
 
     worker = models.ForeignKey("registry.Worker", on_delete=models.PROTECT, related_name="+")
-    batch = models.ForeignKey("imports.ImportBatch", on_delete=models.PROTECT, related_name="+")
+    # From a list's row, or (batch empty) from a registration form of someone outside the worker's region.
+    source = models.CharField(
+        max_length=8, default="list", choices=[("list", "Daftar"), ("form", "Formulir")]
+    )
+    batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     sheet = models.CharField(max_length=64, blank=True, default="")
-    row = models.PositiveIntegerField()
+    row = models.PositiveIntegerField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")  # fmt: skip
     name_written = models.CharField(max_length=150)
     birth_date_written = models.CharField(max_length=32, blank=True, default="")
     village_written = models.CharField(max_length=16, blank=True, default="")

@@ -147,10 +147,11 @@ class ConflictRow:
     name_written: str
     birth_date_written: str
     village_written: str
-    batch_id: int
-    row: int
+    batch_id: int | None
+    row: int | None
     status: str
     resolution: str
+    source: str = "list"
 
 
 def nik_conflict_list(*, viewer: Viewer, status: str = "open", limit: int = 200) -> list[ConflictRow]:
@@ -162,4 +163,4 @@ def nik_conflict_list(*, viewer: Viewer, status: str = "open", limit: int = 200)
                         nik=(c.worker.nik or "") if viewer.sees_personal_data else mask_nik(c.worker.nik), registered_name=c.worker.full_name,
                         name_written=c.name_written, birth_date_written=c.birth_date_written,
                         village_written=c.village_written, batch_id=c.batch_id, row=c.row, status=c.status,
-                        resolution=c.resolution) for c in conflicts[:limit]]  # fmt: skip
+                        resolution=c.resolution, source=c.source) for c in conflicts[:limit]]  # fmt: skip

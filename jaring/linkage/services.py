@@ -238,6 +238,16 @@ def nik_conflicts_record(*, batch_id: int, rows: list[dict[str, Any]]) -> int:
     return len(made)
 
 
+def nik_check_record(
+    *, worker_id: int, name: str, birth_date: str, village_code: str, user_id: int | None
+) -> None:
+    """Someone outside the worker's region registered this worker's NIK: the case waits for the worker's
+    branch (nothing was registered; the registrar was told only that the branch checks it)."""
+    NikConflict.objects.create(worker_id=worker_id, source="form", name_written=name[:150],
+                               birth_date_written=birth_date[:32], village_written=village_code[:16],
+                               requested_by_id=user_id)  # fmt: skip
+
+
 def nik_conflict_resolve(*, conflict_id: int, resolution: str, viewer: Viewer, actor: Actor) -> NikConflict:
     viewer.require(Permission.REVIEW_DUPLICATES)
     resolution = _reason(resolution)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django_tasks import task
 
 from jaring.core.context import traced
-from jaring.linkage.services import dedupe_run, nik_conflicts_record
+from jaring.linkage.services import dedupe_run, nik_check_record, nik_conflicts_record
 
 
 @task()
@@ -29,3 +29,11 @@ def intake_announced(
     nik_conflicts_record(batch_id=batch_id, rows=[dict(r) for r in nik_conflicts])
     if check_duplicates and settings.JARING.get("DEDUPE_ON_COMMIT", True):
         transaction.on_commit(lambda: dedupe_batch.enqueue(batch_id))
+
+
+def nik_check_announced(
+    *, worker_id: int, name: str, birth_date: str, village_code: str, user_id: int | None, **_: Any
+) -> None:
+    """registry.signals.nik_check_requested: the case goes to the NIK-conflict queue of the worker's branch."""
+    nik_check_record(worker_id=worker_id, name=name, birth_date=birth_date, village_code=village_code,
+                     user_id=user_id)  # fmt: skip

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import db_datetime, insert_frame, insert_rows
-from jaring.core.errors import Conflict, ErrorCode, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.errors import Conflict, Deferred, ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_edit_workers, may_register_workers
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record, counter_take
@@ -24,7 +24,7 @@ from jaring.registry.models import ContactChangeProposal, Membership, Membership
 from jaring.registry.movers import Moved, move_whole, movers, register_mover
 from jaring.registry.rules.rows import row_validate
 from jaring.registry.selectors import row_context
-from jaring.registry.signals import workers_registered
+from jaring.registry.signals import nik_check_requested, workers_registered
 
 WORKER = Worker._meta.db_table
 MEMBERSHIP = Membership._meta.db_table
@@ -102,6 +102,22 @@ def workers_intake(
     )
 
 
+def _nik_check_queue(
+    *, registered: Worker, values: Mapping[str, object], viewer: Viewer, actor: Actor
+) -> None:
+    """A NIK registered outside the registrar's scope is not confirmed to them (issue #13: no "registered
+    somewhere in the country" oracle): the case waits in the branch's NIK-conflict queue, audited, and the
+    registrar hears a neutral "to be checked by the branch"."""
+    with transaction.atomic():
+        nik_check_requested.send(sender=Worker, worker_id=registered.pk, name=str(values.get("full_name") or ""),
+                                 birth_date=str(values.get("birth_date") or ""),
+                                 village_code=str(values.get("village_code") or ""), user_id=viewer.user_id)  # fmt: skip
+        audit_record(actor=actor, action=AuditAction.WORKER_NIK_CHECK, entity_type=Entity.WORKER,
+                     entity_id=registered.pk, changes={"village_written": str(values.get("village_code") or "")})  # fmt: skip
+    raise Deferred("Pendaftaran ini diperiksa dulu oleh kantor cabang; belum ada yang didaftarkan. Kantor cabang "
+                   "akan menindaklanjuti.", field="nik")  # fmt: skip
+
+
 def proposals_create(*, proposals: Sequence[tuple[int, str, str, str]], batch_id: int) -> int:
     """Contact details a list brought for registered workers, (worker_id, field, current, proposed): proposed,
     never overwritten; the batch's commit audits them."""
@@ -143,8 +159,11 @@ def worker_register(*, data: Mapping[str, object], viewer: Viewer, actor: Actor)
     if not viewer.may_see_region(village):
         raise PermissionDenied("Desa ini di luar wilayah kerja Anda.", field="village_code")
     nik = result.values["nik"]
-    if nik and Worker.objects.filter(nik=nik).exists():
-        raise Conflict("NIK ini sudah terdaftar.", code=ErrorCode.NIK_ALREADY_REGISTERED, field="nik")
+    registered = Worker.objects.filter(nik=nik).first() if nik else None
+    if registered is not None:
+        if viewer.all_regions or Worker.objects.filter(viewer.region_q(), pk=registered.pk).exists():
+            raise Conflict("NIK ini sudah terdaftar.", code=ErrorCode.NIK_ALREADY_REGISTERED, field="nik")
+        _nik_check_queue(registered=registered, values=result.values, viewer=viewer, actor=actor)
     district, regency, province = _ancestors(village)
     values = dict(result.values)
     values.pop("village_code")

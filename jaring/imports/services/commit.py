@@ -43,6 +43,11 @@ def import_commit(
                 code=ErrorCode.BATCH_NOT_STAGED,
             )
         staged = pl.read_parquet(staged_path(batch)).filter(pl.col("status") != "rejected")
+        if not viewer.all_regions:  # each row is committed only inside the committer's regions (issue #13)
+            staged = staged.filter(pl.any_horizontal(
+                [(pl.col("village_code") == c) | pl.col("village_code").str.starts_with(c + ".")
+                 for c in viewer.region_codes] or [pl.lit(False)]
+            ))  # fmt: skip
         # The registry may have moved since staging: look the NIKs up again inside this transaction.
         existing = workers_by_nik(niks=staged.filter(pl.col("nik").is_not_null())["nik"].to_list())
         known = pl.Series(list(existing.keys()), dtype=pl.String)

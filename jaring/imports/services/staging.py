@@ -13,6 +13,7 @@ from django.utils import timezone
 from jaring.core.bulk import insert_rows
 from jaring.core.config import setting_int
 from jaring.core.errors import ErrorCode, FileRejected
+from jaring.core.rules import common_region
 from jaring.core.selectors import viewer_for
 from jaring.imports.fastpath import fast_validate
 from jaring.imports.models import BatchStatus, ImportBatch, ImportIssue
@@ -91,6 +92,7 @@ def import_stage(*, batch_id: int, progress: Progress | None = None) -> ImportBa
     path = staged_path(batch)
     path.parent.mkdir(parents=True, exist_ok=True)
     staged.write_parquet(path, compression="zstd")
+    region = rows_region(staged, uploader=_batch_scope(batch))
     counts = staged.group_by("status").len()
     by_status = dict(zip(counts["status"].to_list(), counts["len"].to_list(), strict=True))
     with transaction.atomic():
@@ -102,6 +104,7 @@ def import_stage(*, batch_id: int, progress: Progress | None = None) -> ImportBa
         )
         ImportBatch.objects.filter(pk=batch_id).update(
             status=BatchStatus.STAGED,
+            region_code=region,
             rows=staged.height,
             accepted=by_status.get("accepted", 0) + by_status.get("warning", 0),
             warnings=by_status.get("warning", 0),
@@ -205,6 +208,19 @@ def _validate_rows(
             source = "birth_place_date" if f == "birth_date" and "birth_date" not in cells else f
             cols[f"raw_{f}"].append(cell_text(cells.get(source)) if status == "rejected" else None)
     return pl.DataFrame(cols, schema=STAGED_SCHEMA)
+
+
+def rows_region(staged: pl.DataFrame, *, uploader: tuple[str, ...] | None) -> str:
+    """The smallest region that holds every row of a list (issue #13): a batch is visible to a region's users
+    only when all its rows lie in their region, whatever village the uploader chose as the default. Rows with
+    no village count as the uploader's ("" = national: the uploader and national roles only)."""
+    villages = staged.filter(pl.col("village_code").is_not_null())["village_code"].unique().to_list()
+    codes = [str(v) for v in villages if v]
+    if staged.height > len(staged.filter(pl.col("village_code").is_not_null())):
+        if uploader is None:
+            return ""
+        codes.extend(uploader)
+    return common_region(codes)
 
 
 def _batch_scope(batch: ImportBatch) -> tuple[str, ...] | None:

@@ -14,7 +14,7 @@ from django.db import transaction
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.config import setting_int, setting_path
 from jaring.core.errors import Conflict, ErrorCode, FileRejected, PermissionDenied, ValidationFailed
-from jaring.core.rules import may_import
+from jaring.core.rules import common_region, may_import
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, audit_record
 from jaring.imports.models import BatchStatus, ImportBatch
@@ -112,7 +112,8 @@ def import_upload(
                 file_size=size,
                 source=source[:200],
                 default_village_code=default_village_code,
-                region_code=default_village_code or (viewer.region_codes[0] if viewer.region_codes else ""),
+                # Until its rows are read the batch belongs to the uploader's regions (then: rows_region).
+                region_code="" if viewer.all_regions else common_region(list(viewer.region_codes)),
                 created_by_id=viewer.user_id,
             )
             target = original_path(batch)
