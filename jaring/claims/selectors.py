@@ -273,6 +273,12 @@ def claim_document_get(*, viewer: Viewer, document_id: int) -> tuple[ClaimDocume
     return document, Path(settings.JARING["CLAIMS_DIR"]) / document.stored_as
 
 
+def document_download_name(document: ClaimDocument) -> str:
+    """The name a claim document is served under: never the name it came with (`evil.html`), but the claim,
+    the document's type and its real extension."""
+    return f"{document.claim.number}-{document.doc_type}-{document.pk}{rules.DOCUMENT_TYPES[document.content_type]}"
+
+
 @dataclass(frozen=True)
 class ClaimStatusView:
     number: str

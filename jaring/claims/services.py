@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
+import pypdf
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image
 
 from jaring.claims import rules
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRate, DocumentType
@@ -100,11 +103,7 @@ def claim_document_add(
         raise FileRejected(
             f"Dokumen lebih dari {limit // (1024 * 1024)} MB.", code=ErrorCode.FILE_TOO_LARGE, field="file"
         )
-    kind = rules.document_kind(data[:16])
-    if kind is None:
-        raise FileRejected(
-            "Dokumen harus PDF, JPG atau PNG.", code=ErrorCode.FILE_TYPE_NOT_ALLOWED, field="file"
-        )
+    kind = document_inspect(data)
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         claim = _claim_for(viewer, claim_id, lock=True)
@@ -121,6 +120,46 @@ def claim_document_add(
         audit_record(actor=actor, action=AuditAction.CLAIM_DOCUMENT_ADD, entity_type=Entity.CLAIM, entity_id=claim.pk,
                      changes={"doc_type": doc_type, "size": len(data), "sha256": digest})  # fmt: skip
     return document
+
+
+MAX_IMAGE_PIXELS = 40_000_000  # a phone photo of a document is at most a few tens of megapixels
+
+
+def document_inspect(data: bytes) -> str:
+    """The content type a whole file proves (issue #13: the first bytes are not enough; `%PDF-<script>` was
+    accepted): a PDF that opens and has pages, a JPEG or PNG that decodes completely, within a pixel bound.
+    Anything else is refused with its reason."""
+    kind = rules.document_kind(data[:16])
+    if kind is None:
+        raise FileRejected(
+            "Dokumen harus PDF, JPG atau PNG.", code=ErrorCode.FILE_TYPE_NOT_ALLOWED, field="file"
+        )
+    bad = FileRejected("Berkas rusak atau bukan dokumen yang utuh; pindai atau foto ulang dokumennya.",
+                       code=ErrorCode.FILE_CORRUPT, field="file")  # fmt: skip
+    if kind == "application/pdf":
+        try:
+            reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+            if len(reader.pages) < 1:
+                raise bad
+            reader.pages[0].mediabox  # noqa: B018 (reading the first page proves the structure)
+        except FileRejected:
+            raise
+        except Exception:  # noqa: BLE001 (pypdf raises many kinds for a broken file; all mean one thing here)
+            raise bad from None
+        return kind
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise FileRejected("Gambar terlalu besar (lebih dari 40 megapiksel).", code=ErrorCode.FILE_TOO_LARGE,
+                                   field="file")  # fmt: skip
+            if {"image/jpeg": "JPEG", "image/png": "PNG"}[kind] != image.format:
+                raise bad
+            image.load()  # decodes every pixel: a truncated or crafted image fails here
+    except FileRejected:
+        raise
+    except Exception:  # noqa: BLE001 (Pillow's errors for a broken image: OSError, SyntaxError, bombs, ...)
+        raise bad from None
+    return kind
 
 
 def claim_advance(

@@ -34,6 +34,7 @@ from jaring.claims.selectors import (
     claim_list,
     claim_status_lookup,
     disability_table,
+    document_download_name,
 )
 from jaring.claims.services import (
     REJECT_CODES,
@@ -216,7 +217,8 @@ def claim_step_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> Http
 @viewer_required
 def document_download_view(request: HttpRequest, viewer: Viewer, document_id: int) -> HttpResponse:
     document, path = claim_document_get(viewer=viewer, document_id=document_id)
-    return download(path.read_bytes(), document.file_name, document.content_type)  # at most a few MB
+    # Served under a safe name with its real type, never as the name it came with (issue #13).
+    return download(path.read_bytes(), document_download_name(document), document.content_type)  # a few MB
 
 
 def status_view(request: HttpRequest) -> HttpResponse:

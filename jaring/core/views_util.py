@@ -47,5 +47,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def download(data: bytes, name: str, content_type: str) -> HttpResponse:
     """A file for the browser to save (bills, receipts, lists)."""
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)[:150] or "berkas"
+    response["Content-Disposition"] = f'attachment; filename="{safe}"'
+    response["X-Content-Type-Options"] = "nosniff"  # the browser takes the type given, never guesses one
     return response

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from jaring.claims.factories import pdf_bytes
 from jaring.claims.models import Claim
 from jaring.claims.rules import REQUIRED_DOCUMENTS, Aid, ClaimType, Injury, Mode
 from jaring.claims.services import claim_advance, claim_document_add, claim_file, claim_reject
@@ -18,7 +19,7 @@ from jaring.contributions.models import BillLine, LineStatus
 from jaring.core.selectors import SYSTEM, viewer_for
 from jaring.core.types import Period
 
-PDF = b"%PDF-1.4\n% dokumen contoh Jaring (demo)\n%%EOF\n"
+PDF = pdf_bytes("Dokumen contoh Jaring (demo)")
 PLAN: list[tuple[ClaimType, int, dict[str, object]]] = [  # type, steps taken (0 reported .. 4 paid), inputs
     (ClaimType.JKM, 0, {}),
     (ClaimType.JKK_MEDICAL, 1, {"amount": 3_750_000}),

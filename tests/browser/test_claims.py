@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import Page, expect
 
+from jaring.claims.factories import pdf_bytes
 from jaring.claims.models import Claim, DisabilityRate
 from jaring.contributions.factories import at, member
 from jaring.contributions.models import BillLine, Payer, RateRule
@@ -43,7 +44,7 @@ def test_jkm_from_the_report_to_the_payment(page: Page, tmp_path: Path) -> None:
     make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="verifikator")
     make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="kepala")
     pdf = tmp_path / "akta.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n% akta kematian\n")
+    pdf.write_bytes(pdf_bytes("akta kematian"))
 
     login(page, "desa", PASSWORD)
     page.goto("/klaim/")

@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from jaring.claims.factories import pdf_bytes
 from jaring.cli import main
 from jaring.core.types import Period
 from jaring.imports.tests.files import row_of, xlsx_bytes
@@ -79,7 +80,7 @@ def jkm_claim_paid(capsys: pytest.CaptureFixture[str], reporter: Client, nik: st
     verifier = login(capsys, "verifikator", "--role", "branch", "--branch", BRANCH)
     head = login(capsys, "kepala.cabang", "--role", "branch", "--branch", BRANCH)
     pdf = tmp_path / "akta.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n% akta kematian\n")
+    pdf.write_bytes(pdf_bytes("akta kematian"))
     for doc_type in ("death_certificate", "id_card", "family_card"):
         with open(pdf, "rb") as fh:
             assert (

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from jaring.claims.factories import covered_member
+from jaring.claims.factories import covered_member, pdf_bytes, png_bytes
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRate
 from jaring.claims.rules import ClaimType, Injury, Level
 from jaring.claims.services import (
@@ -35,8 +35,8 @@ from jaring.registry.models import Worker
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n% test document\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+PDF = pdf_bytes("test document")
+PNG = png_bytes()
 
 
 def _covered() -> Worker:

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from jaring.claims.factories import covered_member
+from jaring.claims.factories import covered_member, pdf_bytes
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus
 from jaring.contributions.factories import member
 from jaring.core.factories import make_user
@@ -16,7 +16,7 @@ from jaring.core.rules import Role
 from jaring.registry.models import Worker
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n% ktp\n"
+PDF = pdf_bytes("ktp")
 
 
 @pytest.fixture(autouse=True)
