@@ -18,7 +18,10 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 @pytest.fixture(autouse=True)
 def _import_dir(tmp_path, settings):  # type: ignore[no-untyped-def]
     # Checking each committed batch for duplicates runs Splink: only the tests of that check turn it on.
-    settings.JARING = {**settings.JARING, "IMPORT_DIR": tmp_path / "imports", "DEDUPE_ON_COMMIT": False}
+    # Tests share one database the test process holds: a list's background check runs in this process (the
+    # child-process check has its own tests, imports/tests/test_hostile_files.py).
+    settings.JARING = {**settings.JARING, "IMPORT_DIR": tmp_path / "imports", "DEDUPE_ON_COMMIT": False,
+                       "IMPORT_ISOLATED": False}  # fmt: skip
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 

@@ -123,6 +123,13 @@ JARING: dict[str, Any] = {
     "INCOME_MAX": 20_700_000,
     "IMPORT_MAX_BYTES": int(os.environ.get("JARING_IMPORT_MAX_BYTES", str(400 * 1024 * 1024))),
     "IMPORT_MAX_ROWS": int(os.environ.get("JARING_IMPORT_MAX_ROWS", "2000000")),
+    # A spreadsheet is checked before it is read (issue #13: a 1.6 KB file declaring a cell at XFD1048576 made
+    # the reader ask for 550 GB): its unpacked size and each sheet's declared area (columns) are bounded, and a
+    # background check runs in a child process with this much memory, so a bad file fails its own batch only.
+    "IMPORT_MAX_UNPACKED_MB": int(os.environ.get("JARING_IMPORT_MAX_UNPACKED_MB", "1024")),
+    "IMPORT_MAX_COLUMNS": int(os.environ.get("JARING_IMPORT_MAX_COLUMNS", "200")),
+    "IMPORT_MEMORY_MB": int(os.environ.get("JARING_IMPORT_MEMORY_MB", "4096")),
+    "IMPORT_ISOLATED": os.environ.get("JARING_IMPORT_ISOLATED", "1") == "1",
     "IMPORT_DIR": VAR_DIR / "imports",
     # Claim documents (death certificates, ID cards, bills): outside the web root, served only through a view
     # that checks who asks.

@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 import polars as pl
 import python_calamine as pc
 
+from jaring.core.config import setting_int
 from jaring.core.errors import FileRejected
 from jaring.imports.rules import HeaderMatch, header_find
 from jaring.registry.rules.rows import FIELDS
@@ -132,7 +135,68 @@ def read_sheets(path: Path, file_name: str) -> list[Sheet]:
     return sheets
 
 
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+_FAR_CELL = re.compile(rb'<c r="(?:[A-Z]{2,3}\d|[A-Z]\d{7})')  # beyond column Z or row 999,999: look closer
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _sheet_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> tuple[int, int]:
+    """The largest row and column a sheet declares (its dimension) or uses (its cells), read as a stream: a
+    reader allocates the whole rectangle up to them."""
+    rows = columns = 0
+    tail = b""
+    with archive.open(member) as fh:
+        while chunk := fh.read(1 << 20):
+            text = tail + chunk
+            for found in _DIMENSION.finditer(text):
+                last = found.group(3) or found.group(1), found.group(4) or found.group(2)
+                rows, columns = max(rows, int(last[1])), max(columns, _column_number(last[0]))
+            if _FAR_CELL.search(text):  # a list of up to 26 columns and under a million rows skips this
+                for found in _CELL.finditer(text):
+                    rows, columns = (
+                        max(rows, int(found.group(2))),
+                        max(columns, _column_number(found.group(1))),
+                    )
+            tail = text[-64:]
+    return rows, columns
+
+
+def xlsx_precheck(path: Path, *, max_rows: int, max_columns: int, max_unpacked: int) -> None:
+    """Before a reader allocates anything: the workbook's unpacked size, and each sheet's declared area, which
+    readers allocate whole (a 1.6 KB file declaring A1:XFD1048576 asked for 550 GB and aborted the process)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if sum(m.file_size for m in members) > max_unpacked:
+                raise _reject("FILE_TOO_LARGE", f"Berkas ini lebih dari {max_unpacked // 2**20} MB setelah dibuka. "
+                              "Simpan ulang hanya daftar pekerjanya, atau bagi menjadi beberapa berkas.")  # fmt: skip
+            for member in members:
+                if not (member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")):
+                    continue
+                rows, columns = _sheet_extent(archive, member)
+                if rows > max_rows + 1000 or columns > max_columns:
+                    raise _reject("FILE_SHEET_TOO_LARGE", f"Sebuah lembar berisi sel sampai baris "
+                                  f"{rows:,} dan kolom {columns:,}".replace(",", ".") + ", jauh lebih besar dari daftar "
+                                  "pekerja. Hapus isi dan format di luar daftar (atau salin daftarnya ke berkas baru), "
+                                  "simpan, lalu unggah lagi.")  # fmt: skip
+    except zipfile.BadZipFile as exc:
+        raise _reject("FILE_CORRUPT", "Berkas rusak atau bukan Excel yang sah. Buka di Excel, simpan ulang, lalu "
+                      "unggah lagi.") from exc  # fmt: skip
+
+
 def _read_excel(path: Path) -> list[Sheet]:
+    with path.open("rb") as fh:
+        zipped = fh.read(4) == _ZIP
+    if zipped:
+        xlsx_precheck(path, max_rows=setting_int("IMPORT_MAX_ROWS"), max_columns=setting_int("IMPORT_MAX_COLUMNS"),
+                      max_unpacked=setting_int("IMPORT_MAX_UNPACKED_MB") * 2**20)  # fmt: skip
     try:
         workbook = pc.CalamineWorkbook.from_path(str(path))
     except pc.PasswordError as exc:

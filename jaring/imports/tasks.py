@@ -3,6 +3,7 @@ Interfaces call enqueue_stage / enqueue_commit; the job starts once the request'
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django_tasks import task
@@ -15,7 +16,7 @@ from jaring.core.selectors import SYSTEM, Viewer, viewer_for
 from jaring.core.services import Actor, audit_record
 from jaring.imports.models import BatchStatus, ImportBatch
 from jaring.imports.selectors import batch_get
-from jaring.imports.services import import_commit, import_stage
+from jaring.imports.services import import_commit, import_stage, import_stage_isolated
 
 STAGE_FAILED_MESSAGE = (
     "Pemeriksaan berkas terhenti karena kesalahan sistem; tidak ada yang disimpan. Unggah ulang berkas, atau "
@@ -26,7 +27,11 @@ STAGE_FAILED_MESSAGE = (
 @task()
 @traced("task")
 def stage_batch(batch_id: int) -> str:
+    """A list's check. With JARING IMPORT_ISOLATED (the default) it runs in a child process with a memory
+    limit, so that a crafted file fails its own batch and the worker goes on with the next job."""
     try:
+        if settings.JARING.get("IMPORT_ISOLATED", True):
+            return str(import_stage_isolated(batch_id=batch_id).status)
         return str(import_stage(batch_id=batch_id).status)
     except Exception:
         # Nothing reached the registry; say so on the batch instead of leaving it "being checked" for ever.

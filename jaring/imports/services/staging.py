@@ -3,6 +3,10 @@ the staged rows kept as Parquet for review."""
 
 from __future__ import annotations
 
+import logging
+import resource
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -122,6 +126,68 @@ def import_stage(*, batch_id: int, progress: Progress | None = None) -> ImportBa
         )
     batch.refresh_from_db()
     return batch
+
+
+logger = logging.getLogger("jaring.imports")
+
+TOO_COMPLEX = (
+    "Berkas ini tidak dapat diperiksa dalam batas memori ({mb} MB) atau waktu; tidak ada yang disimpan. Simpan ulang "
+    "hanya daftar pekerjanya (tanpa lembar atau format lain), atau bagi menjadi beberapa berkas, lalu unggah lagi."
+)
+
+
+CHILD_COMMAND = [sys.executable, "-m", "jaring.imports.child"]
+
+
+def import_stage_isolated(*, batch_id: int, timeout: float = 3600) -> ImportBatch:
+    """`import_stage` in a child process with JARING IMPORT_MEMORY_MB of memory (issue #13: one crafted file
+    aborted the background worker, and every later job stayed queued). A child that dies, runs out of memory or
+    time fails its own batch with a clear reason; the caller, the worker, goes on."""
+    mb = setting_int("IMPORT_MEMORY_MB")
+
+    def limit() -> None:  # runs in the child before it starts Python
+        resource.setrlimit(resource.RLIMIT_AS, (mb * 2**20, mb * 2**20))
+
+    try:
+        done = subprocess.run([*CHILD_COMMAND, str(batch_id)], preexec_fn=limit,
+                              capture_output=True, timeout=timeout, check=False)  # fmt: skip
+        failed = done.returncode != 0
+        detail = done.stderr.decode(errors="replace")[-2000:]
+    except subprocess.TimeoutExpired:
+        failed, detail = True, "timeout"
+    if failed:
+        logger.warning(
+            "import check of batch %s ended badly: %s", batch_id, detail.strip().splitlines()[-1:] or ""
+        )
+        ImportBatch.objects.filter(pk=batch_id, status__in=[BatchStatus.QUEUED, BatchStatus.STAGING]).update(
+            status=BatchStatus.FAILED, error_code=ErrorCode.FILE_TOO_COMPLEX, error_message=TOO_COMPLEX.format(mb=mb),
+            progress_phase="",
+        )  # fmt: skip
+    return ImportBatch.objects.get(pk=batch_id)
+
+
+INTERRUPTED = (
+    "Pemeriksaan atau penyimpanan daftar terhenti karena pekerja latar berhenti; tidak ada yang disimpan. Unggah "
+    "ulang berkasnya (atau simpan lagi bila sudah diperiksa)."
+)
+
+
+def batches_interrupted(*, committing_to_staged: bool = True) -> dict[str, int]:
+    """When the background worker starts, nothing of its is running: a batch left "being checked" failed (its
+    file may be what stopped the worker, so it is not checked again by itself), a batch left "being saved" rolled
+    back and can be saved again. Visible on the batch's page."""
+    failed = ImportBatch.objects.filter(status=BatchStatus.STAGING).update(
+        status=BatchStatus.FAILED,
+        error_code=ErrorCode.WORKER_STOPPED,
+        error_message=INTERRUPTED,
+        progress_phase="",
+    )
+    back = (
+        ImportBatch.objects.filter(status=BatchStatus.COMMITTING).update(status=BatchStatus.STAGED)
+        if committing_to_staged
+        else 0
+    )
+    return {"batches_failed": failed, "batches_back_to_review": back}
 
 
 def _validate_file(batch: ImportBatch, report: Progress) -> tuple[list[pl.DataFrame], list[tuple]]:
