@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.cache import cache
 
 from jaring.regions.services import regions_load
 
@@ -23,6 +24,7 @@ def _import_dir(tmp_path, settings):  # type: ignore[no-untyped-def]
     settings.JARING = {**settings.JARING, "IMPORT_DIR": tmp_path / "imports", "DEDUPE_ON_COMMIT": False,
                        "IMPORT_ISOLATED": False}  # fmt: skip
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    cache.clear()  # rate limits (core.ratelimit) start from nothing in every test
 
 
 def pytest_report_header(config):  # type: ignore[no-untyped-def]

@@ -3,6 +3,10 @@ HTTP (400, 403, 404, 409, 422). The project wires the apps; no app imports this 
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -17,7 +21,14 @@ from jaring.imports.api import router as imports_router
 from jaring.regions.api import router as regions_router
 from jaring.registry.api import router as registry_router
 
-api = NinjaAPI(title="Jaring API", version="1", auth=django_auth, urls_namespace="api")
+
+def _docs_for_signed_in(view: Any) -> Any:
+    """The OpenAPI document and its page for signed-in users only (issue #13), unless JARING_API_DOCS_PUBLIC."""
+    return view if settings.JARING.get("API_DOCS_PUBLIC") else login_required(view)
+
+
+api = NinjaAPI(title="Jaring API", version="1", auth=django_auth, urls_namespace="api",
+               docs_decorator=_docs_for_signed_in)  # fmt: skip
 
 
 @api.exception_handler(JaringError)

@@ -1,5 +1,6 @@
 """Django settings. Everything that differs between a laptop and production comes from the environment."""
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "jaring.funding",
     "jaring.claims",
     "jaring.linkage",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "jaring.core.middleware.RequestIdMiddleware",
     "jaring.core.middleware.JaringErrorMiddleware",
     "jaring.core.middleware.NoStoreMiddleware",
+    "jaring.core.middleware.PasswordChangeMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jaring.urls"
@@ -93,9 +97,29 @@ TASKS = {
     }
 }
 
+# Issue #13: no common, all-digit or name-like password; at least 10 characters.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # login throttling and lock-out (django-axes), before the check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After 5 failed sign-ins for one user name, or from one address, that user name or address waits 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("JARING_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("JARING_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
+# A session ends after JARING_IDLE_MINUTES without a request, and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("JARING_IDLE_MINUTES", "30")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/login/"
@@ -156,6 +180,10 @@ JARING: dict[str, Any] = {
     # A payment a clerk records by hand may carry a value date at most this many days back (issue #13); cover
     # counts from when Jaring learned of the money, never from a typed date (docs/decisions/0013).
     "PAYMENT_BACKDATE_DAYS": int(os.environ.get("JARING_PAYMENT_BACKDATE_DAYS", "7")),
+    # Public lookups (a claim's status by number and NIK) per address and hour: no oracle for NIKs.
+    "PUBLIC_LOOKUPS_PER_HOUR": int(os.environ.get("JARING_PUBLIC_LOOKUPS_PER_HOUR", "20")),
+    # The OpenAPI document (/api/v1/openapi.json) and its page (/api/v1/docs) for signed-in users only.
+    "API_DOCS_PUBLIC": os.environ.get("JARING_API_DOCS_PUBLIC", "0") == "1",
     # The largest single amount of money accepted anywhere (whole rupiah; core.types.rupiah_checked).
     "MONEY_MAX": int(os.environ.get("JARING_MONEY_MAX", str(10**13))),
     # Banks sign their payment notifications with HMAC-SHA256 of the body under this shared secret.

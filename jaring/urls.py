@@ -6,12 +6,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from jaring.api import api
+from jaring.core.views import PasswordChangeView
 from jaring.home import home
 
 urlpatterns = [
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/kata-sandi/", PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pekerja/", include("jaring.registry.urls")),
     path("impor/", include("jaring.imports.urls")),

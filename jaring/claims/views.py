@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -46,6 +47,7 @@ from jaring.claims.services import (
 )
 from jaring.contributions.models import PaymentSource
 from jaring.core.errors import FORM_ERRORS, ErrorCode, JaringError, NotFound, ValidationFailed
+from jaring.core.ratelimit import allow
 from jaring.core.rules import Permission, may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
@@ -225,6 +227,10 @@ def status_view(request: HttpRequest) -> HttpResponse:
     """For a worker or an heir, without an account: the claim number and the worker's NIK, posted."""
     context: dict[str, Any] = {}
     status = 200
+    if request.method == "POST" and not allow(scope="claim-status", key=str(request.META.get("REMOTE_ADDR", "")),
+                                              limit=int(settings.JARING["PUBLIC_LOOKUPS_PER_HOUR"])):  # fmt: skip
+        context["error"] = "Terlalu banyak pencarian dari alamat ini; coba lagi satu jam lagi. [RATE_LIMITED]"
+        return render(request, "claims/status.html", context, status=429)
     if request.method == "POST":
         try:
             context["found"] = claim_status_lookup(

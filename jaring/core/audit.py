@@ -6,6 +6,9 @@ from enum import StrEnum
 
 
 class AuditAction(StrEnum):
+    LOGIN_FAIL = "login.fail"
+    LOGIN_LOCKED = "login.locked"
+    PASSWORD_CHANGE = "password.change"
     ALLOCATION_LEGACY = "allocation.legacy"
     ALLOCATION_RUN = "allocation.run"
     BILLING_RUN = "billing.run"

@@ -3,12 +3,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 
 from jaring.core.context import new_request_id, request_id_var
-from jaring.core.errors import JaringError
+from jaring.core.errors import ErrorCode, JaringError
+from jaring.core.models import UserProfile
 
 
 class RequestIdMiddleware:
@@ -91,3 +93,28 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class PasswordChangeMiddleware:
+    """A password someone else chose (the first one `jaring user add` prints) is changed at the first sign-in:
+    until then every page leads to the password form (issue #13). The API answers 403 PASSWORD_CHANGE_REQUIRED."""
+
+    ALLOWED = ("/akun/kata-sandi/", "/logout/", "/static/", "/i18n/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.ALLOWED)
+            and UserProfile.objects.filter(user_id=user.pk, must_change_password=True).exists()
+        ):
+            if request.path.startswith("/api/"):
+                body = {"error": {"code": ErrorCode.PASSWORD_CHANGE_REQUIRED,
+                                  "message": "Ganti kata sandi awal Anda dulu di /akun/kata-sandi/."}}  # fmt: skip
+                return JsonResponse(body, status=403)
+            return redirect(reverse("password_change"))
+        return self.get_response(request)

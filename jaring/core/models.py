@@ -15,6 +15,8 @@ class UserProfile(models.Model):
     region_code = models.CharField(max_length=13, blank=True, default="")
     branch_code = models.CharField(max_length=16, blank=True, default="")
     sponsor_ref = models.CharField(max_length=64, blank=True, default="")
+    # A password someone else chose (the first one `jaring user add` prints): changed at the next sign-in.
+    must_change_password = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

@@ -134,4 +134,23 @@ def user_create(
         user = User.objects.create_user(username=username, password=password, is_staff=role == Role.ADMIN)
         user_profile_set(user=user, role=role, region_code=region_code, branch_code=branch_code,
                          sponsor_ref=sponsor_ref if role == Role.SPONSOR else "", actor=actor)  # fmt: skip
+        UserProfile.objects.filter(user=user).update(
+            must_change_password=True
+        )  # the first sign-in changes it
     return user, password
+
+
+def _address(request: Any) -> str:
+    return str(getattr(request, "META", {}).get("REMOTE_ADDR", ""))[:64] if request is not None else ""
+
+
+def login_failed(*, credentials: dict[str, Any], request: Any = None, **_: Any) -> None:
+    """A failed sign-in, audited with the user name tried and the address (never the password)."""
+    audit_record(actor=None, action=AuditAction.LOGIN_FAIL, entity_type=Entity.USER,
+                 entity_id=str(credentials.get("username", ""))[:150] or "-", changes={"source": _address(request)})  # fmt: skip
+
+
+def login_locked(*, username: str = "", ip_address: str = "", request: Any = None, **_: Any) -> None:
+    """A user name or an address locked out after too many failed sign-ins (django-axes), audited."""
+    audit_record(actor=None, action=AuditAction.LOGIN_LOCKED, entity_type=Entity.USER,
+                 entity_id=(username or "-")[:150], changes={"source": ip_address or _address(request)})  # fmt: skip

@@ -37,11 +37,17 @@ def jaring(capsys: pytest.CaptureFixture[str], *argv: str, expect: int = 0) -> d
 
 
 def login(capsys: pytest.CaptureFixture[str], username: str, *role: str) -> Client:
-    """A login made with `jaring user add` (its first password printed once), signed in on the login page."""
+    """A login made with `jaring user add` (its first password printed once), signed in on the login page; the
+    first sign-in leads to the password form, and the user chooses their own (issue #13)."""
     password = jaring(capsys, "user", "add", username, *role)["password"]
     client = Client()
     response = client.post("/login/", {"username": username, "password": password})
     assert response.status_code == 302, response.content[:500]
+    assert client.get("/").url == "/akun/kata-sandi/"  # type: ignore[attr-defined]
+    mine = f"Jaring-{username}-2026!"
+    changed = client.post("/akun/kata-sandi/", {"old_password": password, "new_password1": mine,
+                                                "new_password2": mine})  # fmt: skip
+    assert changed.status_code == 302 and client.get("/").status_code == 200
     return client
 
 

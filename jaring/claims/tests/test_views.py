@@ -3,6 +3,8 @@ status lookup needs the claim number and the NIK, posted."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -206,3 +208,19 @@ def test_partial_disability_bad_part_is_refused(village: Client) -> None:
     })  # fmt: skip
     assert response.status_code == 400 and "PART_MISSING" in response.content.decode()
     assert not Claim.objects.exists()
+
+
+def test_the_public_status_lookup_is_rate_limited_per_address(settings: Any) -> None:
+    """Issue #13: the lookup by claim number and NIK is public; an address may try it a bounded number of times."""
+    settings.JARING = {**settings.JARING, "PUBLIC_LOOKUPS_PER_HOUR": 3}
+    prober, neighbour = Client(REMOTE_ADDR="203.0.113.9"), Client(REMOTE_ADDR="198.51.100.7")
+    for _ in range(3):
+        assert (
+            prober.post(reverse("claims:status"), {"number": "KLM-2026-000001", "nik": "1"}).status_code
+            == 404
+        )
+    refused = prober.post(reverse("claims:status"), {"number": "KLM-2026-000001", "nik": "1"})
+    assert refused.status_code == 429 and "RATE_LIMITED" in refused.content.decode()
+    assert (
+        neighbour.post(reverse("claims:status"), {"number": "KLM-2026-000001", "nik": "1"}).status_code == 404
+    )
