@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from jaring.regions.services import regions_load
+from tests.conftest import seeds_reload
 
 
 @pytest.fixture(autouse=True)
-def _regions(transactional_db) -> None:
-    # Transactional tests empty every table afterwards: reload the seed regencies quickly each time.
-    regions_load(actor=None, only=("36.03", "35.25"))
+def _seeds(transactional_db) -> None:
+    # Transactional tests empty every table afterwards: reload the seed regencies and the seeded rows each time.
+    seeds_reload()
 
 
 def login(page: Page, username: str, password: str) -> None:

@@ -3,17 +3,15 @@ verifies, another approves and records the transfer, and the heir looks the clai
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Page, expect
 
-from jaring.claims.factories import pdf_bytes
-from jaring.claims.models import Claim, DisabilityRate
+from jaring.claims.factories import pdf_bytes, png_bytes
+from jaring.claims.models import Claim
 from jaring.contributions.factories import at, member
-from jaring.contributions.models import BillLine, Payer, RateRule
+from jaring.contributions.models import BillLine, Payer
 from jaring.contributions.services import billing_run, payment_record
 from jaring.core.factories import PASSWORD, make_user
 from jaring.core.rules import Role
@@ -26,11 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _regulation(tmp_path: Path, settings) -> None:
-    # Transactional tests empty every table afterwards, seeded rules included: put them back.
-    if not RateRule.objects.exists():
-        importlib.import_module("jaring.contributions.migrations.0002_regulation_seed").seed(apps, None)
-    if not DisabilityRate.objects.exists():
-        importlib.import_module("jaring.claims.migrations.0003_disability_table").seed(apps, None)
+    # The seeded rows come back with tests/browser/conftest.py (seeds_reload).
     settings.JARING = {**settings.JARING, "CLAIMS_DIR": tmp_path / "claims"}
 
 
@@ -99,7 +93,7 @@ def test_jkk_fisher_gets_his_wages_while_he_cannot_work(page: Page, tmp_path: Pa
     make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="petugas")
     make_user(Role.BRANCH, branch_code="KC-TGR-CKP", username="kepala")
     scan = tmp_path / "laporan.png"
-    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    scan.write_bytes(png_bytes())  # a photo that decodes (documents are checked whole)
 
     login(page, "petugas", PASSWORD)
     page.goto("/klaim/")

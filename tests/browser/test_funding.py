@@ -3,14 +3,10 @@ a regency budget officer creates a program and allocates it with a dry run first
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 from playwright.sync_api import Page, expect
 
 from jaring.contributions.factories import member
-from jaring.contributions.models import RateRule
 from jaring.core.factories import PASSWORD, make_user
 from jaring.core.rules import Role
 from jaring.core.selectors import SYSTEM
@@ -21,11 +17,7 @@ from tests.browser.conftest import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _regulation() -> None:
-    # Transactional tests empty every table afterwards, seeded rules included: put them back.
-    if not RateRule.objects.exists():
-        importlib.import_module("jaring.contributions.migrations.0002_regulation_seed").seed(apps, None)
+# The seeded rows (rules, banks, profiles) come back before each test: tests/browser/conftest.py (seeds_reload).
 
 
 def test_donor_funds_the_neediest_of_a_village(page: Page) -> None:

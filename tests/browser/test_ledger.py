@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from jaring.contributions.factories import member
-from jaring.contributions.models import Bill, Payer, RateRule
+from jaring.contributions.models import Bill, Payer
 from jaring.core.factories import PASSWORD, make_user
 from jaring.core.rules import Role
 from tests.browser.conftest import login
@@ -18,11 +15,7 @@ from tests.browser.conftest import login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _regulation() -> None:
-    # Transactional tests empty every table afterwards, seeded rules included: put them back.
-    if not RateRule.objects.exists():
-        importlib.import_module("jaring.contributions.migrations.0002_regulation_seed").seed(apps, None)
+# The seeded rows (rules, banks, profiles) come back before each test: tests/browser/conftest.py (seeds_reload).
 
 
 def test_clerk_bills_a_month_records_a_payment_and_the_worker_is_covered(page: Page) -> None:
@@ -42,7 +35,7 @@ def test_clerk_bills_a_month_records_a_payment_and_the_worker_is_covered(page: P
     page.fill("input[name=va_number]", va)
     page.fill("input[name=amount]", str(bill.amount_total))
     page.fill("input[name=paid_at]", timezone.localdate().isoformat())
-    page.fill("input[name=bank]", "BRI")
+    page.select_option("select[name=bank]", "bri")
     page.fill("input[name=reference]", "KWT-001")
     page.get_by_role("button", name="Catat", exact=True).click()
     expect(page.locator(".alert.success")).to_be_visible()

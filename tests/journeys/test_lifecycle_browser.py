@@ -5,37 +5,30 @@ month is eligible for the JKM. Pages only; the database is read only to check wh
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from jaring.claims.models import DisabilityRate
-from jaring.contributions.models import Bill, RateRule
+from jaring.contributions.models import Bill
 from jaring.core.factories import PASSWORD, make_user
 from jaring.core.rules import Role
 from jaring.core.selectors import SYSTEM
 from jaring.funding.services import sponsor_create
 from jaring.imports.tests.files import row_of, xlsx_bytes
-from jaring.regions.services import regions_load
 from jaring.registry.factories import VILLAGE, nik_for, worker_cells
 from jaring.registry.models import Worker
 from tests.browser.conftest import login
+from tests.conftest import seeds_reload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
 def _regulation(transactional_db: None) -> None:
-    # Transactional tests empty every table afterwards, seeded regions and rules included: put them back.
-    regions_load(actor=None, only=("36.03", "35.25"))
-    if not RateRule.objects.exists():
-        importlib.import_module("jaring.contributions.migrations.0002_regulation_seed").seed(apps, None)
-    if not DisabilityRate.objects.exists():
-        importlib.import_module("jaring.claims.migrations.0003_disability_table").seed(apps, None)
+    # Transactional tests empty every table afterwards, seeded regions and rows included: put them back.
+    seeds_reload()
 
 
 def test_a_village_list_is_funded_billed_paid_and_covered_in_the_browser(page: Page, tmp_path: Path) -> None:
@@ -83,7 +76,7 @@ def test_a_village_list_is_funded_billed_paid_and_covered_in_the_browser(page: P
     page.fill("input[name=va_number]", bill.va_number)
     page.fill("input[name=amount]", str(bill.amount_total))
     page.fill("input[name=paid_at]", today.isoformat())
-    page.fill("input[name=bank]", "BRI")
+    page.select_option("select[name=bank]", "bri")
     page.fill("input[name=reference]", "DESA-CANGKUDU-01")
     page.get_by_role("button", name="Catat", exact=True).click()
     expect(page.locator(".alert.success")).to_be_visible()
