@@ -54,8 +54,25 @@ MIDDLEWARE = [
     "jaring.core.middleware.JaringErrorMiddleware",
     "jaring.core.middleware.NoStoreMiddleware",
     "jaring.core.middleware.PasswordChangeMiddleware",
+    "jaring.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+# Content-Security-Policy (django-csp): scripts, styles and everything else from Jaring itself only; no inline
+# script or style, no frames, forms post only here (issue #13). The Django admin keeps its own pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "jaring.urls"
 WSGI_APPLICATION = "jaring.wsgi.application"

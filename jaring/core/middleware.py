@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -118,3 +119,13 @@ class PasswordChangeMiddleware:
                 return JsonResponse(body, status=403)
             return redirect(reverse("password_change"))
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy on every page of Jaring; the Django admin, whose pages Django writes with a few inline
+    scripts, is left to Django's own protections (it is for administrators only)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+        if request.path.startswith("/admin/"):
+            return response
+        return super().process_response(request, response)
