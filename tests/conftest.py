@@ -40,18 +40,20 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     context.close()
 
 
-SEED_MIGRATIONS = (  # the data migrations whose rows every page needs; transactional tests empty them
-    ("contributions", "0002_regulation_seed", "raterule"),
-    ("contributions", "0004_statement_profiles", "statementprofile"),
-    ("contributions", "0008_banks", "bank"),
-    ("claims", "0003_disability_table", "disabilityrate"),
-    ("claims", "0004_pp82_2019", None),
+SEED_MIGRATIONS: tuple[
+    tuple[str, str, str, dict[str, str]], ...
+] = (  # the data migrations whose rows every page needs, and how to see they are there
+    ("contributions", "0002_regulation_seed", "raterule", {}),
+    ("contributions", "0004_statement_profiles", "statementprofile", {}),
+    ("contributions", "0008_banks", "bank", {}),
+    ("claims", "0003_disability_table", "disabilityrate", {"valid_from": "2015-07-01"}),
+    ("claims", "0004_pp82_2019", "disabilityrate", {"valid_from": "2019-12-02"}),
 )
 
 
 def seeds_reload() -> None:
-    """Put back what the migrations seeded (rules, statement profiles, banks, disability tables) and the two
-    seed regencies, after a transactional test emptied every table."""
+    """Put back what the migrations seeded (rules, statement profiles, banks, both disability tables) and the
+    two seed regencies, after a transactional test emptied every table."""
     import importlib  # noqa: PLC0415 (only the browser tests need it)
 
     from django.apps import apps  # noqa: PLC0415
@@ -59,15 +61,6 @@ def seeds_reload() -> None:
     from jaring.regions.services import regions_load  # noqa: PLC0415
 
     regions_load(actor=None, only=("36.03", "35.25"))
-    for app, name, model in SEED_MIGRATIONS:
-        if model is None or not apps.get_model(app, model).objects.exists():
-            module = importlib.import_module(f"jaring.{app}.migrations.{name}")
-            if (
-                app == "claims"
-                and name == "0004_pp82_2019"
-                and apps.get_model("claims", "disabilityrate")
-                .objects.filter(valid_from="2019-12-02")
-                .exists()
-            ):
-                continue
-            module.seed(apps, None)
+    for app, name, model, present in SEED_MIGRATIONS:
+        if not apps.get_model(app, model).objects.filter(**present).exists():
+            importlib.import_module(f"jaring.{app}.migrations.{name}").seed(apps, None)

@@ -250,6 +250,9 @@ class Standing(StrEnum):
     NOT_MEMBER = "none"
 
 
+BILL_AHEAD_MONTHS = 12  # decision: a billing run goes at most a year ahead (the longest payment cycle)
+
+
 def last_payable_month(period: Period) -> Period:
     """A month's contribution is due within that month (decision, docs/decisions/0006) and may still be paid
     during the next 3 months (Perdir 22/2022); from the 4th month after, it can no longer be paid."""

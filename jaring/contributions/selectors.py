@@ -304,11 +304,18 @@ def payment_list(
 def reconciliation_queue(*, viewer: Viewer, limit: int = 200) -> list[PaymentRow]:
     if not may_handle_payments(viewer.role):
         return []
-    qs = Payment.objects.filter(status=PaymentStatus.UNMATCHED)
-    if not viewer.all_regions:  # a branch sees the money it recorded, not the nation's (issue #13)
-        mine = ",".join(viewer.region_codes)[:200]
-        qs = qs.filter(scope__in=[mine, *viewer.region_codes]) if viewer.region_codes else qs.none()
+    qs = Payment.objects.filter(payment_scope_q(viewer), status=PaymentStatus.UNMATCHED)
     return [_payment_row(p) for p in qs.select_related("payer").order_by("paid_at", "id")[:limit]]
+
+
+def payment_scope_q(viewer: Viewer) -> Q:
+    """Payments whose queue the viewer works (issue #13): national roles all; a branch the money it, or one of its
+    regions, recorded; never the nation's ("" scope) for a region role."""
+    if viewer.all_regions:
+        return Q()
+    if not viewer.region_codes:
+        return Q(pk__in=[])
+    return Q(scope__in=[",".join(viewer.region_codes)[:200], *viewer.region_codes])
 
 
 def statement_profiles() -> list[StatementProfile]:

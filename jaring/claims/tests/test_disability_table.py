@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from jaring.claims import rules
 from jaring.claims.rules import BodyPart, Injury
 
-DATA = Path(rules.__file__).resolve().parent / "data" / "disability_table.csv"
-DATA_2019 = Path(rules.__file__).resolve().parent / "data" / "disability_table_pp82_2019.csv"
+DATA = Path(rules.__file__).resolve().parents[1] / "data" / "disability_table.csv"
+DATA_2019 = Path(rules.__file__).resolve().parents[1] / "data" / "disability_table_pp82_2019.csv"
 
 
 def _number(text: str | None) -> Decimal | None:

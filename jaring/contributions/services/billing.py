@@ -221,9 +221,9 @@ def billing_run(
             f"Bulan {period} tidak dapat ditagih lagi: iurannya hanya dapat dibayar sampai "
             f"{rules.last_payable_month(period)} (Perdir 22/2022).", code=ErrorCode.PERIOD_TOO_OLD, field="period",
         )  # fmt: skip
-    if period > today.plus(12):
-        raise ValidationFailed(f"Bulan {period} lebih dari 12 bulan ke depan.", code=ErrorCode.PERIOD_TOO_FAR,
-                               field="period")  # fmt: skip
+    if period > today.plus(rules.BILL_AHEAD_MONTHS):
+        raise ValidationFailed(f"Bulan {period} lebih dari {rules.BILL_AHEAD_MONTHS} bulan ke depan.",
+                               code=ErrorCode.PERIOD_TOO_FAR, field="period")  # fmt: skip
     phases: dict[str, float] = {}
     # A run started by a regional role (a branch clerk) bills only the viewer's regions; a national run is an
     # administrator's or the scheduler's, and says so (scope "").

@@ -17,7 +17,7 @@ from jaring.contributions.models import (
     PaymentSource,
     PaymentStatus,
 )
-from jaring.contributions.selectors import bank_resolve
+from jaring.contributions.selectors import bank_resolve, payment_scope_q
 from jaring.contributions.services.billing import _lapse
 from jaring.contributions.services.common import _month_of
 from jaring.contributions.services.reactivation import _reactivate_paying_workers
@@ -189,16 +189,6 @@ def _value_date_check(*, paid_at: dt.datetime, recorded: dt.datetime, payer: Pay
         )  # fmt: skip
 
 
-def payment_visible(viewer: Viewer, scope: str) -> bool:
-    """An unmatched payment waits in the queue of whoever recorded it: national ones for national roles, a
-    branch's for that branch (or a region inside the viewer's)."""
-    if viewer.all_regions:
-        return True
-    return bool(scope) and (
-        scope == payment_scope(viewer) or all(viewer.may_see_region(c) for c in scope.split(","))
-    )
-
-
 def payment_resolve(
     *, payment_id: int, va_number: str = "", returned: bool = False, note: str, viewer: Viewer, actor: Actor
 ) -> Payment:
@@ -209,8 +199,9 @@ def payment_resolve(
     if not note:
         raise ValidationFailed("Tulis alasan penyelesaian.", code=ErrorCode.NOTE_MISSING, field="note")
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().filter(pk=payment_id).first()
-        if payment is None or not payment_visible(viewer, payment.scope):
+        # Only a payment of the viewer's own queue (the same rule as the queue page: contributions.selectors).
+        payment = Payment.objects.select_for_update().filter(payment_scope_q(viewer), pk=payment_id).first()
+        if payment is None:
             raise NotFound("Pembayaran tidak ditemukan.", code=ErrorCode.PAYMENT_NOT_FOUND)
         if payment.status != PaymentStatus.UNMATCHED:
             raise Conflict("Pembayaran ini sudah diselesaikan.", code=ErrorCode.PAYMENT_SETTLED)
