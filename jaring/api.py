@@ -1,5 +1,5 @@
-"""The one NinjaAPI under /api/v1/: every app's router, session authentication, JaringError mapped once to
-HTTP (400, 403, 404, 409, 422). The project wires the apps; no app imports this module."""
+"""The one NinjaAPI under /api/v1/: every app's router, a partner's token or a browser's session, JaringError
+mapped once to HTTP (400, 403, 404, 409, 422). The project wires the apps; no app imports this module."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import django_auth
 
 from jaring.claims.api import router as claims_router
 from jaring.contributions.api import router as contributions_router
+from jaring.core.api import session_auth, token_auth
 from jaring.core.errors import JaringError
 from jaring.funding.api import router as funding_router
 from jaring.imports.api import router as imports_router
@@ -27,7 +27,7 @@ def _docs_for_signed_in(view: Any) -> Any:
     return view if settings.JARING.get("API_DOCS_PUBLIC") else login_required(view)
 
 
-api = NinjaAPI(title="Jaring API", version="1", auth=django_auth, urls_namespace="api",
+api = NinjaAPI(title="Jaring API", version="1", auth=[token_auth, session_auth], urls_namespace="api",
                docs_decorator=_docs_for_signed_in)  # fmt: skip
 
 
@@ -51,6 +51,15 @@ def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRe
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
         request, {"error": {"code": "NOT_AUTHENTICATED", "message": "Silakan masuk."}}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals (a session's failed CSRF check) in the one error shape."""
+    code = "CSRF_FAILED" if exc.status_code == 403 else "REQUEST_INVALID"
+    return api.create_response(
+        request, {"error": {"code": code, "message": str(exc)}}, status=exc.status_code
     )
 
 

@@ -1,12 +1,68 @@
-"""What every app's API router shares: the viewer of a request. The NinjaAPI itself is the project's
-(jaring/api.py): it adds every app's router, so core imports none of them."""
+"""What every app's API router shares: the viewer of a request, the two ways to sign in (a partner's token,
+a browser's session), the strict base of every request body, bounded ids and the error answer of every route.
+The NinjaAPI itself is the project's (jaring/api.py): it adds every app's router, so core imports none of them."""
 
 from __future__ import annotations
 
+from typing import Annotated, Any
+
 from django.http import HttpRequest
+from ninja import Schema
+from ninja.security import HttpBearer, SessionAuth
+from pydantic import ConfigDict, Field
 
 from jaring.core.errors import PermissionDenied
 from jaring.core.selectors import Viewer, viewer_for
+from jaring.core.services import api_token_use
+
+# Database keys are 64-bit: a larger id in a path or a query is a 422, never a database overflow.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class StrictIn(Schema):
+    """Every request body: an unknown field, a wrong type or a body that is not an object is a 422."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    details: list[dict[str, Any]] | None = None
+
+
+class ErrorOut(Schema):
+    """Every refusal: a stable code, a sentence, the field if one is at fault."""
+
+    error: ErrorBody
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """The error answers of a route: 401 (not signed in), 403 (role or password change), 422 (the request
+    does not match its schema) always; add 400 (refused by a rule), 404 (not there or not in the viewer's
+    scope) and 409 (conflicts with the current state) where the route can give them."""
+    return {status: ErrorOut for status in (401, 403, 422, *statuses)}
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer jrg_...`: a token an administrator issued (`jaring token issue`, the admin); the
+    call acts as the token's user, scoped like that user, and is audited (core.middleware)."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = api_token_use(key=token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
+
+
+token_auth = TokenAuth()
+session_auth = SessionAuth(csrf=True)
 
 
 def api_viewer(request: HttpRequest) -> Viewer:

@@ -10,6 +10,9 @@ class AuditAction(StrEnum):
     LOGIN_LOCKED = "login.locked"
     PASSWORD_CHANGE = "password.change"
     ALLOCATION_LEGACY = "allocation.legacy"
+    API_CALL = "api.call"
+    API_TOKEN_ISSUE = "api_token.issue"
+    API_TOKEN_REVOKE = "api_token.revoke"
     ALLOCATION_RUN = "allocation.run"
     BILLING_RUN = "billing.run"
     CLAIM_APPROVED = "claim.approved"
@@ -68,6 +71,7 @@ class Entity(StrEnum):
     """What an audit event is about; a worker's history is every event with Entity.WORKER and its id."""
 
     ALLOCATION_RUN = "allocation_run"
+    API_TOKEN = "api_token"
     BILLING_RUN = "billing_run"
     BANK_NOTIFICATION = "bank_notification"
     CANDIDATE_PAIR = "candidate_pair"

@@ -12,6 +12,7 @@ from django.utils import translation
 from jaring.core.context import new_request_id, request_id_var
 from jaring.core.errors import ErrorCode, JaringError
 from jaring.core.models import UserProfile
+from jaring.core.services import api_call_record
 
 
 class RequestIdMiddleware:
@@ -129,3 +130,19 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path.startswith("/admin/"):
             return response
         return super().process_response(request, response)
+
+
+class ApiTokenAuditMiddleware:
+    """Every API call made with a token is audited once it is answered: token, user, method, path, status
+    (never a query string or a body)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            api_call_record(token=token, method=request.method or "", path=request.path,
+                            status=response.status_code)  # fmt: skip
+        return response

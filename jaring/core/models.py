@@ -51,3 +51,28 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class ApiToken(models.Model):
+    """A partner system's key to the API (a regency's information system, a bank): it acts as its user, with
+    that user's role and scope. Only a SHA-256 of the key is kept; the key is shown once, when issued."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)  # what it is for: "SIPD Kab. Tangerang"
+    prefix = models.CharField(max_length=12, unique=True)  # shown in lists and logs; not enough to use it
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "Token API"
+        verbose_name_plural = "Token API"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name} ({self.user})"

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
 from jaring.core.errors import PermissionDenied
-from jaring.core.models import UserProfile
+from jaring.core.models import ApiToken, UserProfile
 from jaring.core.rules import DENIED, Permission, Role, may, region_level_of, sees_personal_data
 
 _LEVEL_COLUMNS = {1: "province_code", 2: "regency_code", 3: "district_code", 4: "village_id"}
@@ -128,3 +128,11 @@ def user_viewer(*, username: str) -> tuple[AbstractBaseUser, Viewer] | None:
     user = get_user_model().objects.filter(username=username).first()
     viewer = viewer_for(user)
     return None if user is None or viewer is None else (user, viewer)
+
+
+def api_tokens(*, username: str = "") -> list[ApiToken]:
+    """Tokens, newest first (their keys are never kept, so never shown)."""
+    query = ApiToken.objects.select_related("user")
+    if username:
+        query = query.filter(user__username=username)
+    return list(query[:1000])
