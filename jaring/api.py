@@ -14,7 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from jaring.claims.api import router as claims_router
 from jaring.contributions.api import router as contributions_router
-from jaring.core.api import session_auth, token_auth
+from jaring.core.api import DecimalParser, session_auth, token_auth
 from jaring.core.errors import JaringError
 from jaring.funding.api import router as funding_router
 from jaring.imports.api import router as imports_router
@@ -27,7 +27,7 @@ def _docs_for_signed_in(view: Any) -> Any:
     return view if settings.JARING.get("API_DOCS_PUBLIC") else login_required(view)
 
 
-api = NinjaAPI(title="Jaring API", version="1", auth=[token_auth, session_auth], urls_namespace="api",
+api = NinjaAPI(title="Jaring API", version="1", auth=[token_auth, session_auth], urls_namespace="api", parser=DecimalParser(),
                docs_decorator=_docs_for_signed_in)  # fmt: skip
 
 

@@ -5,54 +5,102 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
+from pydantic import BeforeValidator, Field, Strict, WithJsonSchema
 
 from jaring.claims.models import Claim
-from jaring.claims.rules import Aid, ClaimType, Injury, Mode
-from jaring.claims.selectors import claim_assess, claim_get, claim_list, disability_table
+from jaring.claims.rules import Aid, BodyPart, ClaimType, Injury, Line, Mode
+from jaring.claims.selectors import (
+    Assessment,
+    ClaimRow,
+    claim_assess,
+    claim_get,
+    claim_list,
+    disability_table,
+)
 from jaring.claims.services import claim_advance, claim_file, claim_reject
-from jaring.core.api import api_viewer
+from jaring.core.api import Id, StrictIn, api_viewer, errors, whole_number
 from jaring.core.errors import ErrorCode, ValidationFailed
 
 router = Router(tags=["claims"])
 
 
-class PartIn(Schema):
-    code: str
-    function_lost: Decimal = Decimal(100)  # % of the part's function lost; 100 = lost entirely
-    value: Decimal | None = None  # a range row: the doctor's percentage; a per-step row: the loss measured
+# Numbers a person types: bounded so that no database column overflows; the rules say what is valid.
+def _a_number(value: object) -> object:
+    """A JSON number, as the document says: "12.5" in quotes is the wrong type, not a percentage."""
+    if isinstance(value, str | bool):
+        raise ValueError("a number is expected")
+    return value
 
 
-class EventIn(Schema):
-    nik: str
-    claim_type: str
+Percent = Annotated[Decimal, BeforeValidator(_a_number), Field(ge=-1000, le=1000),
+                    WithJsonSchema({"type": "number", "minimum": -1000, "maximum": 1000})]  # fmt: skip
+Count = Annotated[int, Field(ge=-(10**6), le=10**6)]
+Amount = Annotated[int, Field(ge=-(10**15), le=10**15), BeforeValidator(whole_number), Strict()]
+
+
+class PartIn(StrictIn):
+    code: str = Field(max_length=32)
+    function_lost: Percent = Decimal(100)  # % of the part's function lost; 100 = lost entirely
+    value: Percent | None = None  # a range row: the doctor's percentage; a per-step row: the loss measured
+
+
+class EventIn(StrictIn):
+    nik: str = Field(max_length=32)
+    claim_type: str = Field(max_length=32)
     event_date: dt.date
     reported_at: dt.datetime | None = None
-    days: int | None = None
-    percent: Decimal | None = None
-    mode: str = ""
-    amount: int | None = None
-    parts: list[PartIn] = []  # body parts from the disability table (jkk_partial_disability)
+    days: Count | None = None
+    percent: Percent | None = None
+    mode: str = Field("", max_length=32)
+    amount: Amount | None = None
+    parts: list[PartIn] = Field([], max_length=50)  # body parts from the disability table
     left_handed: bool = False
-    aid: str = ""  # jkk_aids: glasses, hearing, other, prosthesis
+    aid: str = Field("", max_length=32)  # jkk_aids: glasses, hearing, other, prosthesis
     diagnosis_date: dt.date | None = None  # an occupational disease: the JKK right runs from it
     occupational_disease: bool = False
 
 
-class StepIn(Schema):
-    beneficiary_name: str = ""
-    bank: str = ""
-    account_number: str = ""
-    payment_reference: str = ""
+class StepIn(StrictIn):
+    beneficiary_name: str = Field("", max_length=150)
+    bank: str = Field("", max_length=100)
+    account_number: str = Field("", max_length=34)
+    payment_reference: str = Field("", max_length=64)
 
 
-class RejectIn(Schema):
-    code: str
-    reason: str
+class RejectIn(StrictIn):
+    code: str = Field(max_length=64)
+    reason: str = Field(max_length=1000)
+
+
+class TableOut(Schema):
+    items: list[BodyPart]
+
+
+class ClaimOut(Schema):
+    id: int
+    number: str
+    claim_type: str
+    worker_id: int
+    event_date: str
+    status: str
+    reject_code: str
+    reject_reason: str
+    injuries: list[dict[str, Any]]
+    aid: str
+    diagnosis_date: str | None
+    flags: list[Any]
+    lines: list[Line]
+    total: int
+    documents: list[str]
+
+
+class ClaimsOut(Schema):
+    items: list[ClaimRow]
 
 
 def _parse(body: EventIn) -> tuple[ClaimType, Mode | None]:
@@ -81,7 +129,8 @@ def _injuries(body: EventIn) -> list[Injury]:
     ]
 
 
-@router.get("/disability-table", summary="The disability table in force on a day (default today)")
+@router.get("/disability-table", response={200: TableOut, **errors()},
+            summary="The disability table in force on a day (default today)")  # fmt: skip
 def disability(request: HttpRequest, on: dt.date | None = None) -> dict[str, Any]:
     api_viewer(request)
     table = disability_table(on=on or timezone.localdate())
@@ -96,7 +145,8 @@ def _claim_out(claim: Claim) -> dict[str, Any]:
             "documents": list(claim.documents.values_list("doc_type", flat=True))}  # fmt: skip
 
 
-@router.post("/assess", summary="Eligibility and benefit breakdown of one event, recording nothing")
+@router.post("/assess", response={200: Assessment, **errors(400, 404)},
+             summary="Eligibility and benefit breakdown of one event, recording nothing")  # fmt: skip
 def assess(request: HttpRequest, body: EventIn) -> dict[str, Any]:
     claim_type, mode = _parse(body)
     result = claim_assess(nik=body.nik, claim=claim_type, event=body.event_date, viewer=api_viewer(request),
@@ -106,9 +156,8 @@ def assess(request: HttpRequest, body: EventIn) -> dict[str, Any]:
     return dataclasses.asdict(result)
 
 
-@router.post(
-    "/", response={201: dict[str, Any]}, summary="File a claim (a refused one is recorded as rejected)"
-)
+@router.post("/", response={201: ClaimOut, **errors(400, 404, 409)},
+             summary="File a claim (a refused one is recorded as rejected)")  # fmt: skip
 def file(request: HttpRequest, body: EventIn) -> tuple[int, dict[str, Any]]:
     claim_type, mode = _parse(body)
     claim = claim_file(nik=body.nik, claim_type=claim_type, event=body.event_date, reported_at=body.reported_at,
@@ -118,24 +167,28 @@ def file(request: HttpRequest, body: EventIn) -> tuple[int, dict[str, Any]]:
     return 201, _claim_out(claim)
 
 
-@router.get("/", summary="Claims of the viewer's region, newest first")
-def claims(request: HttpRequest, status: str = "") -> dict[str, Any]:
+@router.get(
+    "/", response={200: ClaimsOut, **errors(400)}, summary="Claims of the viewer's region, newest first"
+)
+def claims(request: HttpRequest, status: Annotated[str, Field(max_length=16)] = "") -> dict[str, Any]:
     return {"items": [dataclasses.asdict(c) for c in claim_list(viewer=api_viewer(request), status=status)]}
 
 
-@router.get("/{claim_id}", summary="One claim with its breakdown")
-def claim(request: HttpRequest, claim_id: int) -> dict[str, Any]:
+@router.get("/{claim_id}", response={200: ClaimOut, **errors(404)}, summary="One claim with its breakdown")
+def claim(request: HttpRequest, claim_id: Id) -> dict[str, Any]:
     return _claim_out(claim_get(viewer=api_viewer(request), claim_id=claim_id))
 
 
-@router.post("/{claim_id}/steps", summary="The next step: documents complete, verified, approved, paid")
-def step(request: HttpRequest, claim_id: int, body: StepIn) -> dict[str, Any]:
+@router.post("/{claim_id}/steps", response={200: ClaimOut, **errors(400, 404, 409)},
+             summary="The next step: documents complete, verified, approved, paid")  # fmt: skip
+def step(request: HttpRequest, claim_id: Id, body: StepIn) -> dict[str, Any]:
     done = claim_advance(claim_id=claim_id, viewer=api_viewer(request), actor=request.user, **body.dict())
     return _claim_out(done)
 
 
-@router.post("/{claim_id}/reject", summary="Reject with a code and a reason")
-def reject(request: HttpRequest, claim_id: int, body: RejectIn) -> dict[str, Any]:
+@router.post("/{claim_id}/reject", response={200: ClaimOut, **errors(400, 404, 409)},
+             summary="Reject with a code and a reason")  # fmt: skip
+def reject(request: HttpRequest, claim_id: Id, body: RejectIn) -> dict[str, Any]:
     done = claim_reject(claim_id=claim_id, code=body.code, reason=body.reason, viewer=api_viewer(request),
                         actor=request.user)  # fmt: skip
     return _claim_out(done)

@@ -4,12 +4,15 @@ The NinjaAPI itself is the project's (jaring/api.py): it adds every app's router
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
 from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Schema
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, Strict
 
 from jaring.core.errors import PermissionDenied
 from jaring.core.selectors import Viewer, viewer_for
@@ -18,6 +21,34 @@ from jaring.core.services import api_token_use
 # Database keys are 64-bit: a larger id in a path or a query is a 422, never a database overflow.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class DecimalParser(Parser):
+    """JSON bodies are read with their fractions as Decimal: no number a client sends passes through float."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json_loads(request.body)
+
+
+def json_loads(body: bytes | str) -> Any:
+    return json.loads(body, parse_float=Decimal)
+
+
+def whole_number(value: object) -> object:
+    """A JSON number with no fraction is a whole number (JSON Schema's `integer`: 16800 and 16800.0 alike);
+    16800.5, "16800" and true stay what they are and are refused as the wrong type."""
+    if (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and abs(value) <= MAX_ID
+        and value == value.to_integral_value()
+    ):
+        return int(value)
+    return value
+
+
+# Whole rupiah: a JSON integer (or a number with no fraction), never a float, a string or a boolean.
+Whole = Annotated[int, BeforeValidator(whole_number), Strict()]
 
 
 class StrictIn(Schema):

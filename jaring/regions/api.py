@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from ninja import Router, Schema
+from pydantic import Field
 
-from jaring.core.api import api_viewer
+from jaring.core.api import api_viewer, errors
 from jaring.core.errors import NotFound
 from jaring.regions.selectors import region_children, region_get
 
@@ -17,7 +20,7 @@ class RegionOut(Schema):
     kind: str
 
 
-@router.get("/", response=list[RegionOut], summary="Provinces")
+@router.get("/", response={200: list[RegionOut], **errors()}, summary="Provinces")
 def provinces(request: HttpRequest) -> list[RegionOut]:
     api_viewer(request)
     return [
@@ -25,8 +28,9 @@ def provinces(request: HttpRequest) -> list[RegionOut]:
     ]
 
 
-@router.get("/{code}/children", response=list[RegionOut], summary="The regions one level below a region")
-def children(request: HttpRequest, code: str) -> list[RegionOut]:
+@router.get("/{code}/children", response={200: list[RegionOut], **errors(404)},
+            summary="The regions one level below a region")  # fmt: skip
+def children(request: HttpRequest, code: Annotated[str, Field(max_length=13)]) -> list[RegionOut]:
     api_viewer(request)
     if region_get(code=code) is None:
         raise NotFound(f"Kode wilayah '{code}' tidak dikenal.", field="code")

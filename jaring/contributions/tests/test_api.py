@@ -143,7 +143,8 @@ def test_coverage_endpoint_is_scoped(client: Client) -> None:
         (9_223_372_036_854_775_807, 400, "AMOUNT_TOO_LARGE"),
         (10**13 + 1, 400, "AMOUNT_TOO_LARGE"),
         (1e30, 422, "REQUEST_INVALID"),
-        (8400.0, 422, "REQUEST_INVALID"),  # money never passes through float, even a round one
+        (8400.5, 422, "REQUEST_INVALID"),  # no fraction of a rupiah, never rounded
+        (True, 422, "REQUEST_INVALID"),
         ("8400", 422, "REQUEST_INVALID"),
         (0, 400, "AMOUNT_INVALID"),
     ],
@@ -173,3 +174,14 @@ def test_references_and_banks_are_short_clean_text(clerk: Client, field: str, va
     assert response.status_code == 400 and response.json()["error"] == {
         "code": code, "message": response.json()["error"]["message"], "field": field}  # fmt: skip
     assert not Payment.objects.exists()
+
+
+def test_a_whole_number_written_with_a_fraction_of_zero_is_that_whole_number(clerk: Client) -> None:
+    """JSON Schema's integer includes 8400.0; the body is read with Decimal, so it is 8400 exactly, never a
+    float on the way (issue #13)."""
+    payer = billed()
+    body = (f'{{"va_number": "{payer.va_number}", "amount": 8400.0, "paid_at": "{timezone.now().isoformat()}", '
+            '"reference": "R-10", "bank": "BRI"}')  # fmt: skip
+    response = clerk.post(f"{BASE}/payments", body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert Payment.objects.get().amount == 8400 and isinstance(response.json()["amount"], int)
