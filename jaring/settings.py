@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "jaring.core.middleware.RequestIdMiddleware",
+    "jaring.core.middleware.NulCharacterMiddleware",
     "jaring.core.middleware.ApiTokenAuditMiddleware",
     "jaring.core.middleware.JaringErrorMiddleware",
     "jaring.core.middleware.NoStoreMiddleware",

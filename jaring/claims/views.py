@@ -48,10 +48,11 @@ from jaring.claims.services import (
 from jaring.contributions.models import PaymentSource
 from jaring.core.errors import FORM_ERRORS, ErrorCode, JaringError, NotFound, ValidationFailed
 from jaring.core.ratelimit import allow
-from jaring.core.rules import Permission, may_decide_claims, may_report_claims
+from jaring.core.rules import Permission, may_decide_claims
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
 from jaring.core.views_util import download, viewer_required
+from jaring.registry.selectors import worker_visible
 
 STEP_LABELS = {"documents": "Tandai dokumen lengkap", "verified": "Verifikasi", "approved": "Setujui",
                "paid": "Catat pembayaran"}  # fmt: skip
@@ -184,6 +185,9 @@ def _cover(cover: dict[str, str] | None) -> dict[str, Any] | None:
 @viewer_required
 @require_POST
 def claim_document_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> HttpResponse:
+    claim_get(
+        viewer=viewer, claim_id=claim_id
+    )  # the role and the scope first: a claim outside it is not there
     upload = request.FILES.get("file")
     try:
         if upload is None:
@@ -199,6 +203,7 @@ def claim_document_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> 
 @viewer_required
 @require_POST
 def claim_step_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> HttpResponse:
+    claim_get(viewer=viewer, claim_id=claim_id)
     form = request.POST
     try:
         if form.get("action") == "reject":
@@ -244,9 +249,11 @@ def status_view(request: HttpRequest) -> HttpResponse:
 
 @viewer_required
 def worker_claims_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpResponse:
-    """The worker page's claims (an htmx part): nothing for roles that do not handle claims."""
-    if not may_report_claims(viewer.role):
-        return HttpResponse("")
+    """The worker page's claims (an htmx part): refused to roles that do not handle claims (the page then shows
+    nothing), not there for a worker outside the viewer's region."""
+    viewer.require(Permission.REPORT_CLAIMS)
+    if not worker_visible(viewer=viewer, worker_id=worker_id):
+        raise NotFound("Pekerja tidak ditemukan atau di luar wilayah Anda.", code=ErrorCode.WORKER_NOT_FOUND)
     return render(
         request, "claims/_worker_claims.html", {"claims": claim_list(viewer=viewer, worker_id=worker_id)}
     )
@@ -256,6 +263,7 @@ def worker_claims_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> 
 @require_POST
 def scholarship_file_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> HttpResponse:
     """A child's scholarship for a school year, claimed from the parent claim's page."""
+    claim_get(viewer=viewer, claim_id=claim_id)
     form = request.POST
     try:
         try:

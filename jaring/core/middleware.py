@@ -146,3 +146,37 @@ class ApiTokenAuditMiddleware:
             api_call_record(token=token, method=request.method or "", path=request.path,
                             status=response.status_code)  # fmt: skip
         return response
+
+
+class NulCharacterMiddleware:
+    """A NUL character is never text (PostgreSQL refuses it in every text column, so it would end as a server
+    error deep inside a query): a query string, a form or a JSON body carrying one is refused at the door, 422
+    on the API, 400 on pages, with the stable code TEXT_CONTROL_CHARACTER (issue #13)."""
+
+    MESSAGE = "Permintaan berisi karakter NUL; ketik ulang teksnya."
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._carries_nul(request):
+            code = ErrorCode.TEXT_CONTROL_CHARACTER
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"code": code, "message": self.MESSAGE}}, status=422)
+            return error_page(request, status=400, message=self.MESSAGE, code=code)
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.GET.items()):
+            return True
+        content_type = request.content_type or ""
+        if content_type == "application/json":
+            return b"\x00" in request.body or b"\\u0000" in request.body
+        if (
+            content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
+            and request.method == "POST"
+        ):
+            # the text fields only: an uploaded file may hold any byte
+            return any("\x00" in k or "\x00" in v for k, v in request.POST.items())
+        return False

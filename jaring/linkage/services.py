@@ -128,9 +128,9 @@ def _reason(reason: str) -> str:
 def pair_dismiss(*, pair_id: int, reason: str, viewer: Viewer, actor: Actor) -> CandidatePair:
     """Two different people: the pair is closed and never proposed again."""
     viewer.require(Permission.REVIEW_DUPLICATES)
-    reason = _reason(reason)
     with transaction.atomic():
-        pair = _pair_for(viewer, pair_id)
+        pair = _pair_for(viewer, pair_id)  # the scope first: a pair outside it is not there
+        reason = _reason(reason)
         pair.status, pair.reason = PairStatus.DISMISSED, reason
         pair.decided_by, pair.decided_at = actor_user(actor), timezone.now()
         pair.save(update_fields=["status", "reason", "decided_by", "decided_at"])
@@ -144,9 +144,9 @@ def pair_merge(
 ) -> Merge:
     """One person: keep the survivor (the clerk's choice, else `rules.survivor_choice`), retire the other."""
     viewer.require(Permission.REVIEW_DUPLICATES)
-    reason = _reason(reason)
     with transaction.atomic():
-        pair = _pair_for(viewer, pair_id)
+        pair = _pair_for(viewer, pair_id)  # the scope first: a pair outside it is not there
+        reason = _reason(reason)
         if survivor_id is not None and survivor_id not in (pair.worker_a_id, pair.worker_b_id):
             raise ValidationFailed(
                 "Pilih salah satu dari kedua data.", code=ErrorCode.SURVIVOR_INVALID, field="survivor"
@@ -250,11 +250,11 @@ def nik_check_record(
 
 def nik_conflict_resolve(*, conflict_id: int, resolution: str, viewer: Viewer, actor: Actor) -> NikConflict:
     viewer.require(Permission.REVIEW_DUPLICATES)
-    resolution = _reason(resolution)
     with transaction.atomic():
         conflict = NikConflict.objects.select_for_update().filter(pk=conflict_id).first()
         if conflict is None or not Worker.objects.filter(viewer.region_q(), pk=conflict.worker_id).exists():
             raise NotFound("Konflik NIK tidak ditemukan.", code=ErrorCode.CONFLICT_NOT_FOUND)
+        resolution = _reason(resolution)  # after the scope: a case outside it is not there, whatever is sent
         if conflict.status != "open":
             raise Conflict("Konflik ini sudah diselesaikan.", code=ErrorCode.CONFLICT_RESOLVED)
         conflict.status, conflict.resolution = "resolved", resolution

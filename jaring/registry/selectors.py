@@ -155,6 +155,10 @@ def _scoped_worker(viewer: Viewer, worker_id: int) -> Worker:
     return worker
 
 
+def worker_visible(*, viewer: Viewer, worker_id: int) -> bool:
+    return Worker.objects.filter(viewer.region_q(), pk=worker_id).exists()
+
+
 def worker_get(*, viewer: Viewer, worker_id: int) -> WorkerDetail:
     w = _scoped_worker(viewer, worker_id)
     memberships = list(w.memberships.order_by("-registered_at"))

@@ -196,13 +196,14 @@ def payment_resolve(
     that the money went back to the sender. The reason is kept."""
     viewer.require(Permission.HANDLE_PAYMENTS)
     note = note.strip()
-    if not note:
-        raise ValidationFailed("Tulis alasan penyelesaian.", code=ErrorCode.NOTE_MISSING, field="note")
     with transaction.atomic():
-        # Only a payment of the viewer's own queue (the same rule as the queue page: contributions.selectors).
+        # Only a payment of the viewer's own queue (the same rule as the queue page: contributions.selectors),
+        # looked up first: a payment outside it is not there, whatever else the request lacks.
         payment = Payment.objects.select_for_update().filter(payment_scope_q(viewer), pk=payment_id).first()
         if payment is None:
             raise NotFound("Pembayaran tidak ditemukan.", code=ErrorCode.PAYMENT_NOT_FOUND)
+        if not note:
+            raise ValidationFailed("Tulis alasan penyelesaian.", code=ErrorCode.NOTE_MISSING, field="note")
         if payment.status != PaymentStatus.UNMATCHED:
             raise Conflict("Pembayaran ini sudah diselesaikan.", code=ErrorCode.PAYMENT_SETTLED)
         lines = 0
