@@ -85,7 +85,7 @@ PAGES: dict[str, tuple[Permission | str, tuple[str, ...], bool]] = {
     "claims:scholarship_file": (Permission.REPORT_CLAIMS, ("claim",), True),
     "claims:document_download": (Permission.DECIDE_CLAIMS, ("document",), False),
     "claims:status": (PUBLIC, (), False),
-    "claims:worker_claims": (Permission.REPORT_CLAIMS, ("worker",), False),
+    "claims:worker_claims": (SIGNED_IN, ("worker",), False),  # empty for roles without claims
     "linkage:queue": (Permission.REVIEW_DUPLICATES, (), False),
     "linkage:pair": (Permission.REVIEW_DUPLICATES, ("pair",), False),
     "linkage:pair_decide": (Permission.REVIEW_DUPLICATES, ("pair",), True),

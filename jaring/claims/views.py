@@ -249,11 +249,12 @@ def status_view(request: HttpRequest) -> HttpResponse:
 
 @viewer_required
 def worker_claims_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpResponse:
-    """The worker page's claims (an htmx part): refused to roles that do not handle claims (the page then shows
-    nothing), not there for a worker outside the viewer's region."""
-    viewer.require(Permission.REPORT_CLAIMS)
+    """The worker page's claims (an htmx part the page loads for every role): not there for a worker outside the
+    viewer's region; empty for roles that do not handle claims."""
     if not worker_visible(viewer=viewer, worker_id=worker_id):
         raise NotFound("Pekerja tidak ditemukan atau di luar wilayah Anda.", code=ErrorCode.WORKER_NOT_FOUND)
+    if not viewer.may(Permission.REPORT_CLAIMS):
+        return HttpResponse("")
     return render(
         request, "claims/_worker_claims.html", {"claims": claim_list(viewer=viewer, worker_id=worker_id)}
     )
