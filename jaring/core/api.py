@@ -71,10 +71,10 @@ class ErrorOut(Schema):
 
 
 def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """The error answers of a route: 401 (not signed in), 403 (role or password change), 422 (the request
-    does not match its schema) always; add 400 (refused by a rule), 404 (not there or not in the viewer's
-    scope) and 409 (conflicts with the current state) where the route can give them."""
-    return {status: ErrorOut for status in (401, 403, 422, *statuses)}
+    """The error answers of a route: 400 (refused by a rule; a NUL character at the door), 401 (not signed in),
+    403 (role or password change), 422 (the request does not match its schema) always; add 404 (not there or
+    not in the viewer's scope) and 409 (conflicts with the current state) where the route can give them."""
+    return {status: ErrorOut for status in sorted({400, 401, 403, 422, *statuses})}
 
 
 class TokenAuth(HttpBearer):

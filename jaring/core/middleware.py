@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware
@@ -150,8 +151,8 @@ class ApiTokenAuditMiddleware:
 
 class NulCharacterMiddleware:
     """A NUL character is never text (PostgreSQL refuses it in every text column, so it would end as a server
-    error deep inside a query): a query string, a form or a JSON body carrying one is refused at the door, 422
-    on the API, 400 on pages, with the stable code TEXT_CONTROL_CHARACTER (issue #13)."""
+    error deep inside a query): a query string, a form or a JSON body carrying one is refused at the door with
+    400 and the stable code TEXT_CONTROL_CHARACTER, as the services refuse other control characters (issue #13)."""
 
     MESSAGE = "Permintaan berisi karakter NUL; ketik ulang teksnya."
 
@@ -159,24 +160,49 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._carries_nul(request):
+        field = self._nul_field(request)
+        if field is not None:
             code = ErrorCode.TEXT_CONTROL_CHARACTER
             if request.path.startswith("/api/"):
-                return JsonResponse({"error": {"code": code, "message": self.MESSAGE}}, status=422)
+                body = {"code": code, "message": self.MESSAGE, **({"field": field} if field else {})}
+                return JsonResponse({"error": body}, status=400)
             return error_page(request, status=400, message=self.MESSAGE, code=code)
         return self.get_response(request)
 
-    @staticmethod
-    def _carries_nul(request: HttpRequest) -> bool:
-        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.GET.items()):
-            return True
+    @classmethod
+    def _nul_field(cls, request: HttpRequest) -> str | None:
+        """The field that carries a NUL ("" for the path), or None."""
+        if "\x00" in request.path:
+            return ""
+        found = next((k for k, v in request.GET.items() if "\x00" in k or "\x00" in v), None)
+        if found is not None:
+            return found.replace("\x00", "")
         content_type = request.content_type or ""
-        if content_type == "application/json":
-            return b"\x00" in request.body or b"\\u0000" in request.body
+        if content_type == "application/json" and (b"\x00" in request.body or b"\\u0000" in request.body):
+            try:
+                return cls._json_field(json.loads(request.body), "")
+            except ValueError:
+                return ""
         if (
             content_type in ("application/x-www-form-urlencoded", "multipart/form-data")
             and request.method == "POST"
         ):
             # the text fields only: an uploaded file may hold any byte
-            return any("\x00" in k or "\x00" in v for k, v in request.POST.items())
-        return False
+            found = next((k for k, v in request.POST.items() if "\x00" in k or "\x00" in v), None)
+            return found.replace("\x00", "") if found is not None else None
+        return None
+
+    @classmethod
+    def _json_field(cls, value: object, path: str) -> str | None:
+        if isinstance(value, str):
+            return path if "\x00" in value else None
+        items = (
+            value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        )
+        for key, inner in items:
+            if "\x00" in str(key):
+                return path or ""
+            found = cls._json_field(inner, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+        return None

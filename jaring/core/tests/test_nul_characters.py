@@ -27,14 +27,14 @@ def admin(client: Client) -> Client:
 )  # fmt: skip
 def test_a_nul_in_a_query_is_refused_on_the_api(admin: Client, path: str) -> None:
     answer = admin.get(path)
-    assert answer.status_code == 422 and answer.json()["error"]["code"] == "TEXT_CONTROL_CHARACTER"
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "TEXT_CONTROL_CHARACTER"
 
 
 def test_a_nul_in_a_json_body_is_refused_and_nothing_is_written(admin: Client) -> None:
     before = AuditEvent.objects.count()
     body = '{"full_name": "Sutrisno\\u0000", "village_code": "36.03.01.2003"}'
     answer = admin.post("/api/v1/workers/", body, content_type="application/json")
-    assert answer.status_code == 422 and answer.json()["error"]["code"] == "TEXT_CONTROL_CHARACTER"
+    assert answer.status_code == 400 and answer.json()["error"]["code"] == "TEXT_CONTROL_CHARACTER"
     assert AuditEvent.objects.count() == before
 
 

@@ -53,8 +53,8 @@ def test_bad_upload(client: Client, post_file: Callable[..., Any]) -> None:
     client.force_login(make_user(Role.VILLAGE, region_code=VILLAGE))
     response = post_file(client, b"data", name="foto.png")
     assert response.status_code == 400 and response.json()["error"]["code"] == "FILE_TYPE_UNSUPPORTED"
-    response = client.post("/api/v1/imports/", {"source": "x"})
-    assert response.status_code == 422
+    response = client.post("/api/v1/imports/", {"source": "x"})  # no file: said in the clerk's words
+    assert response.status_code == 400 and response.json()["error"]["code"] == "FILE_MISSING"
     response = post_file(client, xlsx_bytes([row_of(worker_cells())]), default_village_code="99.99.99.9999")
     assert response.status_code == 400 and response.json()["error"]["field"] == "default_village_code"
 
