@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from jaring.api import api
+from jaring.contributions.views import card_check_view, public_check_view
 from jaring.core.views import PasswordChangeView
 from jaring.home import home
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/kata-sandi/", PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("cek/", public_check_view, name="public_check"),  # the public coverage check (no account)
+    path("cek/kartu/<str:token>/", card_check_view, name="card_check"),  # a membership card's QR
     path("pekerja/", include("jaring.registry.urls")),
     path("impor/", include("jaring.imports.urls")),
     path("iuran/", include("jaring.contributions.urls")),

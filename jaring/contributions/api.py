@@ -10,11 +10,13 @@ import hmac
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Router, Schema
 from pydantic import Field
 
+from jaring.contributions import exports
 from jaring.contributions.models import Bank, PaymentSource
 from jaring.contributions.rules import bank_code
 from jaring.contributions.selectors import (
@@ -24,6 +26,7 @@ from jaring.contributions.selectors import (
     bill_get,
     bill_lines,
     bill_list,
+    cards,
     coverage_get,
 )
 from jaring.contributions.services import notification_refused, payment_record
@@ -32,6 +35,7 @@ from jaring.core.api import ErrorOut, Id, StrictIn, Whole, api_viewer, errors, j
 from jaring.core.errors import ErrorCode, JaringError, ValidationFailed
 from jaring.core.selectors import SYSTEM
 from jaring.core.types import Period
+from jaring.core.views_util import download
 
 router = Router(tags=["contributions"])
 
@@ -194,3 +198,18 @@ def coverage(
     found = coverage_get(viewer=api_viewer(request), worker_id=worker_id, as_of=Period.of(timezone.localdate()),
                          months=months)  # fmt: skip
     return dataclasses.asdict(found)
+
+
+@router.get(
+    "/workers/{worker_id}/card",
+    response=errors(404),
+    summary="The worker's membership card (kartu peserta) as a PDF, with the QR code of the public check",
+    openapi_extra={"responses": {200: {"description": "The card, card size (85.6 x 54 mm)",
+                                       "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}},
+)  # fmt: skip
+def card(request: HttpRequest, worker_id: Id) -> HttpResponse:
+    found = cards(viewer=api_viewer(request), worker_id=worker_id, today=timezone.localdate())
+    data = exports.cards_pdf(
+        found, lambda c: request.build_absolute_uri(reverse("card_check", args=[c.token]))
+    )
+    return download(data, f"kartu-{found[0].kpj}.pdf", "application/pdf")

@@ -4,13 +4,15 @@ payment instructions and the lines), and the arrears lists as spreadsheets."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import segno
 import xlsxwriter
 from django.utils import timezone
+from fpdf import FPDF
 
-from jaring.contributions.selectors import ArrearsRow, BillRow, LineRow
-from jaring.core.pdf import payment_document, rp, table, va_grouped
+from jaring.contributions.selectors import ArrearsRow, BillRow, Card, LineRow
+from jaring.core.pdf import payment_document, printable, rp, table, va_grouped
 
 
 def bill_xlsx(bill: BillRow, lines: Iterable[LineRow]) -> bytes:
@@ -108,3 +110,73 @@ def arrears_xlsx(rows: Iterable[ArrearsRow], *, title: str) -> bytes:
         ws.write_number(i, 4, row.amount, money)
     wb.close()
     return buf.getvalue()
+
+
+CARD_W, CARD_H = 85.6, 54.0  # ISO/IEC 7810 ID-1, the size of a bank card
+
+
+def _month_label(period: str) -> str:
+    year, month = period.split("-")
+    return f"{MONTHS_ID[int(month) - 1]} {year}"
+
+
+MONTHS_ID = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+
+
+def _card(pdf: FPDF, card: Card, url: str, x: float, y: float) -> None:
+    pdf.set_draw_color(11, 110, 79)
+    pdf.set_fill_color(11, 110, 79)
+    pdf.rect(x, y, CARD_W, CARD_H)
+    pdf.rect(x, y, CARD_W, 9, style="F")
+    pdf.set_text_color(255, 255, 255)
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.set_xy(x + 3, y + 1.5)
+    pdf.cell(CARD_W - 6, 6, printable("KARTU PESERTA BPJS KETENAGAKERJAAN - BPU"))
+    pdf.set_text_color(29, 39, 51)
+    qr = io.BytesIO()
+    segno.make(url, error="m").save(qr, kind="png", scale=4, border=1)
+    pdf.image(qr, x=x + CARD_W - 26, y=y + 12, w=23, h=23)
+    pdf.set_xy(x + 3, y + 11)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.multi_cell(CARD_W - 31, 5, printable(card.full_name[:60]))
+    lines = [
+        ("KPJ", card.kpj),
+        ("Program", card.programs),
+        ("Desa", card.village),
+        (
+            "Dilindungi",
+            f"s.d. {_month_label(card.cover.paid_until)}" if card.cover.paid_until else "belum bulan ini",
+        ),
+        ("Dibayar oleh", card.cover.payer or "-"),
+    ]
+    pdf.set_font("Helvetica", "", 7.5)
+    for label, value in lines:
+        pdf.set_x(x + 3)
+        pdf.cell(17, 4.2, printable(label))
+        pdf.cell(CARD_W - 51, 4.2, printable(value[:40]), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_xy(x + 3, y + CARD_H - 6)
+    pdf.set_font("Helvetica", "", 6)
+    pdf.cell(
+        CARD_W - 6,
+        4,
+        printable("Pindai kode QR untuk cek perlindungan bulan ini / scan to check this month's cover"),
+    )
+
+
+def cards_pdf(cards: list[Card], url_of: Callable[[Card], str]) -> bytes:
+    """One card on a card-size page, or a village's cards ten to an A4 sheet (cut along the lines)."""
+    if len(cards) == 1:
+        pdf = FPDF(orientation="L", unit="mm", format=(CARD_H, CARD_W))
+        pdf.set_auto_page_break(auto=False)
+        pdf.set_margins(0, 0, 0)
+        pdf.add_page()
+        _card(pdf, cards[0], url_of(cards[0]), 0, 0)
+        return bytes(pdf.output())
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=False)
+    for i, card in enumerate(cards):
+        if i % 10 == 0:
+            pdf.add_page()
+        col, row = i % 2, (i % 10) // 2
+        _card(pdf, card, url_of(card), 15 + col * (CARD_W + 8), 12 + row * (CARD_H + 2))
+    return bytes(pdf.output())

@@ -13,4 +13,6 @@ urlpatterns = [
     path("rekonsiliasi/<int:payment_id>/", views.payment_resolve_view, name="payment_resolve"),
     path("tunggakan/", views.arrears_view, name="arrears"),
     path("pekerja/<int:worker_id>/kalender/", views.coverage_view, name="coverage"),
+    path("pekerja/<int:worker_id>/kartu.pdf", views.card_pdf_view, name="card_pdf"),
+    path("kartu.pdf", views.village_cards_view, name="village_cards"),
 ]

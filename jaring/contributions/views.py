@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,19 +17,24 @@ from jaring.contributions import exports
 from jaring.contributions.models import BillingRun, BillStatus, PaymentStatus
 from jaring.contributions.selectors import (
     ArrearsGroup,
+    Card,
     arrears_list,
     banks,
     bill_get,
     bill_lines,
     bill_list,
+    cards,
     coverage_get,
     payment_list,
+    public_cover,
+    public_cover_by_card,
     reconciliation_queue,
     statement_profiles,
 )
 from jaring.contributions.services import payment_record, payment_resolve, statement_import
 from jaring.contributions.tasks import enqueue_billing
 from jaring.core.errors import FORM_ERRORS, ErrorCode, ValidationFailed
+from jaring.core.ratelimit import allow
 from jaring.core.rules import Permission, may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period, whole_number
@@ -210,3 +217,69 @@ def coverage_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpR
     """The twelve months up to now at a glance (an htmx part of the worker page)."""
     coverage = coverage_get(viewer=viewer, worker_id=worker_id, as_of=_this_month())
     return render(request, "contributions/_coverage.html", {"c": coverage})
+
+
+def _lookup_allowed(request: HttpRequest) -> bool:
+    return allow(scope="coverage-check", key=str(request.META.get("REMOTE_ADDR", "")),
+                 limit=int(settings.JARING["PUBLIC_LOOKUPS_PER_HOUR"]))  # fmt: skip
+
+
+def _birth_date(text: str) -> dt.date | None:
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def public_check_view(request: HttpRequest) -> HttpResponse:
+    """For a worker or an heir, without an account: NIK and birth date, posted (never in the URL). Whatever is
+    wrong (an unknown NIK, another birth date) gets the same answer, so the page reveals nothing."""
+    context: dict[str, object] = {}
+    status = 200
+    if request.method == "POST":
+        if not _lookup_allowed(request):
+            context["error"] = (
+                "Terlalu banyak pencarian dari alamat ini; coba lagi satu jam lagi. [RATE_LIMITED]"
+            )
+            return render(request, "contributions/public_check.html", context, status=429)
+        found = public_cover(nik=request.POST.get("nik", ""), birth_date=_birth_date(request.POST.get("birth_date", "")),
+                             today=timezone.localdate())  # fmt: skip
+        if found is None:
+            context["not_found"] = True
+        context["cover"] = found
+    return render(request, "contributions/public_check.html", context, status=status)
+
+
+def card_check_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a card's QR code opens: this card's cover, with the name masked."""
+    if not _lookup_allowed(request):
+        limited = {
+            "error": "Terlalu banyak pencarian dari alamat ini; coba lagi satu jam lagi. [RATE_LIMITED]"
+        }
+        return render(request, "contributions/public_check.html", limited, status=429)
+    found = public_cover_by_card(token=token, today=timezone.localdate())
+    context: dict[str, object] = {"cover": found, "not_found": found is None, "from_card": True}
+    return render(request, "contributions/public_check.html", context, status=200 if found else 404)
+
+
+def _cards_pdf(request: HttpRequest, found: list[Card]) -> bytes:
+    return exports.cards_pdf(
+        found, lambda c: request.build_absolute_uri(reverse("card_check", args=[c.token]))
+    )
+
+
+@viewer_required
+def card_pdf_view(request: HttpRequest, viewer: Viewer, worker_id: int) -> HttpResponse:
+    """The worker's membership card (kartu peserta), card size, with the QR of the public check."""
+    found = cards(viewer=viewer, worker_id=worker_id, today=timezone.localdate())
+    return download(_cards_pdf(request, found), f"kartu-{found[0].kpj}.pdf", "application/pdf")
+
+
+@viewer_required
+def village_cards_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
+    """A village's cards, ten to an A4 sheet (`?desa=<village code>`)."""
+    village = request.GET.get("desa", "").strip()[:13]
+    found = cards(viewer=viewer, village_code=village, today=timezone.localdate())
+    return download(_cards_pdf(request, found), f"kartu-desa-{village}.pdf", "application/pdf")

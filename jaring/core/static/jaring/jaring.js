@@ -6,3 +6,14 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+
+// On a phone the menu folds behind a button (jaring.css): the button opens and closes it.
+document.addEventListener("click", function (event) {
+  var button = event.target && event.target.closest ? event.target.closest("[data-menu-toggle]") : null;
+  if (!button) {
+    return;
+  }
+  var header = button.closest("header");
+  var open = header.classList.toggle("open");
+  button.setAttribute("aria-expanded", open ? "true" : "false");
+});

@@ -1,0 +1,105 @@
+"""Every page of every role on a phone (issue #14): at 390x844 (and the public pages at 360x740) nothing scrolls
+sideways but a table inside its own box, and the menu is reachable behind its button."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from jaring.claims.models import Claim
+from jaring.contributions.models import Bill
+from jaring.demo.load import DEMO_PASSWORD, demo_load
+from jaring.funding.models import Program
+from jaring.imports.models import ImportBatch
+from jaring.registry.models import Worker
+from tests.browser.conftest import login
+from tests.test_permission_matrix import PAGES, PUBLIC
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE: ViewportSize = {"width": 390, "height": 844}
+SKIP = {
+    "logout",
+    "set_language",
+    "login",
+    "imports:template",
+    "contributions:village_cards",
+    "password_change",
+}
+
+WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+def _pages(records: dict[str, int | None]) -> list[str]:
+    out = []
+    for name, (needs, args, writes) in PAGES.items():
+        if writes or name in SKIP or needs == PUBLIC:
+            continue
+        if not args:
+            out.append(reverse(name))
+        elif (
+            len(args) == 1
+            and records.get(args[0]) is not None
+            and not name.endswith(("_xlsx", "_pdf", "_rejected"))
+        ):
+            out.append(reverse(name, args=[records[args[0]]]))
+    return out
+
+
+def _fits(page: Page, path: str) -> str | None:
+    response = page.goto(path)
+    status = response.status if response else 0
+    if status >= 500:
+        return f"{path}: {status}"
+    page.wait_for_load_state("networkidle")
+    scroll, inner = page.evaluate(WIDTH)
+    return f"{path}: the page is {scroll} px wide on a {inner} px screen" if scroll > inner + 1 else None
+
+
+def test_every_page_of_every_role_fits_a_phone(browser: Browser, live_server, tmp_path: Path) -> None:
+    demo_load(workers=150, seed=2, out_dir=tmp_path)
+    records = {"worker": Worker.objects.values_list("pk", flat=True).first(),
+               "claim": Claim.objects.values_list("pk", flat=True).first(),
+               "bill": Bill.objects.values_list("pk", flat=True).first(),
+               "program": Program.objects.values_list("pk", flat=True).first(),
+               "batch": ImportBatch.objects.values_list("pk", flat=True).first()}  # fmt: skip
+    problems: list[str] = []
+    for username in ("admin", "cabang", "pemda", "desa", "agen", "sponsor"):
+        context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="id-ID")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        login(page, username, DEMO_PASSWORD)
+        # the menu folds behind its button and opens
+        nav = page.locator("#main-menu")
+        expect(nav).to_be_hidden()
+        page.click("[data-menu-toggle]")
+        expect(nav).to_be_visible()
+        expect(page.locator("header .who button.link")).to_be_visible()  # "Keluar" reachable
+        box = page.locator("#main-menu a").first.bounding_box()
+        assert box is not None and box["height"] >= 44, "menu entries are at least 44 px high"
+        for path in _pages(records):
+            problem = _fits(page, path)
+            if problem:
+                problems.append(f"{username}: {problem}")
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_public_pages_fit_a_small_phone(browser: Browser, live_server) -> None:
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 360, "height": 740}, locale="id-ID"
+    )
+    page = context.new_page()
+    for path in ("/login/", "/cek/", "/klaim/status/"):
+        assert _fits(page, path) is None
+    page.goto("/cek/")
+    page.fill("input[name=nik]", "3603011204850001")
+    page.fill("input[name=birth_date]", "1985-04-12")
+    page.click("button[type=submit]")
+    expect(page.locator("#check-none")).to_be_visible()
+    tap = page.locator("button[type=submit]").bounding_box()
+    assert tap is not None and tap["height"] >= 44
+    context.close()
