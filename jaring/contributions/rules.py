@@ -36,6 +36,14 @@ class PayerType(StrEnum):
     BAZNAS = "baznas"
 
 
+PAYER_TYPE_LABELS = {
+    PayerType.MANDIRI: "Peserta sendiri (mandiri)", PayerType.APBN: "APBN (pemerintah pusat)",
+    PayerType.APBD_PROVINSI: "APBD provinsi", PayerType.APBD_KABKOTA: "APBD kabupaten/kota",
+    PayerType.APBDES: "APBDes (Dana Desa)", PayerType.CSR: "CSR perusahaan", PayerType.DONOR: "Donatur",
+    PayerType.BAZNAS: "BAZNAS",
+}  # fmt: skip
+
+
 class Basis(StrEnum):
     PERCENT_OF_INCOME = "percent"  # value is a percentage of the declared monthly income
     FLAT = "flat"  # value is whole rupiah per month

@@ -15,3 +15,9 @@ class CoreConfig(AppConfig):
 
         user_login_failed.connect(login_failed, dispatch_uid="core.login_failed")
         user_locked_out.connect(login_locked, dispatch_uid="core.login_locked")
+        from jaring.core.audit import ACTION_LABELS  # noqa: PLC0415 (as above)
+        from jaring.core.labels import vocabulary_register  # noqa: PLC0415 (as above)
+        from jaring.core.rules import ROLE_LABELS  # noqa: PLC0415 (as above)
+
+        vocabulary_register("audit_action", ACTION_LABELS)
+        vocabulary_register("role", ROLE_LABELS)

@@ -96,3 +96,38 @@ class Entity(StrEnum):
     STATEMENT = "statement"
     USER = "user"
     WORKER = "worker"
+
+
+# What each action is called on a page (a worker's history, the audit list): words, never the code.
+ACTION_LABELS = {
+    AuditAction.LOGIN_FAIL: "Gagal masuk", AuditAction.LOGIN_LOCKED: "Dikunci karena gagal masuk",
+    AuditAction.PASSWORD_CHANGE: "Kata sandi diganti", AuditAction.API_CALL: "Panggilan API",
+    AuditAction.API_TOKEN_ISSUE: "Token API diterbitkan", AuditAction.API_TOKEN_REVOKE: "Token API dicabut",
+    AuditAction.ALLOCATION_LEGACY: "Pendanaan lama dicatat", AuditAction.ALLOCATION_RUN: "Alokasi program",
+    AuditAction.BILLING_RUN: "Penagihan", AuditAction.CLAIM_APPROVED: "Klaim disetujui",
+    AuditAction.CLAIM_DOCUMENTS: "Dokumen klaim lengkap", AuditAction.CLAIM_DOCUMENT_ADD: "Dokumen klaim diunggah",
+    AuditAction.CLAIM_FILE: "Klaim dilaporkan", AuditAction.CLAIM_PAID: "Klaim dibayar",
+    AuditAction.CLAIM_REJECT: "Klaim ditolak", AuditAction.CLAIM_SCHOLARSHIP_FILE: "Beasiswa diajukan",
+    AuditAction.CLAIM_VERIFIED: "Klaim diverifikasi", AuditAction.CONTRIBUTION_DISCOUNT_CREDIT: "Potongan iuran",
+    AuditAction.DEDUPE_RUN: "Pemeriksaan data ganda", AuditAction.DISABILITY_TABLE_LOAD: "Tabel cacat dimuat",
+    AuditAction.DISCOUNT_ADD: "Potongan ditambah", AuditAction.DISCOUNT_CHANGE: "Potongan diubah",
+    AuditAction.DONATION_CREATE: "Donasi dibuat", AuditAction.IMPORT_COMMIT: "Didaftarkan dari daftar",
+    AuditAction.IMPORT_CONFIRM: "Daftar dikonfirmasi", AuditAction.IMPORT_UPLOAD: "Daftar diunggah",
+    AuditAction.BANK_ADD: "Bank ditambah", AuditAction.BANK_CHANGE: "Bank diubah",
+    AuditAction.INCOMETIER_ADD: "Tingkat penghasilan ditambah", AuditAction.INCOMETIER_CHANGE: "Tingkat penghasilan diubah",
+    AuditAction.LINKAGE_SETTINGS: "Pengaturan data ganda", AuditAction.MEMBERSHIP_REACTIVATE: "Kepesertaan diaktifkan kembali",
+    AuditAction.MEMBERSHIP_REGISTER_BULK: "Kartu KPJ diterbitkan", AuditAction.NIK_CONFLICT_RESOLVE: "Konflik NIK diselesaikan",
+    AuditAction.PAIR_DISMISS: "Bukan orang yang sama", AuditAction.PAYERTYPESETTING_ADD: "Jenis pembayar ditambah",
+    AuditAction.PAYERTYPESETTING_CHANGE: "Jenis pembayar diubah", AuditAction.PAYER_ASSIGN: "Pembayar ditetapkan",
+    AuditAction.PAYER_CREATE: "Pembayar dibuat", AuditAction.NOTIFICATION_REFUSE: "Notifikasi bank ditolak",
+    AuditAction.PAYMENT_RECORD: "Pembayaran dicatat", AuditAction.PAYMENT_RESOLVE: "Pembayaran diselesaikan",
+    AuditAction.PROGRAM_BUDGET_CHANGE: "Anggaran program diubah", AuditAction.PROGRAM_CLOSE: "Program ditutup",
+    AuditAction.PROGRAM_CREATE: "Program dibuat", AuditAction.PROPOSAL_ACCEPT: "Usulan perubahan diterima",
+    AuditAction.PROPOSAL_REJECT: "Usulan perubahan ditolak", AuditAction.RATERULE_ADD: "Tarif ditambah",
+    AuditAction.RATERULE_CHANGE: "Tarif diubah", AuditAction.REGIONS_LOAD: "Wilayah dimuat",
+    AuditAction.SPONSOR_CREATE: "Sponsor dibuat", AuditAction.STATEMENT_IMPORT: "Rekening koran diimpor",
+    AuditAction.USER_PROFILE_SET: "Peran pengguna diatur", AuditAction.WORKER_MERGE: "Digabung ke data lain",
+    AuditAction.WORKER_MERGE_SURVIVOR: "Menerima data yang digabung", AuditAction.WORKER_MERGE_UNDO: "Penggabungan dibatalkan",
+    AuditAction.WORKER_NIK_CHECK: "NIK diperiksa kantor cabang", AuditAction.WORKER_REGISTER: "Didaftarkan",
+    AuditAction.WORKER_UPDATE: "Data diubah",
+}  # fmt: skip

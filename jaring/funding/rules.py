@@ -47,6 +47,13 @@ class Outcome(StrEnum):
     EXCLUDED = "excluded"
 
 
+OUTCOME_LABELS = {
+    Outcome.ASSIGNED: "Didanai",
+    Outcome.WAITLISTED: "Daftar tunggu",
+    Outcome.EXCLUDED: "Tidak memenuhi syarat",
+}
+
+
 class Reason(StrEnum):
     """Why a worker in a program's region was not funded by it. Checked in this order."""
 

@@ -56,6 +56,21 @@ class Level(StrEnum):
     UNIVERSITY = "university"  # or training
 
 
+CLAIM_TYPE_LABELS = {
+    ClaimType.JKM: "JKM: santunan kematian",
+    ClaimType.JKK_DEATH: "JKK: meninggal karena kecelakaan kerja",
+    ClaimType.JKK_TOTAL_DISABILITY: "JKK: cacat total tetap",
+    ClaimType.JKK_PARTIAL_DISABILITY: "JKK: cacat sebagian",
+    ClaimType.JKK_STMB: "JKK: tidak mampu bekerja sementara (STMB)",
+    ClaimType.JKK_TRANSPORT: "JKK: biaya pengangkutan",
+    ClaimType.JKK_MEDICAL: "JKK: perawatan dan pengobatan",
+    ClaimType.JKK_HOME_CARE: "JKK: perawatan di rumah (homecare)",
+    ClaimType.JKK_AIDS: "JKK: alat bantu, protesa dan ortesa",
+    ClaimType.SCHOLARSHIP: "Beasiswa pendidikan anak",
+}
+LEVEL_LABELS = {Level.TK: "TK", Level.SD: "SD", Level.SMP: "SMP", Level.SMA: "SMA",
+                Level.UNIVERSITY: "Perguruan tinggi atau pelatihan"}  # fmt: skip
+
 PP82 = "PP 82/2019 Lampiran III"
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from jaring.core.labels import label_of
 from jaring.core.rules import mask_name
 
 register = template.Library()
@@ -26,3 +27,9 @@ def rupiah(value: object) -> str:
 def samarkan(value: object) -> str:
     """A name masked for documents that leave the office (a donor's list): "S**** A*****"."""
     return mask_name(str(value or ""))
+
+
+@register.filter
+def label(value: object, vocabulary: str) -> str:
+    """`{{ claim.claim_type|label:"claim_type" }}`: the words for a code (core.labels)."""
+    return label_of(vocabulary, value)

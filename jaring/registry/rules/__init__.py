@@ -210,6 +210,9 @@ class Sector(StrEnum):
     OTHER = "other"
 
 
+SECTOR_LABELS = {Sector.TRANSPORT: "transportasi", Sector.OTHER: "bukan transportasi"}
+
+
 @dataclass(frozen=True)
 class Occupation:
     code: str
