@@ -6,11 +6,12 @@ code and fails on any that a page shows as text. The stable code stays in small 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 VOCABULARIES: dict[str, dict[str, str]] = {}
 
 
-def vocabulary_register(name: str, labels: Mapping[str, str]) -> None:
+def vocabulary_register(name: str, labels: Mapping[Any, str]) -> None:
     VOCABULARIES.setdefault(name, {}).update({str(k): str(v) for k, v in labels.items()})
 
 
