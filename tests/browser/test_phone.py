@@ -28,6 +28,18 @@ SKIP = {"logout", "set_language", "login", "imports:template", "contributions:vi
 SCREENSHOTS = os.environ.get("JARING_SCREENSHOTS", "")  # a directory: every page is also photographed there
 
 WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"  # axe-core from the npm registry, offline
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+    .map(v => v.id + " (" + v.nodes.length + "): " + v.nodes[0].target.join(" "));
+}"""
+
+
+def _accessible(page: Page, path: str) -> list[str]:
+    """axe-core on the page as it is now: its serious and critical violations."""
+    page.add_script_tag(path=str(AXE))
+    return [f"{path}: {v}" for v in page.evaluate(AXE_RUN)]
 
 
 def _pages(records: dict[str, int | None]) -> list[str]:
@@ -68,7 +80,10 @@ def test_every_page_of_every_role_fits_a_phone(browser: Browser, live_server, tm
                "batch": ImportBatch.objects.values_list("pk", flat=True).first()}  # fmt: skip
     problems: list[str] = []
     for username in ("admin", "cabang", "pemda", "desa", "agen", "sponsor"):
-        context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="id-ID")
+        # axe-core is injected by the test: the page's Content-Security-Policy (no inline script) is bypassed
+        context = browser.new_context(
+            base_url=live_server.url, viewport=PHONE, locale="id-ID", bypass_csp=True
+        )
         page = context.new_page()
         page.set_default_timeout(15_000)
         login(page, username, DEMO_PASSWORD)
@@ -84,6 +99,7 @@ def test_every_page_of_every_role_fits_a_phone(browser: Browser, live_server, tm
             problem = _fits(page, path, username)
             if problem:
                 problems.append(f"{username}: {problem}")
+            problems += [f"{username}: {v}" for v in _accessible(page, path)]
         context.close()
     assert not problems, "\n".join(problems)
 

@@ -17,3 +17,13 @@ document.addEventListener("click", function (event) {
   var open = header.classList.toggle("open");
   button.setAttribute("aria-expanded", open ? "true" : "false");
 });
+
+// A wide table scrolls inside its own box on a phone (jaring.css): a box that scrolls must be reachable by the
+// keyboard too (WCAG 2.1.1), so every table can take the focus; tables an htmx request brings get it as well.
+function focusableTables(root) {
+  (root || document).querySelectorAll("table:not([tabindex])").forEach(function (table) {
+    table.setAttribute("tabindex", "0");
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { focusableTables(document); });
+document.addEventListener("htmx:afterSettle", function (event) { focusableTables(event.target); });
