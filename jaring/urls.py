@@ -9,6 +9,7 @@ from jaring.api import api
 from jaring.contributions.views import card_check_view, public_check_view
 from jaring.core.views import PasswordChangeView
 from jaring.home import home
+from jaring.regions.views import region_options_view
 
 urlpatterns = [
     path("", home, name="home"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/kata-sandi/", PasswordChangeView.as_view(), name="password_change"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("wilayah/pilih/", region_options_view, name="region_options"),  # the region picker's options
     path("cek/", public_check_view, name="public_check"),  # the public coverage check (no account)
     path("cek/kartu/<str:token>/", card_check_view, name="card_check"),  # a membership card's QR
     path("pekerja/", include("jaring.registry.urls")),

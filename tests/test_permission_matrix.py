@@ -71,6 +71,7 @@ PAGES: dict[str, tuple[Permission | str, tuple[str, ...], bool]] = {
     "contributions:card_pdf": (SIGNED_IN, ("worker",), False),
     "contributions:village_cards": (SIGNED_IN, (), False),
     "public_check": (PUBLIC, (), False),
+    "region_options": (SIGNED_IN, (), False),
     "card_check": (PUBLIC, ("card",), False),
     "funding:program_list": (SIGNED_IN, (), False),
     "funding:program_create": (Permission.MANAGE_FUNDING, (), False),

@@ -25,6 +25,7 @@ from jaring.imports.selectors import (
 )
 from jaring.imports.services import import_upload
 from jaring.imports.tasks import enqueue_commit, enqueue_stage
+from jaring.regions.selectors import region_resolve
 
 PAGE = 50
 
@@ -45,6 +46,13 @@ def batch_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             context["error"] = "Pilih berkas daftar pekerja (.xlsx, .xls atau .csv). [FILE_MISSING]"
             return render(request, "imports/batch_list.html", context, status=400)
         try:
+            form["default_village_code"] = region_resolve(
+                text=form["default_village_code"],
+                level=4,
+                within=viewer.region_codes,
+                all_regions=viewer.all_regions,
+                field="default_village_code",
+            )  # a name typed: its code
             result = import_upload(stream=upload, file_name=upload.name or "daftar", source=form["source"],
                                    default_village_code=form["default_village_code"], viewer=viewer, actor=request.user)  # fmt: skip
         except FORM_ERRORS as exc:

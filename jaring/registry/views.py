@@ -13,7 +13,7 @@ from jaring.core.rules import Permission, may_register_workers
 from jaring.core.selectors import Viewer
 from jaring.core.types import whole_number
 from jaring.core.views_util import viewer_required
-from jaring.regions.selectors import region_choices
+from jaring.regions.selectors import region_choices, region_resolve
 from jaring.registry.rules import OCCUPATIONS, NikQuery, nik_query
 from jaring.registry.selectors import WorkerFilters, proposals_open, worker_get, worker_history, worker_list
 from jaring.registry.services import proposal_decide, worker_register
@@ -98,6 +98,13 @@ def worker_register_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     context: dict[str, object] = {"form": form, "occupations": OCCUPATIONS}
     if request.method == "POST":
         try:
+            form["village_code"] = region_resolve(
+                text=form["village_code"],
+                level=4,
+                within=viewer.region_codes,
+                all_regions=viewer.all_regions,
+                field="village_code",
+            )  # a name: its code
             worker = worker_register(data=form, viewer=viewer, actor=request.user)
         except FORM_ERRORS as exc:
             context["error"] = exc
