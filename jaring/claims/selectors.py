@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from jaring.claims import rules
@@ -309,3 +309,13 @@ def scholarship_outlook(
         trigger=trigger, paid_months=months, children=children
     )
     return {"children_eligible": eligible, "paid_months": months, "reason": refusal.value if refusal else ""}
+
+
+def claim_counts(*, viewer: Viewer) -> list[tuple[str, str, int]]:
+    """For a home page: the viewer's claims still in progress, by step (status, label, count)."""
+    if not viewer.may(Permission.REPORT_CLAIMS):
+        return []
+    open_steps = [ClaimStatus.REPORTED, ClaimStatus.DOCUMENTS_COMPLETE, ClaimStatus.VERIFIED, ClaimStatus.APPROVED]
+    counts = dict(Claim.objects.filter(_scope(viewer), status__in=open_steps).values_list("status")
+                  .annotate(n=Count("id")).values_list("status", "n"))  # fmt: skip
+    return [(s.value, s.label, counts.get(s.value, 0)) for s in open_steps]

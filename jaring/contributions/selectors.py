@@ -657,3 +657,17 @@ def cards(
     if not out:
         raise NotFound("Belum ada kartu aktif untuk pekerja ini.", code=ErrorCode.WORKER_NOT_FOUND)
     return out
+
+
+def covered_count(*, viewer: Viewer, period: Period) -> int:
+    """For a home page: workers of the viewer's region whose month is paid (covered this month)."""
+    workers = Worker.objects.filter(viewer.region_q(), merged_into__isnull=True).values("pk")
+    return (BillLine.objects.filter(period=str(period), status=LineStatus.PAID, worker_id__in=workers)
+            .values("worker_id").distinct().count())  # fmt: skip
+
+
+def unmatched_count(*, viewer: Viewer) -> int:
+    """For a home page: transfers waiting in the viewer's reconciliation queue."""
+    if not may_handle_payments(viewer.role):
+        return 0
+    return Payment.objects.filter(payment_scope_q(viewer), status=PaymentStatus.UNMATCHED).count()

@@ -136,3 +136,9 @@ def batch_rejected_xlsx(*, viewer: Viewer, batch_id: int) -> tuple[str, bytes]:
         raise NotFound("Batch ini belum diperiksa.")
     stem = batch.file_name.rsplit(".", 1)[0]
     return f"{stem}-ditolak.xlsx", rejected_xlsx(pl.read_parquet(staged_path(batch)))
+
+
+def batch_counts(*, viewer: Viewer) -> dict[str, int]:
+    """For a home page: every list the viewer may see, and those checked and waiting to be confirmed."""
+    visible = _visible(viewer)
+    return {"all": visible.count(), "to_confirm": visible.filter(status=BatchStatus.STAGED).count()}

@@ -164,3 +164,11 @@ def nik_conflict_list(*, viewer: Viewer, status: str = "open", limit: int = 200)
                         name_written=c.name_written, birth_date_written=c.birth_date_written,
                         village_written=c.village_written, batch_id=c.batch_id, row=c.row, status=c.status,
                         resolution=c.resolution, source=c.source) for c in conflicts[:limit]]  # fmt: skip
+
+
+def open_pair_count(*, viewer: Viewer) -> int:
+    """For a home page: the pairs waiting in the viewer's duplicate queue."""
+    if not viewer.may(Permission.REVIEW_DUPLICATES):
+        return 0
+    return (_scoped_pairs(viewer).filter(status=PairStatus.OPEN, worker_a__merged_into__isnull=True,
+                                         worker_b__merged_into__isnull=True).count())  # fmt: skip
