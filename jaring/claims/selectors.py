@@ -315,7 +315,12 @@ def claim_counts(*, viewer: Viewer) -> list[tuple[str, str, int]]:
     """For a home page: the viewer's claims still in progress, by step (status, label, count)."""
     if not viewer.may(Permission.REPORT_CLAIMS):
         return []
-    open_steps = [ClaimStatus.REPORTED, ClaimStatus.DOCUMENTS_COMPLETE, ClaimStatus.VERIFIED, ClaimStatus.APPROVED]
+    open_steps = [
+        ClaimStatus.REPORTED,
+        ClaimStatus.DOCUMENTS_COMPLETE,
+        ClaimStatus.VERIFIED,
+        ClaimStatus.APPROVED,
+    ]
     counts = dict(Claim.objects.filter(_scope(viewer), status__in=open_steps).values_list("status")
                   .annotate(n=Count("id")).values_list("status", "n"))  # fmt: skip
     return [(s.value, s.label, counts.get(s.value, 0)) for s in open_steps]

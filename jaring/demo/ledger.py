@@ -19,6 +19,7 @@ from jaring.contributions.services import billing_run, payer_assign, payer_creat
 from jaring.core.bulk import read_frame
 from jaring.core.selectors import SYSTEM
 from jaring.core.types import Period
+from jaring.regions.selectors import region_names
 from jaring.registry.models import Membership, Worker
 
 MONTHS = 12  # issue #6: a full history of the last 12 months
@@ -53,7 +54,8 @@ def ledger_demo(*, seed: int, out_dir: Path, today: dt.date) -> dict[str, int]:
     agent = get_user_model().objects.filter(username="agen").first()
     if agent is not None:
         area = agent.profile.region_code
-        collection = payer_create(kind=PayerKind.AGENT, payer_type=PayerType.MANDIRI, name=f"Kolektif agen {agent}",
+        district = region_names(codes={area[:8]}).get(area[:8], area[:8])
+        collection = payer_create(kind=PayerKind.AGENT, payer_type=PayerType.MANDIRI, name=f"Kolektif agen PERISAI Kec. {district}",
                                   agent_id=agent.pk, region_code=area, actor=None)  # fmt: skip
         picked = list(Worker.objects.filter(pk__in=rest, district_code=area[:8]).values_list("id", flat=True))
         payer_assign(payer_id=collection.pk, worker_ids=picked[:60], first_period=first, last_period=None,

@@ -99,7 +99,7 @@ def region_labels(*, codes: list[str]) -> dict[str, str]:
     out = {}
     for code in codes:
         parts = code.split(".")
-        names = [found[".".join(parts[:n])] for n in range(len(parts), 1, -1) if ".".join(parts[:n]) in found]
+        names = [found[".".join(parts[:n])] for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in found]
         out[code] = ", ".join(_named(r) for r in names[:3])
     return out
 

@@ -12,9 +12,12 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from jaring.claims.models import Claim
 from jaring.contributions.models import Bill
+from jaring.core.factories import PASSWORD, make_user
+from jaring.core.rules import Role
 from jaring.demo.load import DEMO_PASSWORD, demo_load
 from jaring.funding.models import Program
 from jaring.imports.models import ImportBatch
+from jaring.registry.factories import VILLAGE
 from jaring.registry.models import Worker
 from tests.browser.conftest import login
 from tests.test_permission_matrix import PAGES, PUBLIC
@@ -24,7 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE: ViewportSize = {"width": 390, "height": 844}
 SKIP = {"logout", "set_language", "login", "imports:template", "contributions:village_cards", "password_change",
         # htmx parts, not pages: they are checked inside the page that loads them
-        "imports:batch_issues", "contributions:coverage", "claims:worker_claims"}  # fmt: skip
+        "imports:batch_issues", "contributions:coverage", "claims:worker_claims", "region_options"}  # fmt: skip
 SCREENSHOTS = os.environ.get("JARING_SCREENSHOTS", "")  # a directory: every page is also photographed there
 
 WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
@@ -118,4 +121,27 @@ def test_the_public_pages_fit_a_small_phone(browser: Browser, live_server) -> No
     expect(page.locator("#check-none")).to_be_visible()
     tap = page.locator("button[type=submit]").bounding_box()
     assert tap is not None and tap["height"] >= 44
+    context.close()
+
+
+def test_an_agent_finds_the_village_by_name_on_the_phone(browser: Browser, live_server) -> None:
+    """The agent who typed "Sarongan" was told "Kode desa/kelurahan wajib diisi": now the field offers the
+    villages of that name in her area as she types, and the name alone is enough."""
+    make_user(Role.AGENT, region_code="36.03.01", username="agen.balaraja")
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="id-ID")
+    page = context.new_page()
+    login(page, "agen.balaraja", PASSWORD)
+    page.goto("/pekerja/baru/")
+    page.locator("input[name=village_code]").press_sequentially("Cangk", delay=50)
+    expect(page.locator("#village_code-options option")).to_have_count(1)
+    option = page.locator("#village_code-options option").first
+    assert option.get_attribute("value") == VILLAGE
+    assert "Kec. Balaraja, Kab. Tangerang" in (option.text_content() or "")
+    page.fill("input[name=village_code]", "Cangkudu")
+    page.fill("input[name=full_name]", "Sutrisno")
+    page.fill("input[name=birth_date]", "12-04-1980")
+    page.select_option("select[name=sex]", "L")
+    page.click("main button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Sutrisno")
+    assert Worker.objects.get(full_name="Sutrisno").village_id == VILLAGE
     context.close()

@@ -33,3 +33,13 @@ def samarkan(value: object) -> str:
 def label(value: object, vocabulary: str) -> str:
     """`{{ claim.claim_type|label:"claim_type" }}`: the words for a code (core.labels)."""
     return label_of(vocabulary, value)
+
+
+@register.filter
+def persen(value: object) -> str:
+    """A probability as people read it: 0.9991 -> "99,9 %" (never "1,000")."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return f"{number * 100:.1f} %".replace(".", ",")

@@ -12,7 +12,7 @@ from jaring.core.errors import ValidationFailed
 from jaring.core.factories import make_user
 from jaring.core.rules import Role
 from jaring.regions.models import Region
-from jaring.regions.selectors import region_resolve, region_search
+from jaring.regions.selectors import region_labels, region_resolve, region_search
 from jaring.registry.factories import VILLAGE
 from jaring.registry.models import Worker
 
@@ -80,3 +80,11 @@ def test_an_agent_registers_a_worker_by_the_villages_name(client: Client) -> Non
     assert Worker.objects.get(full_name="Sutrisno").village_id == VILLAGE
     unknown = client.post("/pekerja/baru/", {**form, "full_name": "Paijo", "village_code": "Sarongan"})
     assert unknown.status_code == 400 and "REGION_NOT_FOUND" in unknown.content.decode()
+
+
+def test_every_level_is_named_as_people_write_it() -> None:
+    labels = region_labels(codes=["36", "36.03", "36.03.01", VILLAGE])
+    assert labels["36"] == "Prov. Banten"  # the home said "Wilayah 36"
+    assert labels["36.03"] == "Kab. Tangerang, Prov. Banten"
+    assert labels["36.03.01"].startswith("Kec. Balaraja, Kab. Tangerang")
+    assert labels[VILLAGE] == "Desa Cangkudu, Kec. Balaraja, Kab. Tangerang"
