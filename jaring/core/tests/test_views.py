@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_home_shows_the_viewers_scope(client: Client) -> None:
     client.force_login(make_user(Role.REGION, region_code="36.03"))
     html = client.get("/").content.decode()
-    assert "Kabupaten Tangerang" in html and "Beranda" in html
+    assert "Kab. Tangerang, Prov. Banten" in html and "Beranda" in html
 
 
 def test_indonesian_by_default_english_on_request(client: Client) -> None:
