@@ -14,3 +14,7 @@ class ContributionsConfig(AppConfig):
         from jaring.core.labels import vocabulary_register  # noqa: PLC0415
 
         vocabulary_register("payer_type", PAYER_TYPE_LABELS)  # words for codes on pages (core.labels)
+        from jaring.contributions.selectors import sponsor_worker_ids  # noqa: PLC0415
+        from jaring.core.selectors import sponsor_workers_set  # noqa: PLC0415
+
+        sponsor_workers_set(sponsor_worker_ids)  # a sponsor opens the workers it funds (core.Viewer.worker_q)

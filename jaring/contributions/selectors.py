@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 import polars as pl
 from django.core import signing
@@ -21,6 +22,7 @@ from jaring.contributions.models import (
     IncomeTier,
     LineStatus,
     Payer,
+    PayerAssignment,
     PayerKind,
     PayerTypeSetting,
     Payment,
@@ -387,7 +389,7 @@ STANDING_LABELS = {
 def coverage_get(*, viewer: Viewer, worker_id: int, as_of: Period, months: int = 12) -> Coverage:
     """A worker's months: paid (when, by whom), unpaid (until when it may be paid), lapsed, not billed; and
     the standing the rules derive from the whole history (rules.membership_standing)."""
-    if not Worker.objects.filter(viewer.region_q(), pk=worker_id).exists():
+    if not Worker.objects.filter(viewer.worker_q(), pk=worker_id).exists():
         raise NotFound("Pekerja tidak ditemukan.", code=ErrorCode.WORKER_NOT_FOUND)
     lines = list(
         BillLine.objects.filter(worker_id=worker_id)
@@ -622,7 +624,7 @@ def cards(
     *, viewer: Viewer, worker_id: int | None = None, village_code: str = "", today: dt.date
 ) -> list[Card]:
     """The cards of one worker, or of a village's active members, inside the viewer's region."""
-    query = Worker.objects.filter(viewer.region_q(), merged_into__isnull=True)
+    query = Worker.objects.filter(viewer.worker_q(), merged_into__isnull=True)
     if worker_id is not None:
         query = query.filter(pk=worker_id)
     elif village_code:
@@ -661,7 +663,7 @@ def cards(
 
 def covered_count(*, viewer: Viewer, period: Period) -> int:
     """For a home page: workers of the viewer's region whose month is paid (covered this month)."""
-    workers = Worker.objects.filter(viewer.region_q(), merged_into__isnull=True).values("pk")
+    workers = Worker.objects.filter(viewer.worker_q(), merged_into__isnull=True).values("pk")
     return (BillLine.objects.filter(period=str(period), status=LineStatus.PAID, worker_id__in=workers)
             .values("worker_id").distinct().count())  # fmt: skip
 
@@ -671,3 +673,9 @@ def unmatched_count(*, viewer: Viewer) -> int:
     if not may_handle_payments(viewer.role):
         return 0
     return Payment.objects.filter(payment_scope_q(viewer), status=PaymentStatus.UNMATCHED).count()
+
+
+def sponsor_worker_ids(sponsor_ref: str) -> Any:
+    """The workers a sponsor funds now or funded: assigned to one of its payers (a program's payer carries its
+    sponsor). A subquery, for core's Viewer.worker_q (set in ContributionsConfig.ready)."""
+    return PayerAssignment.objects.filter(payer__sponsor_ref=sponsor_ref).values("worker_id")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -56,6 +57,16 @@ class Viewer:
             q |= region_q(code, prefix)
         return q
 
+    def worker_q(self, prefix: str = "") -> Q:
+        """The workers this viewer may open: those of its regions; for a sponsor, the workers it funds (issue #14:
+        a CSR manager opens the workers on its own bill, masked). Only for worker lookups: payers, bills and
+        queues keep their own rules."""
+        if self.role != Role.SPONSOR:
+            return self.region_q(prefix)
+        if not self.sponsor_ref or not _sponsor_workers:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}pk__in": _sponsor_workers[0](self.sponsor_ref)})
+
     def region_sql(self, alias: str = "") -> tuple[str, list[str]]:
         """The same filter as `region_q` for raw SQL over a table with province_code, regency_code,
         district_code and village_code: ("" , []) for every region, else "(... OR ...)" and its parameters."""
@@ -86,6 +97,13 @@ class RegionDirectory(Protocol):
 
 
 _directory: list[RegionDirectory] = []
+# Which workers a sponsor funds: answered by the contributions app (its payers carry the sponsor), set in its
+# AppConfig.ready, so core imports no higher app. Returns a subquery of worker ids.
+_sponsor_workers: list[Callable[[str], Any]] = []
+
+
+def sponsor_workers_set(finder: Callable[[str], Any]) -> None:
+    _sponsor_workers[:] = [finder]
 
 
 def region_directory_set(directory: RegionDirectory) -> None:

@@ -82,7 +82,7 @@ def worker_list(
     *, viewer: Viewer, filters: WorkerFilters, after: int | None = None, limit: int = PAGE_SIZE
 ) -> WorkerPage:
     qs = Worker.objects.filter(
-        viewer.region_q(), merged_into__isnull=True
+        viewer.worker_q(), merged_into__isnull=True
     )  # a merged duplicate is not listed
     if filters.region_code and re.fullmatch(r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?", filters.region_code):
         qs = qs.filter(region_q(filters.region_code))
@@ -149,14 +149,14 @@ class WorkerDetail:
 
 
 def _scoped_worker(viewer: Viewer, worker_id: int) -> Worker:
-    worker = Worker.objects.filter(viewer.region_q(), pk=worker_id).select_related("village").first()
+    worker = Worker.objects.filter(viewer.worker_q(), pk=worker_id).select_related("village").first()
     if worker is None:
         raise NotFound("Pekerja tidak ditemukan atau di luar wilayah Anda.")
     return worker
 
 
 def worker_visible(*, viewer: Viewer, worker_id: int) -> bool:
-    return Worker.objects.filter(viewer.region_q(), pk=worker_id).exists()
+    return Worker.objects.filter(viewer.worker_q(), pk=worker_id).exists()
 
 
 def worker_get(*, viewer: Viewer, worker_id: int) -> WorkerDetail:
@@ -280,7 +280,7 @@ def row_context(*, today: dt.date, village_codes: Container[str], default_villag
 
 def registry_counts(*, viewer: Viewer) -> tuple[int, int]:
     """Workers and card holders in the viewer's regions (dashboard figures, not for every list page)."""
-    workers = Worker.objects.filter(viewer.region_q(), merged_into__isnull=True)
+    workers = Worker.objects.filter(viewer.worker_q(), merged_into__isnull=True)
     return workers.count(), Membership.objects.filter(status="active", worker__in=workers).count()
 
 

@@ -161,3 +161,26 @@ def test_pages_need_a_login(client: Client) -> None:
         "funding:donation",
     ):
         assert client.get(reverse(name)).status_code == 302
+
+
+def test_a_sponsor_opens_the_workers_it_funds_and_no_others(client: Client) -> None:
+    """Issue #14: every name on a CSR's own bill was a 404. It opens the workers it funds, masked; never others."""
+    csr = _sponsor(payer_type="csr", region="36.03", name="PT Contoh Tbk")
+    funded, unfunded = member(full_name="Sutrisno Wibowo"), member()
+    program = _program(csr)
+    allocation_run(program_ids=[program.pk], viewer=SYSTEM, actor=None)
+    assert Allocation.objects.filter(worker=funded).exists()
+    Allocation.objects.filter(worker=unfunded).delete()  # one funded, one not: the program had room for both
+    from jaring.contributions.models import PayerAssignment  # noqa: PLC0415
+
+    PayerAssignment.objects.filter(worker=unfunded).exclude(payer__worker=unfunded).delete()
+    client.force_login(make_user(Role.SPONSOR, sponsor_ref=csr.ref))
+    page = client.get(reverse("registry:worker_detail", args=[funded.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Sutrisno Wibowo" in html and (funded.nik or "") not in html  # the name, the NIK masked
+    assert client.get(reverse("registry:worker_detail", args=[unfunded.pk])).status_code == 404
+    assert client.get(reverse("contributions:coverage", args=[funded.pk])).status_code == 200
+    listed = client.post(reverse("registry:worker_list"), {"q": ""}).content.decode()
+    assert "Sutrisno Wibowo" in listed
+    assert client.get(f"/api/v1/workers/{unfunded.pk}").status_code == 404
