@@ -1,4 +1,5 @@
-"""Reads of the contribution rules: the rows in force, and a quote for one worker-month."""
+"""Reads of the ledger: the contribution rules in force and a quote, bills and their lines, payments and the
+reconciliation queue, coverage months, arrears, and the counts a home page shows. Scoping happens here."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from enum import StrEnum
 from typing import Any
 
 import polars as pl
-from django.core import signing
 from django.db.models import Count, Q, Sum
 
 from jaring.contributions import rules
@@ -21,7 +21,6 @@ from jaring.contributions.models import (
     Discount,
     IncomeTier,
     LineStatus,
-    Payer,
     PayerAssignment,
     PayerKind,
     PayerTypeSetting,
@@ -43,7 +42,7 @@ from jaring.contributions.rules import (
     membership_standing,
 )
 from jaring.core.errors import ErrorCode, NotFound, ValidationFailed
-from jaring.core.rules import Role, mask_name, mask_nik, may_handle_payments
+from jaring.core.rules import Role, mask_nik, may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
 from jaring.registry.models import Membership, Worker
@@ -533,132 +532,6 @@ def coverage_by_nik(*, viewer: Viewer, nik: str, as_of: Period, months: int = 12
     if worker_id is None:
         raise NotFound("Pekerja dengan NIK itu tidak ditemukan.", code=ErrorCode.WORKER_NOT_FOUND)
     return coverage_get(viewer=viewer, worker_id=worker_id, as_of=as_of, months=months)
-
-
-# The public check (issue #14): a worker or an heir, without an account, asks whether the worker is covered.
-CARD_SALT = "jaring.card"
-SELF_PAID = (
-    "Peserta sendiri (mandiri)"  # a card's QR carries a signed membership id: no NIK, nothing guessable
-)
-
-
-@dataclass(frozen=True)
-class PublicCover:
-    """What the public check says: the name masked, this month covered or not, until when it is paid, who pays."""
-
-    name_masked: str
-    kpj: str
-    period: str  # this month
-    covered_now: bool
-    paid_until: str  # the last month paid without a gap from this month on ("" when this month is not paid)
-    last_paid: str  # the latest month ever paid ("" never)
-    payer: str  # who pays this month, else who paid the last paid month
-    months: list[tuple[str, bool]]  # the last 6 months and the next 2: paid or not
-
-
-def _cover_of(worker: Worker, today: dt.date) -> PublicCover:
-    now = Period.of(today)
-    lines = list(
-        BillLine.objects.filter(worker_id=worker.pk).values_list(
-            "period", "status", "payer__name", "payer__worker_id"
-        )
-    )
-    # Who pays, by name: a program, a village, a company; the worker's own account is not named (it is the
-    # worker's name, which the check masks).
-    paid = {Period.parse(p): (SELF_PAID if own == worker.pk else name) for p, status, name, own in lines
-            if status == "paid"}  # fmt: skip
-    until = ""
-    cursor = now
-    while cursor in paid:
-        until, cursor = str(cursor), cursor.plus(1)
-    last = max(paid) if paid else None
-    kpj = Membership.objects.filter(worker_id=worker.pk).order_by("-id").values_list("kpj", flat=True).first()
-    return PublicCover(
-        name_masked=mask_name(worker.full_name), kpj=kpj or "", period=str(now), covered_now=now in paid,
-        paid_until=until, last_paid=str(last) if last else "",
-        payer=paid.get(now) or (paid[last] if last else ""),
-        months=[(str(now.plus(i)), now.plus(i) in paid) for i in range(-5, 3)],
-    )  # fmt: skip
-
-
-def public_cover(*, nik: str, birth_date: dt.date | None, today: dt.date) -> PublicCover | None:
-    """The cover of the worker with this NIK *and* this birth date; None for anything else (an unknown NIK, a
-    wrong date, a merged record's old NIK): the page says the same for all of them, so it tells nothing."""
-    key = nik_clean(nik)
-    if len(key) != 16 or not key.isdigit() or birth_date is None:
-        return None
-    worker = Worker.objects.filter(nik=key, birth_date=birth_date, merged_into__isnull=True).first()
-    return _cover_of(worker, today) if worker is not None else None
-
-
-def card_token(*, membership_id: int) -> str:
-    return signing.dumps(membership_id, salt=CARD_SALT)
-
-
-def public_cover_by_card(*, token: str, today: dt.date) -> PublicCover | None:
-    """The cover of the card whose QR was scanned; None for a token that is not Jaring's."""
-    try:
-        membership_id = signing.loads(token[:200], salt=CARD_SALT)
-    except signing.BadSignature:
-        return None
-    worker = Worker.objects.filter(memberships__pk=membership_id, merged_into__isnull=True).first()
-    return _cover_of(worker, today) if worker is not None else None
-
-
-@dataclass(frozen=True)
-class Card:
-    """One membership card (kartu peserta): what is printed on it. No NIK: the card is shown to others."""
-
-    full_name: str
-    kpj: str
-    village: str
-    programs: str
-    cover: PublicCover
-    token: str  # for the QR: the public check of this card
-
-
-CARD_LIMIT = 1000  # one village's sheet
-
-
-def cards(
-    *, viewer: Viewer, worker_id: int | None = None, village_code: str = "", today: dt.date
-) -> list[Card]:
-    """The cards of one worker, or of a village's active members, inside the viewer's region."""
-    query = Worker.objects.filter(viewer.worker_q(), merged_into__isnull=True)
-    if worker_id is not None:
-        query = query.filter(pk=worker_id)
-    elif village_code:
-        query = query.filter(village_id=village_code)
-    else:
-        raise ValidationFailed("Pilih pekerja atau desa.", code=ErrorCode.VILLAGE_UNKNOWN, field="desa")
-    workers = list(query.select_related("village").order_by("full_name", "pk")[:CARD_LIMIT])
-    if not workers:
-        raise NotFound("Pekerja tidak ditemukan atau di luar wilayah Anda.", code=ErrorCode.WORKER_NOT_FOUND)
-    memberships = dict(
-        Membership.objects.filter(worker_id__in=[w.pk for w in workers], status="active")
-        .order_by("id")
-        .values_list("worker_id", "pk")
-    )
-    jht = set(
-        Payer.objects.filter(worker_id__in=[w.pk for w in workers], jht=True).values_list(
-            "worker_id", flat=True
-        )
-    )
-    out = []
-    for w in workers:
-        if w.pk not in memberships:
-            continue
-        cover = _cover_of(w, today)
-        programs = "JKK, JKM" + (", JHT" if w.pk in jht else "")
-        village = w.village.name if w.village_id and w.village else ""
-        out.append(
-            Card(
-                w.full_name, cover.kpj, village, programs, cover, card_token(membership_id=memberships[w.pk])
-            )
-        )
-    if not out:
-        raise NotFound("Belum ada kartu aktif untuk pekerja ini.", code=ErrorCode.WORKER_NOT_FOUND)
-    return out
 
 
 def covered_count(*, viewer: Viewer, period: Period) -> int:
