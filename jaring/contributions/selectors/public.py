@@ -10,6 +10,7 @@ from django.core import signing
 
 from jaring.contributions.models import (
     BillLine,
+    LineStatus,
     Payer,
 )
 from jaring.core.errors import ErrorCode, NotFound, ValidationFailed
@@ -20,10 +21,8 @@ from jaring.registry.models import Membership, Worker
 from jaring.registry.rules import nik_clean
 
 # The public check (issue #14): a worker or an heir, without an account, asks whether the worker is covered.
-CARD_SALT = "jaring.card"
-SELF_PAID = (
-    "Peserta sendiri (mandiri)"  # a card's QR carries a signed membership id: no NIK, nothing guessable
-)
+CARD_SALT = "jaring.card"  # a card's QR carries a signed membership id: no NIK, nothing guessable
+SELF_PAID = "Peserta sendiri (mandiri)"  # the worker's own account is never named: it is the worker's name
 
 
 @dataclass(frozen=True)
@@ -40,29 +39,40 @@ class PublicCover:
     months: list[tuple[str, bool]]  # the last 6 months and the next 2: paid or not
 
 
-def _cover_of(worker: Worker, today: dt.date) -> PublicCover:
+def _covers_of(workers: list[Worker], today: dt.date) -> dict[int, PublicCover]:
+    """The cover of each worker, in two queries whatever their number (a village's sheet of cards)."""
     now = Period.of(today)
-    lines = list(
-        BillLine.objects.filter(worker_id=worker.pk).values_list(
-            "period", "status", "payer__name", "payer__worker_id"
-        )
+    ids = [w.pk for w in workers]
+    paid: dict[int, dict[Period, str]] = {i: {} for i in ids}
+    lines = BillLine.objects.filter(worker_id__in=ids, status=LineStatus.PAID).values_list(
+        "worker_id", "period", "payer__name", "payer__worker_id"
     )
-    # Who pays, by name: a program, a village, a company; the worker's own account is not named (it is the
-    # worker's name, which the check masks).
-    paid = {Period.parse(p): (SELF_PAID if own == worker.pk else name) for p, status, name, own in lines
-            if status == "paid"}  # fmt: skip
-    until = ""
-    cursor = now
-    while cursor in paid:
-        until, cursor = str(cursor), cursor.plus(1)
-    last = max(paid) if paid else None
-    kpj = Membership.objects.filter(worker_id=worker.pk).order_by("-id").values_list("kpj", flat=True).first()
-    return PublicCover(
-        name_masked=mask_name(worker.full_name), kpj=kpj or "", period=str(now), covered_now=now in paid,
-        paid_until=until, last_paid=str(last) if last else "",
-        payer=paid.get(now) or (paid[last] if last else ""),
-        months=[(str(now.plus(i)), now.plus(i) in paid) for i in range(-5, 3)],
-    )  # fmt: skip
+    for worker_id, period, name, own in lines:
+        # Who pays, by name: a program, a village, a company; the worker's own account is not named.
+        paid[worker_id][Period.parse(period)] = SELF_PAID if own == worker_id else name
+    kpjs: dict[int, str] = {}
+    for worker_id, kpj in (
+        Membership.objects.filter(worker_id__in=ids).order_by("id").values_list("worker_id", "kpj")
+    ):
+        kpjs[worker_id] = kpj  # the newest card
+    out = {}
+    for w in workers:
+        months = paid[w.pk]
+        until, cursor = "", now
+        while cursor in months:
+            until, cursor = str(cursor), cursor.plus(1)
+        last = max(months) if months else None
+        out[w.pk] = PublicCover(
+            name_masked=mask_name(w.full_name), kpj=kpjs.get(w.pk, ""), period=str(now), covered_now=now in months,
+            paid_until=until, last_paid=str(last) if last else "",
+            payer=months.get(now) or (months[last] if last else ""),
+            months=[(str(now.plus(i)), now.plus(i) in months) for i in range(-5, 3)],
+        )  # fmt: skip
+    return out
+
+
+def _cover_of(worker: Worker, today: dt.date) -> PublicCover:
+    return _covers_of([worker], today)[worker.pk]
 
 
 def public_cover(*, nik: str, birth_date: dt.date | None, today: dt.date) -> PublicCover | None:
@@ -128,11 +138,12 @@ def cards(
             "worker_id", flat=True
         )
     )
+    covers = _covers_of([w for w in workers if w.pk in memberships], today)
     out = []
     for w in workers:
         if w.pk not in memberships:
             continue
-        cover = _cover_of(w, today)
+        cover = covers[w.pk]
         programs = "JKK, JKM" + (", JHT" if w.pk in jht else "")
         village = w.village.name if w.village_id and w.village else ""
         out.append(
