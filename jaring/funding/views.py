@@ -14,13 +14,14 @@ from django.views.decorators.http import require_POST
 
 from jaring.contributions.rules import PayerType, payer_type_parse
 from jaring.core.errors import FORM_ERRORS, ErrorCode, ValidationFailed
+from jaring.core.labels import label_of
 from jaring.core.rules import Permission, Role, may_manage_funding
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period, whole_number
 from jaring.core.views_util import XLSX, download, forbidden, viewer_required
-from jaring.funding import exports
+from jaring.funding import exports, rules
 from jaring.funding.models import SponsorKind
-from jaring.funding.rules import DONATION_MONTHS, PRIORITY_LABELS, Priority
+from jaring.funding.rules import DONATION_MONTHS, PRIORITY_LABELS, Priority, Reason
 from jaring.funding.selectors import (
     budget_plan,
     overlap_report,
@@ -35,6 +36,7 @@ from jaring.funding.selectors import (
     sponsorship_ending,
 )
 from jaring.funding.services import allocation_run, donation_create, program_create, sponsor_create
+from jaring.regions.selectors import region_labels
 from jaring.registry.rules import ECOSYSTEM_LABELS, OCCUPATIONS
 
 SPONSOR_TYPES = [p.value for p in PayerType if p != PayerType.MANDIRI]
@@ -105,24 +107,34 @@ def program_detail_view(request: HttpRequest, viewer: Viewer, program_id: int) -
     workers = program_workers(viewer=viewer, program_id=program_id, after=after, limit=101)
     context = {"p": program_summary(viewer=viewer, program_id=program_id), "program": program,
                "workers": workers[:100], "next_after": workers[99].id if len(workers) > 100 else None,
-               "link_workers": viewer.role != Role.SPONSOR}  # fmt: skip
+               "link_workers": True}  # fmt: skip
+    waitlist = (
+        []
+        if request.headers.get("HX-Request") and after
+        else program_waitlist(viewer=viewer, program_id=program_id)
+    )
+    context["places"] = region_labels(codes=sorted({w.village_code for w in [*workers, *waitlist]}))
     if request.headers.get("HX-Request") and after:
         return render(request, "funding/_worker_rows.html", context)
     context.update(
         decisions=program_decisions(viewer=viewer, program_id=program_id),
         nobody_funded=program_nobody_funded(viewer=viewer, program_id=program_id),
-        waitlist=program_waitlist(viewer=viewer, program_id=program_id),
-        may_manage=may_manage_funding(viewer.role), conditions=_conditions(program),
+        waitlist=waitlist, may_manage=may_manage_funding(viewer.role), conditions=_conditions(program),
     )  # fmt: skip
     return render(request, "funding/program_detail.html", context)
 
 
 def _conditions(program: Any) -> list[tuple[str, str]]:
-    out = [("Wilayah", program.region_codes.replace(",", ", ") or "seluruh Indonesia")]
+    codes = [c for c in program.region_codes.split(",") if c]
+    names = region_labels(codes=codes)
+    out = [("Wilayah", "; ".join(f"{names.get(c) or c} ({c})" for c in codes) or "seluruh Indonesia")]
     if program.occupations:
-        out.append(("Pekerjaan", program.occupations.replace(",", ", ")))
+        words = [label_of("occupation", c) for c in program.occupations.split(",") if c]
+        out.append(("Pekerjaan", ", ".join(words)))
     if program.ecosystems:
-        out.append(("Ekosistem", program.ecosystems.replace(",", ", ")))
+        out.append(
+            ("Ekosistem", ", ".join(label_of("ecosystem", c) for c in program.ecosystems.split(",") if c))
+        )
     if program.age_min is not None or program.age_max is not None:
         out.append(("Usia", f"{program.age_min or 0}-{program.age_max or '…'} tahun"))
     if program.decile_max is not None:
@@ -135,21 +147,34 @@ def _conditions(program: Any) -> list[tuple[str, str]]:
     return out
 
 
+PREVIEW_ROWS = 50  # workers of each kind a dry run lists
+
+
 @viewer_required
 @require_POST
 def program_allocate_view(request: HttpRequest, viewer: Viewer, program_id: int) -> HttpResponse:
     viewer.require(Permission.MANAGE_FUNDING)
     dry = request.POST.get("dry_run") == "on"
     try:
-        result = allocation_run(program_ids=[program_id], viewer=viewer, actor=request.user, dry_run=dry)
+        result = allocation_run(program_ids=[program_id], viewer=viewer, actor=request.user, dry_run=dry,
+                                preview=PREVIEW_ROWS if dry else 0)  # fmt: skip
     except FORM_ERRORS as exc:
         messages.error(request, f"{exc.message} [{exc.code}]")
         return redirect("funding:program_detail", program_id=program_id)
     o = result.programs[0]
-    text = (f"{'Simulasi (tidak disimpan)' if dry else 'Alokasi selesai'}: {o.assigned:,} pekerja didanai "
+    if dry:
+        preview = result.previews[program_id]
+        rows = [*preview.funded, *preview.waiting, *preview.excluded]
+        context = {"p": program_summary(viewer=viewer, program_id=program_id), "o": o, "preview": preview,
+                   "places": region_labels(codes=sorted({r.village_code for r in rows if r.village_code})),
+                   "reasons": [(rules.REASON_LABELS[Reason(k)], k, v) for k, v in
+                               sorted({**o.waitlist_reasons, **o.excluded_reasons}.items(), key=lambda kv: -kv[1])],
+                   "limit": PREVIEW_ROWS}  # fmt: skip
+        return render(request, "funding/allocation_preview.html", context)
+    text = (f"Alokasi selesai: {o.assigned:,} pekerja didanai "
             f"({o.assigned_months:,} pekerja-bulan, Rp {o.committed_by_run:,}), {o.waitlisted:,} daftar tunggu, "
             f"{o.excluded:,} tidak memenuhi syarat; sisa anggaran Rp {o.budget_left:,}.").replace(",", ".")  # fmt: skip
-    (messages.info if dry else messages.success)(request, text)
+    messages.success(request, text)
     if o.nobody_funded is not None:
         messages.warning(request, f"{o.nobody_funded.message} [{o.nobody_funded.code}]")
     return redirect("funding:program_detail", program_id=program_id)
@@ -252,7 +277,7 @@ def ending_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
         report = sponsorship_ending(viewer=viewer, today=today, limit=None)
         return download(exports.ending_xlsx(report), f"pendanaan-berakhir-{today:%Y-%m-%d}.xlsx", XLSX)
     report = sponsorship_ending(viewer=viewer, today=today, limit=500)
-    return render(request, "funding/ending.html", {"r": report, "link_workers": viewer.role != Role.SPONSOR})
+    return render(request, "funding/ending.html", {"r": report, "link_workers": True})
 
 
 @viewer_required

@@ -43,3 +43,12 @@ def persen(value: object) -> str:
     except (TypeError, ValueError):
         return ""
     return f"{number * 100:.1f} %".replace(".", ",")
+
+
+@register.filter
+def place(code: object, names: object) -> str:
+    """`{{ w.village_code|place:places }}`: a region's name from a map the view read once (regions'
+    region_labels), the code itself when the map has none."""
+    text = str(code or "")
+    found = names.get(text) if isinstance(names, dict) else None
+    return str(found) if found else text

@@ -253,3 +253,46 @@ def program_decisions(*, viewer: Viewer, program_id: int) -> list[ReasonCount]:
         for reason, n in sorted(found.get(outcome.value, {}).items(), key=lambda kv: -kv[1]):
             out.append(ReasonCount(outcome.value, reason, rules.REASON_LABELS[Reason(reason)], n))
     return out
+
+
+@dataclass(frozen=True)
+class RunPreview:
+    """Whom one run funds and why it leaves the others, for a dry run's page (read before its rollback)."""
+
+    program_id: int
+    funded: list[FundedRow]
+    waiting: list[WaitRow]
+    excluded: list[WaitRow]
+
+
+def run_preview(*, viewer: Viewer, run_id: int, program_id: int, limit: int = 50) -> RunPreview:
+    """The first `limit` workers a run funds for a program, waits for and excludes, each with its reason.
+    Scoped and masked like the program's own lists."""
+    masked = not viewer.sees_personal_data
+    funded = (
+        Allocation.objects.filter(_worker_scope(viewer), program_id=program_id, run_id=run_id)
+        .order_by("rank", "id")
+        .values_list("id", "worker_id", "worker__full_name", "worker__nik", "worker__village_id",
+                     "worker__occupation", "first_period", "last_period", "months", "cost")[:limit]
+    )  # fmt: skip
+
+    def decided(outcome: Outcome) -> list[WaitRow]:
+        rows = (
+            Decision.objects.filter(_worker_scope(viewer), program_id=program_id, run_id=run_id, outcome=outcome)
+            .order_by("rank", "id")
+            .values_list("rank", "worker_id", "worker__full_name", "worker__nik", "worker__village_id", "reason",
+                         "months", "cost")[:limit]
+        )  # fmt: skip
+        return [
+            WaitRow(rank or 0, w, name, mask_nik(nik) if masked else (nik or ""), village, reason,
+                    rules.REASON_LABELS.get(Reason(reason), reason) if reason else "", months, cost)
+            for rank, w, name, nik, village, reason, months, cost in rows
+        ]  # fmt: skip
+
+    return RunPreview(
+        program_id,
+        [FundedRow(i, w, name, mask_nik(nik) if masked else (nik or ""), village, occ, first, last, months, cost)
+         for i, w, name, nik, village, occ, first, last, months, cost in funded],
+        decided(Outcome.WAITLISTED),
+        decided(Outcome.EXCLUDED),
+    )  # fmt: skip

@@ -32,9 +32,11 @@ from jaring.funding.models import (
 )
 from jaring.funding.rules import Outcome, Priority, Reason
 from jaring.funding.selectors import (
+    RunPreview,
     precedence_order,
     program_manageable,
     program_q,
+    run_preview,
 )
 from jaring.funding.services.common import (
     _REGION_COLUMN,
@@ -74,6 +76,8 @@ class AllocationResult:
     programs: list[ProgramOutcome]
     seconds: float
     phases: dict[str, float] = field(default_factory=dict)
+    # A dry run's first workers funded, waiting and excluded per program (read before its rollback)
+    previews: dict[int, RunPreview] = field(default_factory=dict)
 
     def totals(self) -> dict[str, Any]:
         reasons: dict[str, int] = {}
@@ -109,9 +113,12 @@ def allocation_run(
     viewer: Viewer,
     actor: Actor,
     dry_run: bool = False,
+    preview: int = 0,
 ) -> AllocationResult:
     """Allocate the given active programs (None: every active program the viewer manages) together. A dry run
-    computes everything and keeps nothing. A re-run with nothing changed funds nobody new."""
+    computes everything and keeps nothing; with `preview` it lists that many workers of each program funded,
+    waiting and excluded, with their reasons, before it rolls back. A re-run with nothing changed funds nobody
+    new."""
     viewer.require(Permission.MANAGE_FUNDING)
     started = time.perf_counter()
     phases: dict[str, float] = {}
@@ -159,9 +166,13 @@ def allocation_run(
                      "assigned": sum(o.assigned for o in outcomes), "reasons": reasons},
             batch_ref=f"allocation:{run.pk}",
         )  # fmt: skip
+        previews = {}
         if dry_run:
+            if preview:
+                previews = {o.program_id: run_preview(viewer=viewer, run_id=run.pk, program_id=o.program_id,
+                                                      limit=preview) for o in outcomes}  # fmt: skip
             transaction.set_rollback(True)
-    return AllocationResult(None if dry_run else run.pk, dry_run, outcomes, seconds, phases)
+    return AllocationResult(None if dry_run else run.pk, dry_run, outcomes, seconds, phases, previews)
 
 
 def _region_filter(programs: Sequence[Program]) -> tuple[str, list[Any]]:

@@ -184,3 +184,29 @@ def test_a_sponsor_opens_the_workers_it_funds_and_no_others(client: Client) -> N
     listed = client.post(reverse("registry:worker_list"), {"q": ""}).content.decode()
     assert "Sutrisno Wibowo" in listed
     assert client.get(f"/api/v1/workers/{unfunded.pk}").status_code == 404
+
+
+def test_a_dry_run_shows_whom_it_would_fund_and_why_not_the_others_and_keeps_nothing(officer: Client) -> None:
+    """Issue #14: a dry run shows whom it would fund and why the others not, before anyone commits."""
+    member(full_name="Sutrisno Wibowo", occupation="Petani")
+    member(full_name="Paijo Nelayan", occupation="Nelayan")
+    sponsor = _sponsor()
+    program = program_create(sponsor_id=sponsor.pk, name="APBD petani", budget=10_000_000,
+                             first_period=Period(2027, 1), months=12, occupations=["petani"], viewer=SYSTEM,
+                             actor=None)  # fmt: skip
+    page = officer.post(reverse("funding:program_allocate", args=[program.pk]), {"dry_run": "on"})
+    assert page.status_code == 200 and not Allocation.objects.exists()
+    html = page.content.decode()
+    funded = html[html.index('id="preview-funded"') : html.index('id="preview-waiting"')]
+    excluded = html[html.index('id="preview-excluded"') :]
+    assert "Sutrisno Wibowo" in funded and "Paijo Nelayan" not in funded
+    assert "Paijo Nelayan" in excluded and "Pekerjaan tidak termasuk sasaran program" in excluded
+    assert page.context["preview"].funded[0].nik.count("*") == 8  # masked for a budget officer
+    assert 'id="commit"' in html  # the same page commits
+    committed = officer.post(reverse("funding:program_allocate", args=[program.pk]), follow=True)
+    assert Allocation.objects.count() == 1 and "Alokasi selesai: 1 pekerja didanai" in committed.content.decode()
+
+
+def test_a_dry_run_is_refused_to_a_role_that_may_not_allocate(agent: Client) -> None:
+    program = _program(_sponsor())
+    assert agent.post(reverse("funding:program_allocate", args=[program.pk]), {"dry_run": "on"}).status_code == 403
