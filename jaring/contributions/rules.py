@@ -218,6 +218,44 @@ def va_valid(text: str) -> bool:
     return len(text) == VA_LENGTH and text.isascii() and text.isdigit() and luhn_digit(text[:-1]) == text[-1]
 
 
+def va_near_misses(text: str) -> dict[str, str]:
+    """Every valid virtual account one slip away from `text`, with the slip: one digit mistyped ("digit"), two
+    neighbours swapped ("swap"), one digit left out ("missing") or one typed twice or too many ("extra").
+    For the reconciliation queue's suggestions: a transfer to an account that does not exist was most often
+    meant for one of these (the Luhn digit leaves about one in ten of them valid)."""
+    digits = va_clean(text)
+    if not (digits.isascii() and digits.isdigit()) or not VA_LENGTH - 1 <= len(digits) <= VA_LENGTH + 1:
+        return {}
+    found: dict[str, str] = {}
+
+    def keep(candidate: str, slip: str) -> None:
+        if candidate != digits and va_valid(candidate):
+            found.setdefault(candidate, slip)
+
+    if len(digits) == VA_LENGTH:
+        for i in range(VA_LENGTH - 1):
+            keep(digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :], "swap")
+        for i in range(VA_LENGTH):
+            for d in "0123456789":
+                keep(digits[:i] + d + digits[i + 1 :], "digit")
+    elif len(digits) == VA_LENGTH - 1:
+        for i in range(VA_LENGTH):
+            for d in "0123456789":
+                keep(digits[:i] + d + digits[i:], "missing")
+    else:
+        for i in range(len(digits)):
+            keep(digits[:i] + digits[i + 1 :], "extra")
+    return found
+
+
+VA_SLIP_LABELS = {
+    "digit": ("satu angka berbeda", "one digit differs"),
+    "swap": ("dua angka bertukar tempat", "two digits swapped"),
+    "missing": ("kurang satu angka", "one digit missing"),
+    "extra": ("kelebihan satu angka", "one digit too many"),
+}
+
+
 # ------------------------------------------------------------------------------------- billing cycle
 
 FREQUENCIES = (1, 3, 6, 12)  # monthly, or 3, 6 or 12 months in advance (domain rules section 2)

@@ -29,6 +29,7 @@ from jaring.contributions.selectors import (
     public_cover,
     public_cover_by_card,
     reconciliation_queue,
+    reconciliation_suggestions,
     statement_profiles,
 )
 from jaring.contributions.services import payment_record, payment_resolve, statement_import
@@ -172,9 +173,10 @@ def _payment_post(request: HttpRequest, viewer: Viewer, context: dict[str, objec
 @viewer_required
 def reconciliation_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     viewer.require(Permission.HANDLE_PAYMENTS)
-    return render(
-        request, "contributions/reconciliation.html", {"queue": reconciliation_queue(viewer=viewer)}
-    )
+    queue = reconciliation_queue(viewer=viewer)
+    suggested = reconciliation_suggestions(viewer=viewer, payments=queue)
+    return render(request, "contributions/reconciliation.html",
+                  {"queue": [(p, suggested.get(p.id, [])) for p in queue]})  # fmt: skip
 
 
 @viewer_required

@@ -92,9 +92,13 @@ def ledger_demo(*, seed: int, out_dir: Path, today: dt.date) -> dict[str, int]:
         if i == MONTHS - 1:
             lines += _comebacks(rng=rng, behaviour=behaviour, period=period, day=last_day)
         if lines:
-            # One transfer with a mistyped account (last digit): it waits in the reconciliation queue.
-            ref, va, amount, when = lines[0].split(",")
-            lines.append(f"{ref}-X,{va[:-1]}{(int(va[-1]) + 1) % 10},{amount},{when}")
+            # One payer a month mistypes the account (a digit, two neighbours swapped, a digit left out): the
+            # transfer waits in the reconciliation queue, which suggests the payer it was meant for.
+            ref, va, amount, when = lines.pop(rng.randrange(len(lines))).split(",")
+            slip = i % 3
+            wrong = (f"{va[:-1]}{(int(va[-1]) + 1) % 10}" if slip == 0 else
+                     f"{va[:6]}{va[7]}{va[6]}{va[8:]}" if slip == 1 and va[6] != va[7] else f"{va[:9]}{va[10:]}")  # fmt: skip
+            lines.append(f"{ref}-X,{wrong},{amount},{when}")
         # The branch downloads the account's statement twice a month: money counts from when Jaring learns of
         # it (docs/decisions/0013), so a transfer of the 3rd counts from the 15th.
         middle = period.first_day() + dt.timedelta(days=14)

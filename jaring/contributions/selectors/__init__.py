@@ -50,8 +50,11 @@ from jaring.contributions.selectors.public import (
     public_cover,
     public_cover_by_card,
 )
+from jaring.contributions.selectors.reconciliation import Suggestion, reconciliation_suggestions
 
 __all__ = [
+    "Suggestion",
+    "reconciliation_suggestions",
     "CARD_LIMIT", "CARD_SALT", "PAGE_SIZE", "SELF_PAID", "STANDING_LABELS", "ArrearsGroup", "ArrearsRow", "BillPage",
     "BillRow", "Card", "Coverage", "CoverageMonth", "LineRow", "PaidMonth", "PaymentRow", "PublicCover", "Quote",
     "arrears_list", "bank_resolve", "banks", "bill_get", "bill_lines", "bill_list", "card_token", "cards",

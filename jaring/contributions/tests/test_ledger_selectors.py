@@ -19,6 +19,7 @@ from jaring.contributions.selectors import (
     coverage_get,
     payment_list,
     reconciliation_queue,
+    reconciliation_suggestions,
 )
 from jaring.contributions.services import billing_run, payer_assign, payer_create, payment_record
 from jaring.core.errors import NotFound
@@ -125,3 +126,31 @@ def test_the_reconciliation_queue_is_for_the_branch_office() -> None:
     assert reconciliation_queue(viewer=village) == []
     assert payment_list(viewer=village)[0] == []
     assert dt.date(2026, 11, 1) == at("2026-11-01").date()
+
+
+def _swapped(va: str) -> str:
+    i = next(i for i in range(6, 14) if va[i] != va[i + 1])
+    return va[:i] + va[i + 1] + va[i] + va[i + 2 :]
+
+
+def test_the_queue_suggests_the_payer_a_transfer_was_meant_for_within_the_viewers_payers() -> None:
+    """Issue #14: an unmatched transfer gets the likely bill (near-miss account, the amount owed); never a payer
+    the viewer may not see."""
+    worker = member(full_name="Sutrisno Wibowo")
+    far = member(village=OTHER_REGENCY_VILLAGE, full_name="Tukiyem")
+    bill("2026-11")
+    mine, theirs = Payer.objects.get(worker=worker), Payer.objects.get(worker=far)
+    _, branch = make_viewer(Role.BRANCH, branch_code="KC-TGR-CKP")
+    for ref, va in (("A", _swapped(mine.va_number)), ("B", _swapped(theirs.va_number)), ("C", "1234")):
+        payment_record(va_number=va, amount=8_400, paid_at=at("2026-11-03"), recorded_at=at("2026-11-03"),
+                       reference=ref, bank="bni", viewer=branch, actor=None)  # fmt: skip
+    queue = reconciliation_queue(viewer=branch)
+    found = reconciliation_suggestions(viewer=branch, payments=queue)
+    by_ref = {p.reference: found[p.id] for p in queue}
+    best = by_ref["A"][0]
+    assert (best.payer_id, best.va_number, best.owed, best.score) == (mine.pk, mine.va_number, 8_400, 2)
+    assert best.reasons == ["VA: dua angka bertukar tempat", "jumlah sama dengan tagihan terbuka"]
+    assert all(s.payer_id != theirs.pk for s in (*by_ref["B"], *by_ref["C"]))  # another branch's payer
+    assert [s.payer_id for s in by_ref["C"]] == [mine.pk]  # the amount alone, owed by one payer in reach
+    everywhere = reconciliation_suggestions(viewer=SYSTEM, payments=queue)
+    assert everywhere[next(p.id for p in queue if p.reference == "B")][0].payer_id == theirs.pk

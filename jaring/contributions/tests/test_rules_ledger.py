@@ -17,6 +17,7 @@ from jaring.contributions.rules import (
     membership_standing,
     payable,
     va_clean,
+    va_near_misses,
     va_number,
     va_valid,
 )
@@ -179,3 +180,33 @@ def test_standing_properties(states: str, offset: int) -> None:
             healed[p] = PAID
         healed[as_of] = PAID
         assert membership_standing(months=healed, as_of=as_of).standing == Standing.ACTIVE
+
+
+# The reconciliation queue's suggestions (issue #14): a transfer to an account that does not exist was most often
+# meant for one a single slip away. Each case: what was typed, and the slip that leads back to the real account.
+@pytest.mark.parametrize(
+    ("typed", "slip"),
+    [
+        (_VALID[:-1] + str((int(_VALID[-1]) + 1) % 10), "digit"),  # the last digit mistyped
+        (_VALID[:5] + str((int(_VALID[5]) + 3) % 10) + _VALID[6:], "digit"),  # a middle digit
+        (_VALID[:6] + _VALID[7] + _VALID[6] + _VALID[8:], "swap"),  # two neighbours swapped ("3" and "4")
+        (_VALID[:9] + _VALID[10:], "missing"),  # 15 digits: one left out
+        (_VALID[:9] + "7" + _VALID[9:], "extra"),  # 17 digits: one too many
+        (
+            f"{_VALID[:4]} {_VALID[4:8]}.{_VALID[8:12]}-{_VALID[12:-1]}{(int(_VALID[-1]) + 5) % 10}",
+            "digit",
+        ),  # in groups
+    ],
+)
+def test_near_misses_lead_back_to_the_account_meant(typed: str, slip: str) -> None:
+    found = va_near_misses(typed)
+    assert found.get(_VALID) == slip
+    assert all(va_valid(v) for v in found)  # only accounts that can exist
+    assert va_clean(typed) not in found
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "abc", "12345", "8889123456789031234", "８８８９１２３４５６７８９０３１"]
+)
+def test_no_near_misses_for_what_is_no_account_at_all(typed: str) -> None:
+    assert va_near_misses(typed) == {}

@@ -154,3 +154,26 @@ def test_coverage_of_a_worker_elsewhere_is_not_found(client: Client) -> None:
     _, payer = billed()
     client.force_login(make_user(Role.REGION, region_code="35.25"))
     assert client.get(reverse("contributions:coverage", args=[payer.worker_id])).status_code == 404
+
+
+def test_the_queue_suggests_the_likely_payer_and_books_it_in_one_step(clerk: Client) -> None:
+    """Issue #14: the likely bill for an unmatched transfer, each transfer once, booked from the suggestion."""
+    bill, payer = billed()
+    typo = payer.va_number[:-1] + str((int(payer.va_number[-1]) + 1) % 10)
+    csv = f"reference,va_number,amount,paid_at\nS1,{typo},8400,2026-11-03 08:00\n"
+    upload = SimpleUploadedFile("rekening.csv", csv.encode(), content_type="text/csv")
+    clerk.post(
+        reverse("contributions:payment_list"), {"action": "statement", "profile": "jaring", "file": upload}
+    )
+    payment = Payment.objects.get()
+    html = clerk.get(reverse("contributions:reconciliation")).content.decode()
+    assert html.count(f'id="payment-{payment.pk}"') == 1
+    row = html[html.index(f'id="payment-{payment.pk}"') :]
+    assert payer.name in row and "satu angka berbeda" in row and "jumlah sama dengan tagihan terbuka" in row
+    response = clerk.post(reverse("contributions:payment_resolve", args=[payment.pk]), {
+        "va_number": payer.va_number, "note": "Saran Jaring diterima: VA: satu angka berbeda", "decision": "assign",
+    })  # fmt: skip
+    assert response.status_code == 302
+    bill.refresh_from_db()
+    payment.refresh_from_db()
+    assert bill.status == "paid" and payment.payer_id == payer.pk and "Saran Jaring" in payment.settled_note

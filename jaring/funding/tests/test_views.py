@@ -204,9 +204,14 @@ def test_a_dry_run_shows_whom_it_would_fund_and_why_not_the_others_and_keeps_not
     assert page.context["preview"].funded[0].nik.count("*") == 8  # masked for a budget officer
     assert 'id="commit"' in html  # the same page commits
     committed = officer.post(reverse("funding:program_allocate", args=[program.pk]), follow=True)
-    assert Allocation.objects.count() == 1 and "Alokasi selesai: 1 pekerja didanai" in committed.content.decode()
+    assert (
+        Allocation.objects.count() == 1 and "Alokasi selesai: 1 pekerja didanai" in committed.content.decode()
+    )
 
 
 def test_a_dry_run_is_refused_to_a_role_that_may_not_allocate(agent: Client) -> None:
     program = _program(_sponsor())
-    assert agent.post(reverse("funding:program_allocate", args=[program.pk]), {"dry_run": "on"}).status_code == 403
+    assert (
+        agent.post(reverse("funding:program_allocate", args=[program.pk]), {"dry_run": "on"}).status_code
+        == 403
+    )
