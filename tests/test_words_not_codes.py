@@ -36,6 +36,7 @@ ORDINARY_WORDS = {
     "ojek",
     "rentan",
     "lainnya",
+    "air",  # water; the code of travel by air
 }
 NOT_CODES = {"role"}  # role codes are also the demo's user names, shown beside the role's label
 SKIP = {"logout", "set_language", "login", "imports:template", "password_change"}

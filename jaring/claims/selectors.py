@@ -17,7 +17,9 @@ from jaring.claims import rules
 from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRate
 from jaring.claims.rules import Aid, ClaimType, Facts, Line, Mode
 from jaring.contributions.selectors import contribution_paid, paid_months
+from jaring.core.audit import ACTION_LABELS, AuditAction, Entity
 from jaring.core.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed
+from jaring.core.models import AuditEvent
 from jaring.core.rules import Permission, mask_nik, may_decide_claims
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
@@ -249,6 +251,23 @@ def claim_list(
                  ClaimStatus(c.status).label, c.total, list(c.flags))
         for c in query[:limit]
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ClaimStep:
+    at: dt.datetime
+    action: str  # the audit action's code (small print)
+    label: str  # in words: "Klaim diverifikasi"
+    actor: str  # who: the user's name, "sistem" when no one signed in
+
+
+def claim_steps(*, viewer: Viewer, claim_id: int) -> list[ClaimStep]:
+    """Every step of one claim, oldest first, with who took it and when (issue #14), from the audit log."""
+    claim = claim_get(viewer=viewer, claim_id=claim_id)
+    events = AuditEvent.objects.filter(entity_type=Entity.CLAIM, entity_id=str(claim.pk)).order_by("at", "id")
+    return [ClaimStep(e.at, e.action, ACTION_LABELS.get(AuditAction(e.action), e.action)
+                      if e.action in AuditAction._value2member_map_ else e.action, e.actor_label or "sistem")
+            for e in events.only("at", "action", "actor_label")[:200]]  # fmt: skip
 
 
 def claim_get(*, viewer: Viewer, claim_id: int) -> Claim:

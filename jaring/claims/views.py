@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from jaring.claims.models import ClaimStatus, DocumentType
 from jaring.claims.rules import (
     AID_LABELS,
+    CLAIM_FIELDS,
     NEXT_STEP,
     REQUIRED_DOCUMENTS,
     SCHOLARSHIP_TRIGGERS,
@@ -34,6 +35,7 @@ from jaring.claims.selectors import (
     claim_get,
     claim_list,
     claim_status_lookup,
+    claim_steps,
     disability_table,
     document_download_name,
 )
@@ -78,7 +80,17 @@ def _list_context(viewer: Viewer, *, status: str, form: QueryDict) -> dict[str, 
     return {"claims": claim_list(viewer=viewer, status=status), "status": status, "statuses": ClaimStatus.choices,
             "types": [c.value for c in ClaimType if c != ClaimType.SCHOLARSHIP], "modes": [m.value for m in Mode],
             "aids": [(a.value, AID_LABELS[a]) for a in Aid],
-            "parts": list(disability_table(on=timezone.localdate()).values()), "part_rows": rows, "form": form}  # fmt: skip
+            "parts": list(disability_table(on=timezone.localdate()).values()), "part_rows": rows, "form": form,
+            "fields": _field_types()}  # fmt: skip
+
+
+def _field_types() -> dict[str, str]:
+    """Each optional field of the claim form with the claim types that ask for it (`data-for`, jaring.js)."""
+    names = {name for wanted in CLAIM_FIELDS.values() for name in wanted}
+    return {
+        name: " ".join(t.value for t, wanted in CLAIM_FIELDS.items() if name in wanted)
+        for name in sorted(names)
+    }
 
 
 def _injuries(form: QueryDict) -> list[Injury]:
@@ -168,6 +180,7 @@ def claim_detail_view(request: HttpRequest, viewer: Viewer, claim_id: int) -> Ht
         "reject_codes": REJECT_CODES.items(), "sees_documents": may_decide_claims(viewer.role),
         "scholarships": claim.scholarships.order_by("child_index", "school_year"), "levels": [v.value for v in Level],
         "may_scholarship": claim.claim_type in SCHOLARSHIP_TRIGGERS and claim.status != ClaimStatus.REJECTED,
+        "steps": claim_steps(viewer=viewer, claim_id=claim.pk),
     })  # fmt: skip
 
 

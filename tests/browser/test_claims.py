@@ -123,3 +123,26 @@ def test_jkk_fisher_gets_his_wages_while_he_cannot_work(page: Page, tmp_path: Pa
     page.fill("input[name=payment_reference]", "TRF-0002")
     page.get_by_role("button", name="Catat pembayaran").click()
     expect(page.locator("#status")).to_contain_text("Dibayar")
+
+
+def test_the_report_form_asks_each_claim_type_only_for_its_fields_on_a_phone(page: Page) -> None:
+    """Issue #14: a form per claim type. STMB asks for the days, not the transport mode; transport for the mode and
+    the ticket, not the days; JKM for nothing more than the event. A hidden field is not sent."""
+    member(full_name="Sarmin")
+    make_user(Role.VILLAGE, region_code="36.03.01.2003", username="desa")
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "desa", PASSWORD)
+    page.goto("/klaim/")
+    page.select_option("select[name=claim_type]", "jkk_stmb")
+    expect(page.locator("input[name=days]")).to_be_visible()
+    expect(page.locator("select[name=mode]")).to_be_hidden()
+    expect(page.locator("input[name=amount]")).to_be_hidden()
+    page.select_option("select[name=claim_type]", "jkk_transport")
+    expect(page.locator("select[name=mode]")).to_be_visible()
+    expect(page.locator("input[name=amount]")).to_be_visible()
+    expect(page.locator("input[name=days]")).to_be_hidden()
+    expect(page.locator("input[name=days]")).to_be_disabled()
+    page.select_option("select[name=claim_type]", "jkm")
+    expect(page.locator("input[name=diagnosis_date]")).to_be_hidden()
+    expect(page.locator("select[name=part]").first).to_be_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -32,10 +32,12 @@ from jaring.claims.rules.documents import (
 )
 from jaring.claims.rules.schedule import (
     AID_LABELS,
+    CLAIM_FIELDS,
     CLAIM_TYPE_LABELS,
     DEATH_TYPES,
     JKK_TYPES,
     LEVEL_LABELS,
+    MODE_LABELS,
     PP82,
     SCHEDULE,
     SCHEDULES,
@@ -52,7 +54,7 @@ from jaring.claims.rules.schedule import (
 )
 
 __all__ = [
-    "AID_LABELS", "CLAIM_TYPE_LABELS", "LEVEL_LABELS", "DEATH_TYPES", "DOCUMENT_TYPES", "JKK_TYPES", "NEXT_STEP", "PP82", "REFUSAL_TEXT",
+    "AID_LABELS", "CLAIM_FIELDS", "CLAIM_TYPE_LABELS", "MODE_LABELS", "LEVEL_LABELS", "DEATH_TYPES", "DOCUMENT_TYPES", "JKK_TYPES", "NEXT_STEP", "PP82", "REFUSAL_TEXT",
     "REFUSAL_TEXT_EN", "FLAG_TEXT", "REQUIRED_DOCUMENTS", "SCHEDULE", "SCHEDULES", "SCHOLARSHIP_TRIGGERS", "Aid",
     "BodyPart", "Child", "ClaimType", "Facts", "Flag", "Injury", "Level", "Line", "Mode", "Refusal",
     "RuleInputError", "Schedule", "aid_benefit", "document_kind", "eligibility", "home_care_benefit",

@@ -71,6 +71,24 @@ CLAIM_TYPE_LABELS = {
 LEVEL_LABELS = {Level.TK: "TK", Level.SD: "SD", Level.SMP: "SMP", Level.SMA: "SMA",
                 Level.UNIVERSITY: "Perguruan tinggi atau pelatihan"}  # fmt: skip
 
+MODE_LABELS = {Mode.LAND: "Darat, sungai atau danau", Mode.SEA: "Laut", Mode.AIR: "Udara"}
+
+# Which of the claim form's fields each type asks for (issue #14: a form per claim type with only its fields),
+# from what its benefit needs (PP 82/2019 Lampiran III; claims.selectors computes it). Every JKK type may be an
+# occupational disease, whose right runs from the diagnosis (domain rules section 3).
+_JKK_CAUSE = frozenset({"occupational_disease", "diagnosis_date"})
+CLAIM_FIELDS: dict[ClaimType, frozenset[str]] = {
+    ClaimType.JKM: frozenset(),
+    ClaimType.JKK_DEATH: _JKK_CAUSE,
+    ClaimType.JKK_TOTAL_DISABILITY: _JKK_CAUSE,
+    ClaimType.JKK_PARTIAL_DISABILITY: _JKK_CAUSE | {"part", "left_handed", "percent"},
+    ClaimType.JKK_STMB: _JKK_CAUSE | {"days"},
+    ClaimType.JKK_TRANSPORT: _JKK_CAUSE | {"mode", "amount"},
+    ClaimType.JKK_MEDICAL: _JKK_CAUSE | {"amount"},
+    ClaimType.JKK_HOME_CARE: _JKK_CAUSE | {"days", "amount"},
+    ClaimType.JKK_AIDS: _JKK_CAUSE | {"aid", "amount"},
+}
+
 PP82 = "PP 82/2019 Lampiran III"
 
 

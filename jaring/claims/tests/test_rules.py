@@ -218,3 +218,31 @@ def test_scholarship_children_eligible(
         rules.scholarship_children_eligible(trigger=trigger, paid_months=paid_months, children=children)
         == expected
     )
+
+
+# Issue #14: the report form asks each claim type only for what its benefit needs (PP 82/2019 Lampiran III):
+# STMB is paid per day off work, transport by mode and ticket, medical care and home care at the bills (home care
+# also per day), aids at the receipt, partial disability by the table's parts or the doctor's percentage; death
+# and total disability are lump sums; JKM needs nothing but the event. Any JKK may be an occupational disease.
+@pytest.mark.parametrize(
+    ("claim_type", "fields"),
+    [
+        ("jkm", set()),
+        ("jkk_death", {"occupational_disease", "diagnosis_date"}),
+        ("jkk_total_disability", {"occupational_disease", "diagnosis_date"}),
+        (
+            "jkk_partial_disability",
+            {"occupational_disease", "diagnosis_date", "part", "left_handed", "percent"},
+        ),
+        ("jkk_stmb", {"occupational_disease", "diagnosis_date", "days"}),
+        ("jkk_transport", {"occupational_disease", "diagnosis_date", "mode", "amount"}),
+        ("jkk_medical", {"occupational_disease", "diagnosis_date", "amount"}),
+        ("jkk_home_care", {"occupational_disease", "diagnosis_date", "days", "amount"}),
+        ("jkk_aids", {"occupational_disease", "diagnosis_date", "aid", "amount"}),
+    ],
+)
+def test_each_claim_type_asks_only_for_its_fields(claim_type: str, fields: set[str]) -> None:
+    from jaring.claims.rules import CLAIM_FIELDS, ClaimType  # noqa: PLC0415
+
+    assert CLAIM_FIELDS[ClaimType(claim_type)] == fields
+    assert set(CLAIM_FIELDS) == set(ClaimType) - {ClaimType.SCHOLARSHIP}

@@ -99,6 +99,20 @@ def test_branch_takes_the_steps_with_four_eyes(client: Client) -> None:
     )
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.PAID and claim.verified_by_id == a.pk and claim.approved_by_id == b.pk
+    # Issue #14: every step with who took it and when, oldest first
+    html = client.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
+    steps = html[html.index('id="steps"') : html.index("</ol>", html.index('id="steps"'))]
+    order = [
+        "Klaim dilaporkan",
+        "Dokumen klaim lengkap",
+        "Klaim diverifikasi",
+        "Klaim disetujui",
+        "Klaim dibayar",
+    ]
+    assert [steps.index(label) for label in order] == sorted(steps.index(label) for label in order)
+    verified = steps[steps.index("Klaim diverifikasi") :].split("</li>")[0]
+    approved = steps[steps.index("Klaim disetujui") :].split("</li>")[0]
+    assert a.get_username() in verified and b.get_username() in approved
 
 
 def test_other_regions_and_roles(client: Client) -> None:
@@ -224,3 +238,27 @@ def test_the_public_status_lookup_is_rate_limited_per_address(settings: Any) -> 
     assert (
         neighbour.post(reverse("claims:status"), {"number": "KLM-2026-000001", "nik": "1"}).status_code == 404
     )
+
+
+def test_a_village_operator_reports_but_is_never_offered_a_decision(village: Client) -> None:
+    """Issue #14: the approve button only for someone who may approve; the reporter sees the steps."""
+    worker = _covered()
+    village.post(
+        reverse("claims:claim_file"), {"nik": worker.nik, "claim_type": "jkm", "event_date": "2026-10-20"}
+    )
+    claim = Claim.objects.get()
+    html = village.get(reverse("claims:claim_detail", args=[claim.pk])).content.decode()
+    assert "Klaim dilaporkan" in html and 'id="steps"' in html
+    assert "claim_step" not in html and reverse("claims:claim_step", args=[claim.pk]) not in html
+    assert ">Setujui</button>" not in html and "Tolak klaim" not in html
+    assert village.post(reverse("claims:claim_step", args=[claim.pk])).status_code == 403
+
+
+def test_the_report_form_marks_each_field_with_the_claim_types_that_ask_for_it(village: Client) -> None:
+    """Issue #14: a form per claim type; jaring.js hides what the chosen type does not ask for (browser test)."""
+    html = village.get(reverse("claims:claim_list")).content.decode()
+    assert "data-claim-form" in html and "data-claim-type" in html
+    assert 'data-for="jkk_home_care jkk_stmb"' in html or 'data-for="jkk_stmb jkk_home_care"' in html
+    mode = html[html.index('name="mode"') - 200 : html.index('name="mode"')]
+    assert 'data-for="jkk_transport"' in mode
+    assert "Darat, sungai atau danau" in html  # transport modes in words

@@ -27,3 +27,26 @@ function focusableTables(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { focusableTables(document); });
 document.addEventListener("htmx:afterSettle", function (event) { focusableTables(event.target); });
+
+// A form per claim type (issue #14): a <label data-for="jkk_stmb jkk_home_care"> shows only for the types it
+// names; a hidden field is disabled, so it is neither required nor sent. Without JavaScript every field shows.
+function claimForm(form) {
+  var chosen = form.querySelector("[data-claim-type]");
+  if (!chosen) {
+    return;
+  }
+  form.querySelectorAll("[data-for]").forEach(function (field) {
+    var shown = field.getAttribute("data-for").split(" ").indexOf(chosen.value) >= 0;
+    field.hidden = !shown;
+    field.querySelectorAll("input, select, textarea").forEach(function (input) { input.disabled = !shown; });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-claim-form]").forEach(claimForm);
+});
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target && target.matches && target.matches("[data-claim-type]") && target.form) {
+    claimForm(target.form);
+  }
+});
