@@ -125,7 +125,14 @@ def _settings() -> Any:
                     cll.ElseLevel().configure(label_for_charts="tanggal lahir berbeda"),
                 ],
             ),
-            cl.ExactMatch("sex"),
+            cl.CustomComparison(
+                output_column_name="sex",
+                comparison_levels=[
+                    cll.NullLevel("sex"),
+                    cll.ExactMatchLevel("sex").configure(label_for_charts="jenis kelamin sama"),
+                    cll.ElseLevel().configure(label_for_charts="jenis kelamin berbeda"),
+                ],
+            ),
             cl.CustomComparison(
                 output_column_name="place",
                 comparison_levels=[
@@ -221,14 +228,18 @@ def train(records: pl.DataFrame) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Scored:
-    pairs: pl.DataFrame  # id_l < id_r, probability, match_weight, gamma_<field>, bf_<field>
+    pairs: (
+        pl.DataFrame
+    )  # id_l < id_r, probability, match_weight, gamma_<field>, mw_<field>, mw_tf_adj_<field>
     compared: int
 
 
 def _pairs(frame: Any) -> pl.DataFrame:
     out = frame.as_duckdbpyrelation().pl()  # an empty result keeps its columns
     keep = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
-    keep += [c for f in FIELDS for c in (f"gamma_{f}", f"bf_{f}") if c in out.columns]
+    # Splink 4 gives each field's evidence as a match weight (log2 of its Bayes factor), the name's term
+    # frequency adjustment as a weight of its own
+    keep += [c for f in FIELDS for c in (f"gamma_{f}", f"mw_{f}", f"mw_tf_adj_{f}") if c in out.columns]
     out = out.select(keep).with_columns(
         pl.min_horizontal("unique_id_l", "unique_id_r").alias("id_l"),
         pl.max_horizontal("unique_id_l", "unique_id_r").alias("id_r"),
@@ -288,15 +299,19 @@ def level_labels(model: dict[str, Any]) -> dict[str, dict[int, str]]:
 
 
 def evidence(row: dict[str, Any], labels: dict[str, dict[int, str]]) -> dict[str, dict[str, Any]]:
-    """The evidence per field of one scored pair: the level reached and its Bayes factor."""
+    """The evidence per field of one scored pair: the level reached, its match weight (log2 of the Bayes factor,
+    with the term-frequency adjustment for a rare or common name) and the Bayes factor itself."""
     out: dict[str, dict[str, Any]] = {}
     for field in FIELDS:
         gamma = row.get(f"gamma_{field}")
         if gamma is None:
             continue
-        bf = row.get(f"bf_{field}")
+        weight = row.get(f"mw_{field}")
+        if weight is not None:
+            weight = float(weight) + float(row.get(f"mw_tf_adj_{field}") or 0.0)
         out[field] = {"level": labels.get(field, {}).get(int(gamma), str(gamma)),
-                      "bf": round(float(bf), 4) if bf is not None else None}  # fmt: skip
+                      "weight": round(weight, 3) if weight is not None else None,
+                      "bf": float(f"{2.0**weight:.4g}") if weight is not None else None}  # fmt: skip
     return out
 
 

@@ -47,3 +47,29 @@ def survivor_choice(a: MergeSide, b: MergeSide) -> int:
 def differences(a: dict[str, object], b: dict[str, object]) -> set[str]:
     """The fields two records disagree on, for highlighting side by side (empty vs a value is a difference)."""
     return {k for k in a.keys() & b.keys() if (a[k] or "") != (b[k] or "")}
+
+
+def evidence_words(weight: float | None) -> str:
+    """One field's evidence as a clerk reads it, from its match weight (log2 of the Bayes factor: +1 makes
+    "the same person" twice as likely, -1 half as likely)."""
+    if weight is None:
+        return "tidak dinilai"
+    if weight >= 4:
+        return "sangat mendukung orang yang sama"
+    if weight >= 1:
+        return "mendukung orang yang sama"
+    if weight > -1:
+        return "hampir tidak berpengaruh"
+    if weight > -4:
+        return "mendukung dua orang berbeda"
+    return "sangat mendukung dua orang berbeda"
+
+
+def bayes_factor_text(bf: float | None) -> str:
+    """ "× 120" (that many times likelier the same person), "÷ 8" (that many times less likely), "× 1"."""
+    if bf is None or bf <= 0:
+        return "—"
+    if bf >= 1:
+        return f"× {bf:,.0f}".replace(",", ".") if bf >= 10 else f"× {bf:.1f}".replace(".", ",")
+    inverse = 1 / bf
+    return f"÷ {inverse:,.0f}".replace(",", ".") if inverse >= 10 else f"÷ {inverse:.1f}".replace(".", ",")

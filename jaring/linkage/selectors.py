@@ -4,16 +4,19 @@ evidence and differences, merges (for undoing) and NIK conflicts; all scoped to 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
 
+from jaring.contributions.models import PayerAssignment, PayerKind
 from jaring.core.errors import ErrorCode, NotFound
 from jaring.core.rules import Permission, mask_date, mask_name, mask_nik
 from jaring.core.selectors import Viewer
 from jaring.linkage import rules
 from jaring.linkage.models import CandidatePair, Merge, NikConflict, PairStatus
+from jaring.regions.selectors import region_labels
 from jaring.registry.models import Worker
 
 FIELD_LABELS = {"nik": "NIK", "full_name": "Nama", "sex": "Jenis kelamin", "birth_date": "Tanggal lahir",
@@ -69,10 +72,25 @@ class PairDetail:
     reason: str
     nik_typo: bool
     rows: list[tuple[str, str, str, bool]]  # label, value a, value b, differ
-    evidence: list[tuple[str, str, float | None]]  # field, level reached, Bayes factor
+    evidence: list[Evidence]
     a_id: int
     b_id: int
     suggested_survivor: int
+    holds: list[
+        tuple[str, str, str]
+    ]  # what each record holds: the card, the funding, the claims (label, a, b)
+    survivor_why: str  # why the suggested record is kept, in words
+    status_label: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    field: str  # "Nama"
+    level: str  # "nama hampir sama"
+    weight: float | None  # match weight: log2 of the Bayes factor
+    bayes_factor: float | None
+    words: str  # "mendukung orang yang sama"
+    factor_text: str  # "× 120", "÷ 8"
 
 
 def _fields(w: Worker, viewer: Viewer) -> dict[str, Any]:
@@ -97,13 +115,64 @@ def pair_get(*, viewer: Viewer, pair_id: int) -> PairDetail:
         raise NotFound("Pasangan tidak ditemukan.", code=ErrorCode.PAIR_NOT_FOUND)
     a, b = _fields(pair.worker_a, viewer), _fields(pair.worker_b, viewer)
     differ = rules.differences(a, b)
+    places = region_labels(codes=sorted({str(a["village_code"]), str(b["village_code"])} - {"", "None"}))
+    for side in (a, b):
+        code = str(side["village_code"] or "")
+        side["village_code"] = f"{places[code]} ({code})" if places.get(code) else code
     sides = [merge_side(w) for w in (pair.worker_a, pair.worker_b)]
+    survivor = rules.survivor_choice(*sides)
     return PairDetail(
         id=pair.pk, probability=pair.probability, status=pair.status, reason=pair.reason, nik_typo=pair.nik_typo,
         rows=[(label, str(a[k]), str(b[k]), k in differ) for k, label in FIELD_LABELS.items()],
-        evidence=[(EVIDENCE_LABELS.get(f, f), e.get("level", ""), e.get("bf")) for f, e in pair.evidence.items()],
-        a_id=pair.worker_a_id, b_id=pair.worker_b_id, suggested_survivor=rules.survivor_choice(*sides),
+        evidence=[_evidence(f, e) for f, e in pair.evidence.items()], a_id=pair.worker_a_id, b_id=pair.worker_b_id,
+        suggested_survivor=survivor, holds=_holds(pair.worker_a, pair.worker_b, sides),
+        survivor_why=_survivor_why(sides, survivor), status_label=PairStatus(pair.status).label,
     )  # fmt: skip
+
+
+def _evidence(field: str, e: dict[str, Any]) -> Evidence:
+    bf = e.get("bf")
+    weight = e.get("weight")
+    if weight is None and bf:
+        weight = math.log2(float(bf))
+    return Evidence(EVIDENCE_LABELS.get(field, field), str(e.get("level", "")), weight, bf,
+                    rules.evidence_words(weight), rules.bayes_factor_text(bf))  # fmt: skip
+
+
+def _holds(a: Worker, b: Worker, sides: list[rules.MergeSide]) -> list[tuple[str, str, str]]:
+    """The card, the funding and the claims of each record: what a merge moves to the one it keeps."""
+    cards = {
+        w.pk: w.memberships.filter(status="active").values_list("kpj", flat=True).first() for w in (a, b)
+    }
+    funders: dict[int, list[str]] = {a.pk: [], b.pk: []}
+    for worker_id, name in (
+        PayerAssignment.objects.filter(worker_id__in=[a.pk, b.pk], last_period="")
+        .exclude(payer__kind=PayerKind.WORKER)
+        .values_list("worker_id", "payer__name")
+    ):
+        funders[worker_id].append(name)
+    claims = {s.worker_id: s.claims for s in sides}
+    return [
+        ("Kartu aktif (KPJ)", cards[a.pk] or "—", cards[b.pk] or "—"),
+        (
+            "Didanai oleh",
+            ", ".join(funders[a.pk]) or "bayar sendiri",
+            ", ".join(funders[b.pk]) or "bayar sendiri",
+        ),
+        ("Klaim", str(claims[a.pk]), str(claims[b.pk])),
+    ]
+
+
+def _survivor_why(sides: list[rules.MergeSide], survivor: int) -> str:
+    kept = next(s for s in sides if s.worker_id == survivor)
+    other = next(s for s in sides if s.worker_id != survivor)
+    if kept.has_nik and not other.has_nik:
+        return "hanya data ini yang ber-NIK"
+    if kept.active_card and not other.active_card:
+        return "data ini memegang kartu aktif"
+    if kept.claims > other.claims:
+        return "data ini memiliki klaim"
+    return "data yang lebih dulu terdaftar"
 
 
 def duplicates_list(*, viewer: Viewer, limit: int = 10_000) -> list[dict[str, Any]]:

@@ -96,3 +96,35 @@ def test_prepare_normalises_once_and_splits_place() -> None:
         "34567890",
         "1985",
     )
+
+
+# Issue #14: a clerk reads each field's evidence in words and as a factor, from its match weight (Fellegi-Sunter:
+# the weight is log2 of the Bayes factor m/u; Splink's mw_<field>).
+@pytest.mark.parametrize(
+    ("weight", "words"),
+    [
+        (None, "tidak dinilai"),
+        (8.2, "sangat mendukung orang yang sama"),
+        (4.0, "sangat mendukung orang yang sama"),
+        (1.5, "mendukung orang yang sama"),
+        (0.0, "hampir tidak berpengaruh"),
+        (-0.9, "hampir tidak berpengaruh"),
+        (-2.0, "mendukung dua orang berbeda"),
+        (-6.5, "sangat mendukung dua orang berbeda"),
+    ],
+)
+def test_evidence_in_words(weight: float | None, words: str) -> None:
+    from jaring.linkage.rules import evidence_words  # noqa: PLC0415
+
+    assert evidence_words(weight) == words
+
+
+@pytest.mark.parametrize(
+    ("bf", "text"),
+    [(None, "—"), (0.0, "—"), (1.0, "× 1,0"), (2.5, "× 2,5"), (120.4, "× 120"), (15_000.0, "× 15.000"),
+     (0.5, "÷ 2,0"), (0.125, "÷ 8,0"), (0.01, "÷ 100")],
+)  # fmt: skip
+def test_bayes_factor_as_text(bf: float | None, text: str) -> None:
+    from jaring.linkage.rules import bayes_factor_text  # noqa: PLC0415
+
+    assert bayes_factor_text(bf) == text

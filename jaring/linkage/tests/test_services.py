@@ -65,6 +65,11 @@ def test_a_list_with_other_spellings_lands_in_the_queue() -> None:
     assert (pair.worker_a_id, pair.worker_b_id, pair.status) == (a.pk, b.pk, PairStatus.OPEN)
     assert pair.probability >= 0.9 and pair.evidence["birth_date"]["level"] == "tanggal lahir sama"
     assert pair.evidence["nik"]["level"] == "tidak ada data"  # one NIK unknown: no evidence either way
+    # Issue #14: every field's weight is kept (the Bayes-factor column was empty: Splink 4 names it mw_<field>)
+    assert pair.evidence["birth_date"]["weight"] > 3 and pair.evidence["birth_date"]["bf"] > 8
+    assert pair.evidence["nik"]["weight"] == 0 and pair.evidence["nik"]["bf"] == 1
+    assert all(e["bf"] is not None for e in pair.evidence.values())
+    assert pair.evidence["sex"]["level"] == "jenis kelamin sama"  # in words, never Splink's English
     assert LinkageModel.objects.get().trained_on == 0  # too small to train: the shipped model
     listed = duplicates_list(viewer=SYSTEM)
     assert listed[0]["workers"][1] == {"id": b.pk, "nik": "", "name": "H. Moh. Yusup", "birth_date": "1985-04-12",

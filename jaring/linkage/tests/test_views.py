@@ -39,6 +39,12 @@ def test_queue_and_pair_side_by_side(branch: Client) -> None:
     page = branch.get(reverse("linkage:pair", args=[pair.pk])).content.decode()
     assert "<mark>Muhammad Yusuf</mark>" in page and "<mark>H. Moh. Yusup</mark>" in page
     assert "tanggal lahir sama" in page  # the evidence per field
+    evidence = page[page.index('id="evidence"') :]
+    evidence = evidence[: evidence.index("</table>")]
+    assert "sangat mendukung orang yang sama" in evidence and "× " in evidence  # the weight, in words
+    holds = page[page.index('id="holds"') :]
+    assert "Kartu aktif (KPJ)" in holds and "Didanai oleh" in holds and "Klaim" in holds
+    assert 'id="survivor-why"' in page  # the suggested record says why
 
 
 def test_dismiss_and_merge_from_the_page(branch: Client) -> None:
