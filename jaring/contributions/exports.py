@@ -12,6 +12,7 @@ from django.utils import timezone
 from fpdf import FPDF
 
 from jaring.contributions.selectors import ArrearsRow, BillRow, Card, LineRow
+from jaring.core.labels import label_of
 from jaring.core.pdf import payment_document, printable, rp, table, va_grouped
 
 
@@ -62,7 +63,7 @@ def bill_xlsx(bill: BillRow, lines: Iterable[LineRow]) -> bytes:
 PDF_MAX_LINES = 2_000
 
 
-def bill_pdf(bill: BillRow, lines: list[LineRow]) -> bytes:
+def bill_pdf(bill: BillRow, lines: list[LineRow], *, office: str = "") -> bytes:
     """The bill as a document: who pays, how much, into which virtual account, by when; then the lines (the
     first PDF_MAX_LINES; the spreadsheet carries all of them)."""
     pdf = payment_document(
@@ -70,7 +71,7 @@ def bill_pdf(bill: BillRow, lines: list[LineRow]) -> bytes:
         subtitle=f"Nomor tagihan {bill.id} - diterbitkan {timezone.localtime(bill.issued_at):%d-%m-%Y}",
         facts=[
             ("Pembayar", bill.payer_name),
-            ("Jenis pembayar", bill.payer_type),
+            ("Jenis pembayar", label_of("payer_type", bill.payer_type)),
             ("Bulan tagihan", f"{bill.period} (ke-{bill.seq})"),
             ("Bulan kepesertaan", f"{bill.first_period} s.d. {bill.last_period}"),
             ("Peserta-bulan", f"{bill.lines_count:,}".replace(",", ".")),
@@ -79,6 +80,7 @@ def bill_pdf(bill: BillRow, lines: list[LineRow]) -> bytes:
         banner=f"Bayar {rp(bill.amount_total)} ke virtual account {va_grouped(bill.va_number)}",
         note="Pembayaran dicocokkan dengan nomor virtual account. Pembayaran sebagian melunasi bulan tertua lebih "
         "dahulu; kelebihan menjadi saldo untuk bulan berikutnya. Satu bulan terlindungi bila iurannya lunas.",
+        office=office,
     )
     table(
         pdf, (10, 62, 34, 22, 18, 22, 22), ("No", "Nama", "NIK", "KPJ", "Bulan", "Jumlah", "Status"),

@@ -23,6 +23,7 @@ from jaring.contributions.selectors import (
     bill_get,
     bill_lines,
     bill_list,
+    bill_office,
     cards,
     coverage_get,
     payment_list,
@@ -92,7 +93,9 @@ def bill_xlsx_view(request: HttpRequest, viewer: Viewer, bill_id: int) -> HttpRe
 def bill_pdf_view(request: HttpRequest, viewer: Viewer, bill_id: int) -> HttpResponse:
     bill = bill_get(viewer=viewer, bill_id=bill_id)
     lines = bill_lines(viewer=viewer, bill_id=bill_id, limit=exports.PDF_MAX_LINES + 1)
-    return download(exports.bill_pdf(bill, lines), f"tagihan-{bill.id}-{bill.period}.pdf", "application/pdf")
+    office = bill_office(viewer=viewer, bill_id=bill_id)
+    return download(exports.bill_pdf(bill, lines, office=office), f"tagihan-{bill.id}-{bill.period}.pdf",
+                    "application/pdf")  # fmt: skip
 
 
 PAYMENT_FIELDS = ("va_number", "amount", "paid_at", "reference", "bank")

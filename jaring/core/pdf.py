@@ -21,14 +21,38 @@ def va_grouped(va: str) -> str:
     return " ".join(va[i : i + 4] for i in range(0, len(va), 4))
 
 
+def letterhead(pdf: FPDF, office: str) -> None:
+    """The issuing office's header over a document (issue #14): its name, what Jaring is, a rule."""
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.set_text_color(11, 110, 79)
+    pdf.cell(0, 6, printable(office), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("Helvetica", "", 8)
+    pdf.cell(
+        0,
+        4,
+        "Jaring - perlindungan jaminan sosial pekerja rentan (JKK dan JKM)",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    y = pdf.get_y() + 1
+    pdf.set_draw_color(11, 110, 79)
+    pdf.line(pdf.l_margin, y, pdf.w - pdf.r_margin, y)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.ln(4)
+
+
 def payment_document(
-    *, title: str, subtitle: str, facts: Sequence[tuple[str, str]], banner: str, note: str
+    *, title: str, subtitle: str, facts: Sequence[tuple[str, str]], banner: str, note: str, office: str = ""
 ) -> FPDF:
-    """The first part every payment document shares (a bill, a donor's receipt): title, number and date, the facts
-    as label/value lines, the amount and virtual account on a shaded band, and a note. The caller adds its table."""
+    """The first part every payment document shares (a bill, a donor's invoice or receipt): the office's header,
+    title, number and date, the facts as label/value lines, the amount and virtual account on a shaded band, and a
+    note. The caller adds its table."""
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
+    if office:
+        letterhead(pdf, office)
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(0, 8, printable(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 10)

@@ -8,10 +8,11 @@ import io
 import xlsxwriter
 from django.utils import timezone
 
+from jaring.core.labels import label_of
 from jaring.core.pdf import payment_document, rp, table, va_grouped
 from jaring.core.rules import mask_name
 from jaring.funding.rules import INVITATION_TEXT
-from jaring.funding.selectors import Ending, FundedRow, ProgramRow
+from jaring.funding.selectors import Ending, FundedRow, ProgramRow, Received
 
 
 def ending_xlsx(report: Ending) -> bytes:
@@ -55,30 +56,54 @@ def ending_xlsx(report: Ending) -> bytes:
 RECEIPT_MAX_ROWS = 1_000
 
 
-def donation_receipt_pdf(program: ProgramRow, rows: list[FundedRow], donor: str) -> bytes:
-    """The donor's receipt: what they give, into which virtual account, and whom it protects (names masked,
-    whatever the viewer's role: the document leaves the office)."""
-    pdf = payment_document(
-        title="Tanda Terima Donasi Perlindungan Pekerja Rentan",
-        subtitle=f"Nomor {program.id} - {timezone.localdate():%d-%m-%Y} - BPJS Ketenagakerjaan / Jaring",
-        facts=[
-            ("Donatur", donor),
-            ("Program", program.name),
-            (
-                "Masa perlindungan",
-                f"{program.first_period} s.d. {program.last_period} ({program.months} bulan)",
-            ),
-            ("Pekerja dilindungi", f"{program.funded_workers:,}".replace(",", ".")),
-            ("Program", "Jaminan Kecelakaan Kerja (JKK) dan Jaminan Kematian (JKM)"),
-        ],
-        banner=f"Jumlah donasi {rp(program.committed)} - virtual account {va_grouped(program.va_number)}",
-        note="Terima kasih. Iuran seluruh masa perlindungan ditagihkan sekali ke virtual account di atas; "
-        "perlindungan setiap bulan berlaku bila iurannya lunas. Nama penerima disamarkan untuk melindungi data "
-        "pribadi (UU 27/2022).",
-    )
+def donation_receipt_pdf(
+    program: ProgramRow,
+    rows: list[FundedRow],
+    donor: str,
+    *,
+    received: Received | None = None,
+    office: str = "",
+    places: dict[str, str] | None = None,
+) -> bytes:
+    """The donor's document (issue #14): an invoice with the virtual account until the money has arrived, a receipt
+    only after; both list whom it protects (names masked whatever the viewer's role: the document leaves the
+    office)."""
+    got = received.amount if received else 0
+    paid = received is not None and received.covers(program.committed)
+    facts = [
+        ("Donatur", donor),
+        ("Program", program.name),
+        ("Masa perlindungan", f"{program.first_period} s.d. {program.last_period} ({program.months} bulan)"),
+        ("Pekerja dilindungi", f"{program.funded_workers:,}".replace(",", ".")),
+        ("Manfaat", "Jaminan Kecelakaan Kerja (JKK) dan Jaminan Kematian (JKM)"),
+    ]
+    if paid and received is not None:
+        facts.append(("Diterima", f"{rp(got)} ({received.payments} transfer, terakhir "
+                                  f"{timezone.localtime(received.last_at):%d-%m-%Y})" if received.last_at else rp(got)))  # fmt: skip
+        pdf = payment_document(
+            title="Tanda Terima Donasi Perlindungan Pekerja Rentan",
+            subtitle=f"Nomor {program.id} - {timezone.localdate():%d-%m-%Y}",
+            facts=facts, office=office,
+            banner=f"Telah diterima {rp(got)} - virtual account {va_grouped(program.va_number)}",
+            note="Terima kasih. Donasi Anda telah kami terima dan melindungi pekerja di bawah ini selama masa "
+            "perlindungan. Nama penerima disamarkan untuk melindungi data pribadi (UU 27/2022).",
+        )  # fmt: skip
+    else:
+        if got:
+            facts.append(("Sudah diterima", rp(got)))
+        pdf = payment_document(
+            title="Tagihan Donasi Perlindungan Pekerja Rentan",
+            subtitle=f"Nomor {program.id} - {timezone.localdate():%d-%m-%Y} - belum lunas",
+            facts=facts, office=office,
+            banner=f"Bayar {rp(program.committed - got)} ke virtual account {va_grouped(program.va_number)}",
+            note="Ini tagihan, bukan tanda terima: tanda terima diterbitkan setelah uangnya masuk ke virtual "
+            "account di atas. Perlindungan setiap bulan berlaku bila iurannya lunas. Nama penerima disamarkan "
+            "untuk melindungi data pribadi (UU 27/2022).",
+        )  # fmt: skip
     table(
-        pdf, (10, 70, 30, 40, 30), ("No", "Nama (disamarkan)", "Kode desa", "Pekerjaan", "Iuran"),
-        ((str(i), mask_name(row.name)[:40], row.village_code, row.occupation, rp(row.cost))
+        pdf, (10, 60, 50, 40, 30), ("No", "Nama (disamarkan)", "Desa", "Pekerjaan", "Iuran"),
+        ((str(i), mask_name(row.name)[:40], (places or {}).get(row.village_code, row.village_code)[:34],
+          label_of("occupation", row.occupation)[:28], rp(row.cost))
          for i, row in enumerate(rows[:RECEIPT_MAX_ROWS], start=1)),
     )  # fmt: skip
     if len(rows) > RECEIPT_MAX_ROWS:

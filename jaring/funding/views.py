@@ -29,6 +29,7 @@ from jaring.funding.selectors import (
     program_get,
     program_list,
     program_nobody_funded,
+    program_received,
     program_summary,
     program_waitlist,
     program_workers,
@@ -36,7 +37,7 @@ from jaring.funding.selectors import (
     sponsorship_ending,
 )
 from jaring.funding.services import allocation_run, donation_create, program_create, sponsor_create
-from jaring.regions.selectors import region_labels
+from jaring.regions.selectors import office_of, region_labels
 from jaring.registry.rules import ECOSYSTEM_LABELS, OCCUPATIONS
 
 SPONSOR_TYPES = [p.value for p in PayerType if p != PayerType.MANDIRI]
@@ -113,7 +114,8 @@ def program_detail_view(request: HttpRequest, viewer: Viewer, program_id: int) -
         if request.headers.get("HX-Request") and after
         else program_waitlist(viewer=viewer, program_id=program_id)
     )
-    context["places"] = region_labels(codes=sorted({w.village_code for w in [*workers, *waitlist]}))
+    codes = {w.village_code for w in workers} | {w.village_code for w in waitlist}
+    context["places"] = region_labels(codes=sorted(codes))
     if request.headers.get("HX-Request") and after:
         return render(request, "funding/_worker_rows.html", context)
     context.update(
@@ -164,9 +166,11 @@ def program_allocate_view(request: HttpRequest, viewer: Viewer, program_id: int)
     o = result.programs[0]
     if dry:
         preview = result.previews[program_id]
-        rows = [*preview.funded, *preview.waiting, *preview.excluded]
+        codes = {r.village_code for r in preview.funded} | {
+            r.village_code for r in [*preview.waiting, *preview.excluded]
+        }
         context = {"p": program_summary(viewer=viewer, program_id=program_id), "o": o, "preview": preview,
-                   "places": region_labels(codes=sorted({r.village_code for r in rows if r.village_code})),
+                   "places": region_labels(codes=sorted(c for c in codes if c)),
                    "reasons": [(rules.REASON_LABELS[Reason(k)], k, v) for k, v in
                                sorted({**o.waitlist_reasons, **o.excluded_reasons}.items(), key=lambda kv: -kv[1])],
                    "limit": PREVIEW_ROWS}  # fmt: skip
@@ -225,7 +229,11 @@ def donation_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             context["error"] = f"{exc.message} [{exc.code}]"
             return render(request, "funding/donation.html", context, status=exc.http_status)
         if confirm:
-            messages.success(request, "Terima kasih! Donasi tercatat; tanda terima siap diunduh.")
+            messages.success(
+                request,
+                "Terima kasih! Donasi tercatat. Bayar ke virtual account pada tagihan ini; "
+                "tanda terima terbit setelah uangnya masuk.",
+            )
             return redirect("funding:donation_receipt", program_id=donation.program.pk)
         context["preview"] = donation
     return render(request, "funding/donation.html", context)
@@ -233,14 +241,25 @@ def donation_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 
 @viewer_required
 def donation_receipt_view(request: HttpRequest, viewer: Viewer, program_id: int) -> HttpResponse:
+    """The donor's document: an invoice with the virtual account until the money arrived, a receipt after."""
     program = program_get(viewer=viewer, program_id=program_id)
     summary = program_summary(viewer=viewer, program_id=program_id)
+    received = program_received(viewer=viewer, program_id=program_id)
+    paid = received.covers(summary.committed)
     rows = program_workers(viewer=viewer, program_id=program_id, limit=None)
+    places = {
+        c: name.split(", ")[0]
+        for c, name in region_labels(codes=sorted({r.village_code for r in rows})).items()
+    }
     if request.GET.get("format") == "pdf":
-        data = exports.donation_receipt_pdf(summary, rows, program.sponsor.name)
-        return download(data, f"tanda-terima-donasi-{program.pk}.pdf", "application/pdf")
+        data = exports.donation_receipt_pdf(summary, rows, program.sponsor.name, received=received, places=places,
+                                            office=office_of(region_code=program.sponsor.region_code))  # fmt: skip
+        name = f"tanda-terima-donasi-{program.pk}.pdf" if paid else f"tagihan-donasi-{program.pk}.pdf"
+        return download(data, name, "application/pdf")
     return render(request, "funding/donation_receipt.html",
-                  {"p": summary, "program": program, "rows": rows[:500], "more": max(0, len(rows) - 500)})  # fmt: skip
+                  {"p": summary, "program": program, "rows": rows[:500], "more": max(0, len(rows) - 500),
+                   "received": received, "paid": paid, "places": places,
+                   "to_pay": max(0, summary.committed - received.amount)})  # fmt: skip
 
 
 @viewer_required

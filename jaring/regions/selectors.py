@@ -19,6 +19,24 @@ def branch_regency_codes(*, branch_code: str) -> list[str]:
     )
 
 
+HEAD_OFFICE = "BPJS Ketenagakerjaan"
+
+
+def office_of(*, region_code: str) -> str:
+    """The office whose letterhead a region's documents carry (issue #14): the branch office serving its regency,
+    "BPJS Ketenagakerjaan" for a province or the nation."""
+    parts = (region_code or "").split(".")
+    if len(parts) < 2:
+        return HEAD_OFFICE
+    name = (
+        BranchOffice.objects.filter(regencies__code=".".join(parts[:2]))
+        .order_by("code")
+        .values_list("name", flat=True)
+        .first()
+    )
+    return f"{HEAD_OFFICE} {name}" if name else HEAD_OFFICE
+
+
 def region_get(*, code: str) -> Region | None:
     return Region.objects.filter(code=code).first()
 

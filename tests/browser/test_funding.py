@@ -4,9 +4,11 @@ a regency budget officer creates a program and allocates it with a dry run first
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from jaring.contributions.factories import member
+from jaring.contributions.services import payment_record
 from jaring.core.factories import PASSWORD, make_user
 from jaring.core.rules import Role
 from jaring.core.selectors import SYSTEM
@@ -38,11 +40,22 @@ def test_donor_funds_the_neediest_of_a_village(page: Page) -> None:
     expect(preview).not_to_contain_text("D***")
     assert not Program.objects.exists()
     page.get_by_role("button", name="Konfirmasi donasi").click()
-    expect(page.locator("h1")).to_contain_text("Tanda terima donasi")
-    program = Program.objects.get()
+    # Issue #14: before the money arrives the donor holds an invoice with the virtual account, not a receipt
+    expect(page.locator("h1")).to_contain_text("Tagihan donasi")
+    expect(page.locator("#awaiting-payment")).to_be_visible()
+    program = Program.objects.select_related("payer").get()
     expect(page.locator("#receipt-workers")).to_have_text("2")
     expect(page.locator("#receipt-amount")).to_contain_text(f"{program.committed:,}".replace(",", "."))
     expect(page.locator("#protected")).not_to_contain_text("Siti Aminah")
+    expect(page.locator("#protected")).to_contain_text("Cangkudu")  # the village by name
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh tagihan (PDF)").click()
+    assert download.value.suggested_filename == f"tagihan-donasi-{program.pk}.pdf"
+    payment_record(va_number=program.payer.va_number, amount=program.committed, paid_at=timezone.now(),
+                   reference="DON-1", bank="bri", viewer=SYSTEM, actor=None)  # fmt: skip
+    page.reload()
+    expect(page.locator("h1")).to_contain_text("Tanda terima donasi")
+    expect(page.locator("#received")).to_contain_text(f"{program.committed:,}".replace(",", "."))
     with page.expect_download() as download:
         page.get_by_role("link", name="Unduh tanda terima (PDF)").click()
     assert download.value.suggested_filename == f"tanda-terima-donasi-{program.pk}.pdf"
@@ -64,11 +77,11 @@ def test_budget_officer_creates_and_allocates_a_program(page: Page) -> None:
     page.fill("input[name=months]", "12")
     page.get_by_role("button", name="Buat program").click()
     expect(page.locator("h1")).to_contain_text("APBD 2027")
-    page.check("input[name=dry_run]")
-    page.get_by_role("button", name="Jalankan alokasi").click()
-    expect(page.locator(".alert.info")).to_contain_text("Simulasi")
+    page.get_by_role("button", name="Simulasikan dulu").click()
+    expect(page.locator("#dry-run")).to_contain_text("simulasi")
+    expect(page.locator("#preview-funded")).to_contain_text("Siti Aminah")
     assert not Allocation.objects.exists()
-    page.get_by_role("button", name="Jalankan alokasi").click()
+    page.get_by_role("button", name="Jalankan alokasi ini").click()
     expect(page.locator(".alert.success")).to_contain_text("2 pekerja didanai")
     expect(page.locator("#funded-workers")).to_contain_text("Siti Aminah")
     expect(page.locator("#left")).to_contain_text("Rp 0")

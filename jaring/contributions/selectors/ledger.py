@@ -21,6 +21,7 @@ from jaring.contributions.models import (
     Discount,
     IncomeTier,
     LineStatus,
+    Payer,
     PayerAssignment,
     PayerKind,
     PayerTypeSetting,
@@ -45,6 +46,7 @@ from jaring.core.errors import ErrorCode, NotFound, ValidationFailed
 from jaring.core.rules import Role, mask_nik, may_handle_payments
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
+from jaring.regions.selectors import office_of
 from jaring.registry.models import Membership, Worker
 from jaring.registry.rules import nik_clean
 from jaring.registry.selectors import worker_id_by_key
@@ -189,6 +191,18 @@ def _bill_row(b: Bill) -> BillRow:
         b.lines_count, b.amount_total, b.amount_paid, b.amount_lapsed, b.status, BillStatus(b.status).label,
         b.issued_at, b.due_date,
     )  # fmt: skip
+
+
+def bill_office(*, viewer: Viewer, bill_id: int) -> str:
+    """The office whose header the bill carries: the branch serving the payer's region (issue #14)."""
+    bill_get(viewer=viewer, bill_id=bill_id)
+    found = (
+        Payer.objects.filter(bills__pk=bill_id)
+        .values_list("village_id", "district_code", "regency_code", "province_code")
+        .first()
+    )
+    code = next((str(c) for c in found or () if c), "")
+    return office_of(region_code=code)
 
 
 def bill_list(

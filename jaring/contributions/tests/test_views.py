@@ -177,3 +177,19 @@ def test_the_queue_suggests_the_likely_payer_and_books_it_in_one_step(clerk: Cli
     bill.refresh_from_db()
     payment.refresh_from_db()
     assert bill.status == "paid" and payment.payer_id == payer.pk and "Saran Jaring" in payment.settled_note
+
+
+def test_the_bill_pdf_carries_the_branch_office_header_and_words_not_codes(clerk: Client) -> None:
+    """Issue #14: bills carry the office's header; the payer type in words (never `mandiri` as a code)."""
+    import io  # noqa: PLC0415
+
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    bill, _ = billed()
+    response = clerk.get(reverse("contributions:bill_pdf", args=[bill.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "BPJS Ketenagakerjaan Kantor Cabang Tangerang Cikupa" in text
+    assert "Bukan Penerima Upah" in text
+    head = text[text.index("Jenis pembayar") :][:60]
+    assert "apbd_" not in head and "Jenis pembayar mandiri" not in head.replace("\n", " ")

@@ -3,12 +3,14 @@ the last run's decisions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, Sum
 
+from jaring.contributions.models import Payment, PaymentStatus
 from jaring.core.errors import ErrorCode, NotFound
 from jaring.core.rules import Role, mask_nik
 from jaring.core.selectors import Viewer
@@ -130,6 +132,27 @@ def program_get(*, viewer: Viewer, program_id: int) -> Program:
 
 def program_summary(*, viewer: Viewer, program_id: int) -> ProgramRow:
     return _row(program_get(viewer=viewer, program_id=program_id))
+
+
+@dataclass(frozen=True)
+class Received:
+    """Money that arrived in a program's virtual account (matched to its payer), for the donor's document: an
+    invoice until the donation is paid in full, a receipt after (issue #14)."""
+
+    amount: int
+    payments: int
+    last_at: dt.datetime | None  # when Jaring counted the last of it
+
+    def covers(self, due: int) -> bool:
+        return due > 0 and self.amount >= due
+
+
+def program_received(*, viewer: Viewer, program_id: int) -> Received:
+    program = program_get(viewer=viewer, program_id=program_id)
+    found = Payment.objects.filter(payer_id=program.payer_id, status=PaymentStatus.MATCHED).aggregate(
+        amount=Sum("amount"), payments=Count("id"), last_at=Max("counted_at")
+    )
+    return Received(int(found["amount"] or 0), int(found["payments"] or 0), found["last_at"])
 
 
 @dataclass(frozen=True)

@@ -215,3 +215,36 @@ def test_a_dry_run_is_refused_to_a_role_that_may_not_allocate(agent: Client) -> 
         agent.post(reverse("funding:program_allocate", args=[program.pk]), {"dry_run": "on"}).status_code
         == 403
     )
+
+
+def test_a_donor_holds_an_invoice_until_the_money_arrives_then_a_receipt(client: Client) -> None:
+    """Issue #14: a "tanda terima" was issued before any payment. Before: an invoice with the virtual account;
+    after the transfer is matched: the receipt, with what arrived and when."""
+    import io  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+    from pypdf import PdfReader  # noqa: PLC0415
+
+    from jaring.contributions.services import payment_record  # noqa: PLC0415
+
+    member(poverty_decile="1")
+    donor = sponsor_create(name="Ibu Ani", payer_type="donor", viewer=SYSTEM, actor=None)
+    client.force_login(make_user(Role.SPONSOR, sponsor_ref=donor.ref))
+    client.post(reverse("funding:donation"), {"workers": "1", "months": "6", "region_code": "36.03.01.2003",
+                                              "action": "confirm"})  # fmt: skip
+    program = Program.objects.select_related("payer").get()
+    url = reverse("funding:donation_receipt", args=[program.pk])
+    html = client.get(url).content.decode()
+    assert "Tagihan donasi" in html and 'id="awaiting-payment"' in html and program.payer.va_number in html
+    pdf = client.get(url + "?format=pdf")
+    assert pdf["Content-Disposition"].endswith(f'tagihan-donasi-{program.pk}.pdf"')
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Tagihan Donasi" in text and "Tanda Terima" not in text and "bukan tanda terima" in text
+    payment_record(va_number=program.payer.va_number, amount=program.committed, paid_at=timezone.now(),
+                   reference="DON-1", bank="bri", viewer=SYSTEM, actor=None)  # fmt: skip
+    html = client.get(url).content.decode()
+    assert "Tanda terima donasi" in html and 'id="awaiting-payment"' not in html
+    pdf = client.get(url + "?format=pdf")
+    assert pdf["Content-Disposition"].endswith(f'tanda-terima-donasi-{program.pk}.pdf"')
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Tanda Terima Donasi" in text and "Telah diterima" in text and "BPJS Ketenagakerjaan" in text
