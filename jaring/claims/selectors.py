@@ -330,6 +330,14 @@ def scholarship_outlook(
     return {"children_eligible": eligible, "paid_months": months, "reason": refusal.value if refusal else ""}
 
 
+def claims_paid(*, viewer: Viewer) -> tuple[int, int]:
+    """For a sponsor's home (issue #14): claims paid to the workers the viewer may open, and their amount."""
+    found = Claim.objects.filter(
+        status=ClaimStatus.PAID, worker__in=Worker.objects.filter(viewer.worker_q())
+    ).aggregate(n=Count("id"), amount=Sum("total"))
+    return int(found["n"] or 0), int(found["amount"] or 0)
+
+
 def claim_counts(*, viewer: Viewer) -> list[tuple[str, str, int]]:
     """For a home page: the viewer's claims still in progress, by step (status, label, count)."""
     if not viewer.may(Permission.REPORT_CLAIMS):

@@ -324,3 +324,13 @@ def batch_registered(*, batch_id: int) -> bool:
 def worker_kpj(*, worker_id: int) -> str:
     """The worker's active card number ("" when the worker has none)."""
     return _kpj_of([worker_id]).get(worker_id, "")
+
+
+def registrations_by(*, viewer: Viewer, since: dt.datetime) -> tuple[int, int]:
+    """For an agent's home (issue #14): workers the viewer signed up on the form, in all and since `since`, from
+    the audit trail (indexed by actor; the worker's own column is never searched by)."""
+    if viewer.user_id is None:
+        return 0, 0
+    events = AuditEvent.objects.filter(actor_id=viewer.user_id, action=AuditAction.WORKER_REGISTER,
+                                       entity_type=Entity.WORKER)  # fmt: skip
+    return events.count(), events.filter(at__gte=since).count()

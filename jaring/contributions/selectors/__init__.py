@@ -8,12 +8,14 @@ from jaring.contributions.selectors.ledger import (
     ArrearsRow,
     BillPage,
     BillRow,
+    Collection,
     Coverage,
     CoverageMonth,
     LineRow,
     PaidMonth,
     PaymentRow,
     Quote,
+    agent_collection,
     arrears_list,
     bank_resolve,
     banks,
@@ -54,6 +56,8 @@ from jaring.contributions.selectors.public import (
 from jaring.contributions.selectors.reconciliation import Suggestion, reconciliation_suggestions
 
 __all__ = [
+    "Collection",
+    "agent_collection",
     "Suggestion",
     "reconciliation_suggestions",
     "CARD_LIMIT", "CARD_SALT", "PAGE_SIZE", "SELF_PAID", "STANDING_LABELS", "ArrearsGroup", "ArrearsRow", "BillPage",

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from jaring.contributions import rules
 from jaring.contributions.models import (
@@ -566,3 +566,29 @@ def sponsor_worker_ids(sponsor_ref: str) -> Any:
     """The workers a sponsor funds now or funded: assigned to one of its payers (a program's payer carries its
     sponsor). A subquery, for core's Viewer.worker_q (set in ContributionsConfig.ready)."""
     return PayerAssignment.objects.filter(payer__sponsor_ref=sponsor_ref).values("worker_id")
+
+
+@dataclass(frozen=True)
+class Collection:
+    """An agent's collective account (issue #14, home): the workers it collects for, what is open, what came in."""
+
+    va_number: str
+    workers: int
+    open_amount: int
+    paid_amount: int  # matched transfers in all
+    last_paid_at: dt.datetime | None
+
+
+def agent_collection(*, viewer: Viewer) -> Collection | None:
+    if viewer.role != Role.AGENT or viewer.user_id is None:
+        return None
+    payer = Payer.objects.filter(agent_id=viewer.user_id).first()
+    if payer is None:
+        return None
+    workers = (
+        PayerAssignment.objects.filter(payer=payer, last_period="").values("worker_id").distinct().count()
+    )
+    open_amount = BillLine.objects.filter(payer=payer, status=LineStatus.OPEN).aggregate(s=Sum("amount"))["s"]
+    paid = Payment.objects.filter(payer=payer, status=PaymentStatus.MATCHED).aggregate(s=Sum("amount"),
+                                                                                     at=Max("counted_at"))  # fmt: skip
+    return Collection(payer.va_number, workers, int(open_amount or 0), int(paid["s"] or 0), paid["at"])
