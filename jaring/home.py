@@ -19,7 +19,7 @@ from jaring.core.rules import ROLE_LABELS, Role
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
 from jaring.core.views_util import viewer_required
-from jaring.funding.selectors import program_list, program_received
+from jaring.funding.selectors import program_list, program_received, sponsor_find
 from jaring.imports.selectors import batch_counts, batch_list
 from jaring.linkage.selectors import open_pair_count
 from jaring.regions.selectors import region_labels
@@ -36,6 +36,10 @@ def home(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     period = Period.of(timezone.localdate())
     covered = covered_count(viewer=viewer, period=period)
     batches = batch_counts(viewer=viewer)
+    claims = claim_counts(viewer=viewer)
+    if viewer.role == Role.SPONSOR:
+        sponsor = sponsor_find(viewer=viewer, key=viewer.sponsor_ref) if viewer.sponsor_ref else None
+        scope = sponsor.name if sponsor else "-"
     return render(
         request,
         "home.html",
@@ -52,7 +56,9 @@ def home(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             "to_confirm": batches["to_confirm"],
             "pairs": open_pair_count(viewer=viewer),
             "unmatched": unmatched_count(viewer=viewer),
-            "claims": claim_counts(viewer=viewer),
+            "claims": claims,
+            "claims_open": sum(n for _, _, n in claims),
+            "shows_lists": viewer.role not in (Role.SPONSOR, Role.AGENT),
             "batches": batch_list(viewer=viewer, limit=10),
             "role_label": ROLE_LABELS[viewer.role],
         },

@@ -10,10 +10,11 @@ class ClaimsConfig(AppConfig):
         from jaring.claims.services import movers_register  # noqa: PLC0415 (models load before ready)
 
         movers_register()
-        from jaring.claims.rules import AID_LABELS, CLAIM_TYPE_LABELS, LEVEL_LABELS, MODE_LABELS  # noqa: PLC0415
+        from jaring.claims.rules import schedule as labels  # noqa: PLC0415
         from jaring.core.labels import vocabulary_register  # noqa: PLC0415
 
-        vocabulary_register("claim_type", CLAIM_TYPE_LABELS)  # words for codes on pages (core.labels)
-        vocabulary_register("level", LEVEL_LABELS)
-        vocabulary_register("aid", AID_LABELS)
-        vocabulary_register("mode", MODE_LABELS)
+        # words for codes on pages (core.labels), Indonesian and English
+        vocabulary_register("claim_type", labels.CLAIM_TYPE_LABELS, labels.CLAIM_TYPE_LABELS_EN)
+        vocabulary_register("level", labels.LEVEL_LABELS, labels.LEVEL_LABELS_EN)
+        vocabulary_register("aid", labels.AID_LABELS, labels.AID_LABELS_EN)
+        vocabulary_register("mode", labels.MODE_LABELS, labels.MODE_LABELS_EN)

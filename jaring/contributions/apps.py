@@ -10,10 +10,12 @@ class ContributionsConfig(AppConfig):
         from jaring.contributions.services import movers_register  # noqa: PLC0415 (models load before ready)
 
         movers_register()
-        from jaring.contributions.rules import PAYER_TYPE_LABELS  # noqa: PLC0415
+        from jaring.contributions.rules import PAYER_TYPE_LABELS, PAYER_TYPE_LABELS_EN  # noqa: PLC0415
         from jaring.core.labels import vocabulary_register  # noqa: PLC0415
 
-        vocabulary_register("payer_type", PAYER_TYPE_LABELS)  # words for codes on pages (core.labels)
+        vocabulary_register(
+            "payer_type", PAYER_TYPE_LABELS, PAYER_TYPE_LABELS_EN
+        )  # words for codes on pages (core.labels)
         from jaring.contributions.selectors import sponsor_worker_ids  # noqa: PLC0415
         from jaring.core.selectors import sponsor_workers_set  # noqa: PLC0415
 

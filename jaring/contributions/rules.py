@@ -254,6 +254,12 @@ VA_SLIP_LABELS = {
     "missing": ("kurang satu angka", "one digit missing"),
     "extra": ("kelebihan satu angka", "one digit too many"),
 }
+PAYER_TYPE_LABELS_EN = {
+    PayerType.MANDIRI: "Self-paying member", PayerType.APBN: "APBN (central government)",
+    PayerType.APBD_PROVINSI: "APBD (province)", PayerType.APBD_KABKOTA: "APBD (regency/city)",
+    PayerType.APBDES: "APBDes (village fund)", PayerType.CSR: "Company CSR", PayerType.DONOR: "Donor",
+    PayerType.BAZNAS: "BAZNAS",
+}  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------- billing cycle

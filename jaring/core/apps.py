@@ -17,7 +17,7 @@ class CoreConfig(AppConfig):
         user_locked_out.connect(login_locked, dispatch_uid="core.login_locked")
         from jaring.core.audit import ACTION_LABELS  # noqa: PLC0415 (as above)
         from jaring.core.labels import vocabulary_register  # noqa: PLC0415 (as above)
-        from jaring.core.rules import ROLE_LABELS  # noqa: PLC0415 (as above)
+        from jaring.core.rules import ROLE_LABELS, ROLE_LABELS_EN  # noqa: PLC0415 (as above)
 
         vocabulary_register("audit_action", ACTION_LABELS)
-        vocabulary_register("role", ROLE_LABELS)
+        vocabulary_register("role", ROLE_LABELS, ROLE_LABELS_EN)

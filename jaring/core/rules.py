@@ -26,6 +26,9 @@ ROLE_LABELS = {
     Role.AGENT: "Agen PERISAI",
     Role.SPONSOR: "Sponsor (CSR, donatur)",
 }
+ROLE_LABELS_EN = {Role.ADMIN: "BPJS administrator", Role.BRANCH: "Branch office officer",
+                  Role.REGION: "Local government officer", Role.VILLAGE: "Village operator",
+                  Role.AGENT: "PERISAI agent", Role.SPONSOR: "Sponsor (CSR, donor)"}  # fmt: skip
 
 
 class Permission(StrEnum):

@@ -11,7 +11,9 @@ class FundingConfig(AppConfig):
 
         movers_register()
         from jaring.core.labels import vocabulary_register  # noqa: PLC0415
-        from jaring.funding.rules import OUTCOME_LABELS, REASON_LABELS  # noqa: PLC0415
+        from jaring.funding import rules  # noqa: PLC0415
 
-        vocabulary_register("outcome", OUTCOME_LABELS)  # words for codes on pages (core.labels)
-        vocabulary_register("reason", REASON_LABELS)
+        vocabulary_register(
+            "outcome", rules.OUTCOME_LABELS, rules.OUTCOME_LABELS_EN
+        )  # words for codes (core.labels)
+        vocabulary_register("reason", rules.REASON_LABELS, rules.REASON_LABELS_EN)

@@ -52,6 +52,11 @@ OUTCOME_LABELS = {
     Outcome.WAITLISTED: "Daftar tunggu",
     Outcome.EXCLUDED: "Tidak memenuhi syarat",
 }
+OUTCOME_LABELS_EN = {
+    Outcome.ASSIGNED: "Funded",
+    Outcome.WAITLISTED: "Waiting list",
+    Outcome.EXCLUDED: "Not eligible",
+}
 
 
 class Reason(StrEnum):

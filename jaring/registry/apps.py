@@ -11,8 +11,12 @@ class RegistryConfig(AppConfig):
 
         movers_register()
         from jaring.core.labels import vocabulary_register  # noqa: PLC0415
-        from jaring.registry.rules import ECOSYSTEM_LABELS, OCCUPATIONS, SECTOR_LABELS  # noqa: PLC0415
+        from jaring.registry import rules  # noqa: PLC0415
 
-        vocabulary_register("sector", SECTOR_LABELS)  # words for codes on pages (core.labels)
-        vocabulary_register("occupation", {o.code: o.label for o in OCCUPATIONS})
-        vocabulary_register("ecosystem", ECOSYSTEM_LABELS)
+        vocabulary_register(
+            "sector", rules.SECTOR_LABELS, rules.SECTOR_LABELS_EN
+        )  # words for codes (core.labels)
+        vocabulary_register(
+            "occupation", {o.code: o.label for o in rules.OCCUPATIONS}, rules.OCCUPATION_LABELS_EN
+        )
+        vocabulary_register("ecosystem", rules.ECOSYSTEM_LABELS, rules.ECOSYSTEM_LABELS_EN)

@@ -46,6 +46,8 @@ class Aid(StrEnum):
 
 AID_LABELS = {Aid.GLASSES: "Kacamata pengganti", Aid.HEARING: "Alat bantu dengar", Aid.OTHER: "Alat bantu lain",
               Aid.PROSTHESIS: "Prostesis / ortosis"}  # fmt: skip
+AID_LABELS_EN = {Aid.GLASSES: "Replacement glasses", Aid.HEARING: "Hearing aid", Aid.OTHER: "Other aid",
+                 Aid.PROSTHESIS: "Prosthesis / orthosis"}  # fmt: skip
 
 
 class Level(StrEnum):
@@ -68,10 +70,21 @@ CLAIM_TYPE_LABELS = {
     ClaimType.JKK_AIDS: "JKK: alat bantu, protesa dan ortesa",
     ClaimType.SCHOLARSHIP: "Beasiswa pendidikan anak",
 }
+CLAIM_TYPE_LABELS_EN = {
+    ClaimType.JKM: "JKM: death benefit", ClaimType.JKK_DEATH: "JKK: death from a work accident",
+    ClaimType.JKK_TOTAL_DISABILITY: "JKK: permanent total disability", ClaimType.JKK_PARTIAL_DISABILITY:
+    "JKK: partial disability", ClaimType.JKK_STMB: "JKK: temporarily unable to work (STMB)",
+    ClaimType.JKK_TRANSPORT: "JKK: transport costs", ClaimType.JKK_MEDICAL: "JKK: medical care and treatment",
+    ClaimType.JKK_HOME_CARE: "JKK: home care", ClaimType.JKK_AIDS: "JKK: aids, prostheses and orthoses",
+    ClaimType.SCHOLARSHIP: "Children's education scholarship",
+}  # fmt: skip
 LEVEL_LABELS = {Level.TK: "TK", Level.SD: "SD", Level.SMP: "SMP", Level.SMA: "SMA",
                 Level.UNIVERSITY: "Perguruan tinggi atau pelatihan"}  # fmt: skip
+LEVEL_LABELS_EN = {Level.TK: "Kindergarten", Level.SD: "Primary school", Level.SMP: "Junior high school",
+                   Level.SMA: "Senior high school", Level.UNIVERSITY: "University or training"}  # fmt: skip
 
 MODE_LABELS = {Mode.LAND: "Darat, sungai atau danau", Mode.SEA: "Laut", Mode.AIR: "Udara"}
+MODE_LABELS_EN = {Mode.LAND: "Land, river or lake", Mode.SEA: "Sea", Mode.AIR: "Air"}
 
 # Which of the claim form's fields each type asks for (issue #14: a form per claim type with only its fields),
 # from what its benefit needs (PP 82/2019 Lampiran III; claims.selectors computes it). Every JKK type may be an

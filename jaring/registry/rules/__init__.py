@@ -203,6 +203,23 @@ ECOSYSTEM_LABELS = {
     Ecosystem.UMKM: "UMKM / e-commerce",
     Ecosystem.RENTAN: "Pekerja rentan",
 }
+ECOSYSTEM_LABELS_EN = {
+    Ecosystem.DESA: "Village",
+    Ecosystem.PASAR: "Market",
+    Ecosystem.UMKM: "Small business / e-commerce",
+    Ecosystem.RENTAN: "Vulnerable workers",
+}
+OCCUPATION_LABELS_EN = {
+    "petani": "Farmer", "pekebun": "Smallholder planter", "peternak": "Livestock farmer", "nelayan": "Fisher",
+    "pembudidaya_ikan": "Fish farmer", "pedagang_kaki_lima": "Street vendor", "pedagang_pasar": "Market trader",
+    "pemulung": "Waste picker", "ojek": "Motorcycle taxi driver (ojek / online)", "sopir": "Driver",
+    "kurir": "Courier", "buruh_harian_lepas": "Casual day labourer", "tukang": "Builder / construction labourer",
+    "marbot": "Mosque caretaker", "guru_ngaji": "Quran / religious teacher", "ketua_rt": "Neighbourhood head (RT)",
+    "ketua_rw": "Community head (RW)", "perangkat_desa": "Village official", "anggota_bpd": "Village council member",
+    "kader_desa": "Village volunteer (Posyandu, PKK)", "linmas": "Civil defence guard (Linmas)",
+    "relawan_damkar": "Volunteer firefighter", "pelaku_umkm": "Small business owner", "penjahit": "Tailor",
+    "pengrajin": "Craftsperson", "asisten_rumah_tangga": "Domestic worker", "lainnya": "Other",
+}  # fmt: skip
 
 
 class Sector(StrEnum):
@@ -211,6 +228,7 @@ class Sector(StrEnum):
 
 
 SECTOR_LABELS = {Sector.TRANSPORT: "transportasi", Sector.OTHER: "bukan transportasi"}
+SECTOR_LABELS_EN = {Sector.TRANSPORT: "transport", Sector.OTHER: "not transport"}
 
 
 @dataclass(frozen=True)
