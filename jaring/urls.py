@@ -9,10 +9,12 @@ from jaring.api import api
 from jaring.contributions.views import card_check_view, public_check_view
 from jaring.core.views import PasswordChangeView
 from jaring.home import home
+from jaring.jobs import jobs_view
 from jaring.regions.views import region_options_view
 
 urlpatterns = [
     path("", home, name="home"),
+    path("pekerjaan/", jobs_view, name="jobs"),  # long work, left and found again
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/kata-sandi/", PasswordChangeView.as_view(), name="password_change"),

@@ -134,3 +134,28 @@ def test_a_village_sees_who_holds_a_card_but_is_not_covered_this_month(client: C
     client.force_login(make_user(Role.VILLAGE, region_code=VILLAGE))
     page = client.get("/").content.decode()
     assert (_stat(page, "covered"), _stat(page, "not-covered")) == ("1", "1")
+
+
+def test_long_work_is_found_again_on_the_page_of_ones_own_background_work(client: Client, settings, jobs) -> None:  # noqa: ANN001
+    """Issue #14: a billing run started from the page can be left and found again, with its status; another
+    user's work is not listed."""
+    from django.urls import reverse  # noqa: PLC0415
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
+
+    member()
+    clerk, other = make_user(Role.BRANCH, branch_code="KC-TGR-CKP"), make_user(Role.BRANCH, branch_code="KC-TGR-CKP")
+    client.force_login(clerk)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, as in production
+    with jobs():
+        client.post(reverse("contributions:bill_list"), {"period": "2026-11"})
+    assert DBTaskResult.objects.count() == 1
+    page = client.get(reverse("jobs")).content.decode()
+    listed = page.split('id="job-list"')[1].split("</table>")[0]
+    assert "Penagihan bulan 2026-11" in listed and "Menunggu giliran" in listed
+    assert 'hx-trigger="every 2s"' in page  # refreshes itself while it waits or runs
+    viewer = Client()
+    viewer.force_login(other)
+    assert "Penagihan bulan 2026-11" not in viewer.get(reverse("jobs")).content.decode()
+    DBTaskResult.objects.update(status="SUCCESSFUL", finished_at=timezone.now())
+    done = client.get(reverse("jobs")).content.decode()
+    assert "Selesai" in done.split('id="job-list"')[1] and 'hx-trigger="every 2s"' not in done

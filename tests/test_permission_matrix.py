@@ -45,6 +45,7 @@ PUBLIC = "public"
 # Every page: (what it needs, the kind of record each path argument names, whether it writes).
 PAGES: dict[str, tuple[Permission | str, tuple[str, ...], bool]] = {
     "home": (SIGNED_IN, (), False),
+    "jobs": (SIGNED_IN, (), False),
     "login": (PUBLIC, (), False),
     "logout": (PUBLIC, (), True),
     "password_change": (SIGNED_IN, (), False),

@@ -62,7 +62,10 @@ def bill_list_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
             context["page"] = bill_list(viewer=viewer)
             return render(request, "contributions/bill_list.html", context, status=exc.http_status)
         where = "seluruh wilayah (nasional)" if viewer.all_regions else "wilayah kerja Anda"
-        messages.success(request, f"Penagihan bulan {target} untuk {where} dijalankan di latar belakang.")
+        messages.success(
+            request,
+            f"Penagihan bulan {target} untuk {where} dijalankan di latar belakang; ikuti di Pekerjaan latar.",
+        )
         return redirect("contributions:bill_list")
     context["page"] = bill_list(viewer=viewer, period=period, status=status,
                                 after=whole_number(request.GET.get("after", "")))  # fmt: skip

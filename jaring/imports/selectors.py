@@ -142,3 +142,20 @@ def batch_counts(*, viewer: Viewer) -> dict[str, int]:
     """For a home page: every list the viewer may see, and those checked and waiting to be confirmed."""
     visible = _visible(viewer)
     return {"all": visible.count(), "to_confirm": visible.filter(status=BatchStatus.STAGED).count()}
+
+
+def batch_owners(*, batch_ids: set[int]) -> dict[int, int | None]:
+    """Who uploaded each list (for the page of one's own background work)."""
+    return (
+        dict(ImportBatch.objects.filter(pk__in=batch_ids).values_list("pk", "created_by_id"))
+        if batch_ids
+        else {}
+    )
+
+
+def batch_progress(*, batch_ids: set[int]) -> dict[int, str]:
+    """Each list's progress as people read it: "1.200 / 5.000" while it is worked on."""
+    rows = ImportBatch.objects.filter(pk__in=batch_ids, progress_total__gt=0).values_list(
+        "pk", "progress_done", "progress_total"
+    ) if batch_ids else []  # fmt: skip
+    return {pk: f"{done:,} / {total:,}".replace(",", ".") for pk, done, total in rows}
