@@ -23,12 +23,18 @@ from jaring.linkage.services import (
     pair_dismiss,
     pair_merge,
 )
+from jaring.regions.selectors import region_labels
 
 
 @viewer_required
 def queue_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     viewer.require(Permission.REVIEW_DUPLICATES)
-    return render(request, "linkage/queue.html", {"pairs": pair_queue(viewer=viewer),
+    pairs = pair_queue(viewer=viewer)
+    codes = {str(p.a.get("village_code") or "") for p in pairs} | {
+        str(p.b.get("village_code") or "") for p in pairs
+    }
+    places = {c: name.split(", ")[0] for c, name in region_labels(codes=sorted(codes - {""})).items()}
+    return render(request, "linkage/queue.html", {"pairs": pairs, "places": places,
                                                   "settings": LinkageSettings.objects.first(),
                                                   "is_admin": viewer.role == Role.ADMIN})  # fmt: skip
 

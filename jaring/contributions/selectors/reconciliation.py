@@ -24,7 +24,7 @@ class Suggestion:
     name: str
     owed: int  # what the payer owes on open bill lines
     reasons: list[str] = field(default_factory=list)  # in words: "VA: satu angka berbeda", "jumlah sama"
-    score: int = 0  # 2: both account and amount agree; 1: one of them
+    score: int = 0  # 3: account and amount agree; 2: an account one slip away; 1: the amount alone
 
 
 def reconciliation_suggestions(*, viewer: Viewer, payments: list[PaymentRow]) -> dict[int, list[Suggestion]]:
@@ -65,7 +65,9 @@ def reconciliation_suggestions(*, viewer: Viewer, payments: list[PaymentRow]) ->
             reasons = [f"VA: {rules.VA_SLIP_LABELS[slip][0]}"]
             if debt == payment.amount:
                 reasons.append("jumlah sama dengan tagihan terbuka")
-            found[payer.pk] = Suggestion(payer.pk, payer.va_number, payer.name, debt, reasons, len(reasons))
+            found[payer.pk] = Suggestion(
+                payer.pk, payer.va_number, payer.name, debt, reasons, 1 + len(reasons)
+            )
         for payer_id in only_amount.get(payment.amount, []):
             if payer_id not in found and payer_id in payers:
                 payer = payers[payer_id]

@@ -148,7 +148,7 @@ def test_the_queue_suggests_the_payer_a_transfer_was_meant_for_within_the_viewer
     found = reconciliation_suggestions(viewer=branch, payments=queue)
     by_ref = {p.reference: found[p.id] for p in queue}
     best = by_ref["A"][0]
-    assert (best.payer_id, best.va_number, best.owed, best.score) == (mine.pk, mine.va_number, 8_400, 2)
+    assert (best.payer_id, best.va_number, best.owed, best.score) == (mine.pk, mine.va_number, 8_400, 3)
     assert best.reasons == ["VA: dua angka bertukar tempat", "jumlah sama dengan tagihan terbuka"]
     assert all(s.payer_id != theirs.pk for s in (*by_ref["B"], *by_ref["C"]))  # another branch's payer
     assert [s.payer_id for s in by_ref["C"]] == [mine.pk]  # the amount alone, owed by one payer in reach

@@ -52,3 +52,14 @@ def place(code: object, names: object) -> str:
     text = str(code or "")
     found = names.get(text) if isinstance(names, dict) else None
     return str(found) if found else text
+
+
+@register.filter
+def tanggal(value: object) -> str:
+    """A date as people write it here: 1965-04-28 -> 28-04-1965 (also a masked one, 1965-**-** -> **-**-1965);
+    anything else as it is."""
+    text = str(value or "")
+    parts = text.split("-")
+    if len(parts) == 3 and len(parts[0]) == 4:
+        return f"{parts[2]}-{parts[1]}-{parts[0]}"
+    return text
