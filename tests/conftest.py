@@ -29,11 +29,16 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
+SIZES = {"desk": {"width": 1366, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="id-ID"
-    )
+def page(request: pytest.FixtureRequest, browser: Browser, live_server) -> Iterator[Page]:
+    """A fresh browser tab at a desk's size; `@pytest.mark.parametrize("page", ["desk", "phone"], indirect=True)`
+    runs a journey at both (issue #14: every role's journey works on a phone)."""
+    size = getattr(request, "param", "desk")
+    context = browser.new_context(base_url=live_server.url, viewport=SIZES[size], locale="id-ID",
+                                  is_mobile=size == "phone", has_touch=size == "phone")  # fmt: skip
     pg = context.new_page()
     pg.set_default_timeout(15_000)
     yield pg

@@ -136,14 +136,19 @@ def test_a_village_sees_who_holds_a_card_but_is_not_covered_this_month(client: C
     assert (_stat(page, "covered"), _stat(page, "not-covered")) == ("1", "1")
 
 
-def test_long_work_is_found_again_on_the_page_of_ones_own_background_work(client: Client, settings, jobs) -> None:  # noqa: ANN001
+def test_long_work_is_found_again_on_the_page_of_ones_own_background_work(
+    client: Client, settings, jobs
+) -> None:
     """Issue #14: a billing run started from the page can be left and found again, with its status; another
     user's work is not listed."""
     from django.urls import reverse  # noqa: PLC0415
     from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
 
     member()
-    clerk, other = make_user(Role.BRANCH, branch_code="KC-TGR-CKP"), make_user(Role.BRANCH, branch_code="KC-TGR-CKP")
+    clerk, other = (
+        make_user(Role.BRANCH, branch_code="KC-TGR-CKP"),
+        make_user(Role.BRANCH, branch_code="KC-TGR-CKP"),
+    )
     client.force_login(clerk)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # queued, as in production
     with jobs():

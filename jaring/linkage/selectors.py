@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from jaring.contributions.models import PayerAssignment, PayerKind
 from jaring.core.errors import ErrorCode, NotFound
+from jaring.core.labels import label_of
 from jaring.core.rules import Permission, mask_date, mask_name, mask_nik
 from jaring.core.selectors import Viewer
 from jaring.linkage import rules
@@ -24,6 +25,9 @@ FIELD_LABELS = {"nik": "NIK", "full_name": "Nama", "sex": "Jenis kelamin", "birt
                 "village_code": "Desa", "address": "Alamat", "occupation": "Pekerjaan"}  # fmt: skip
 EVIDENCE_LABELS = {"nik": "NIK", "name": "Nama", "birth_date": "Tanggal lahir", "sex": "Jenis kelamin",
                    "place": "Wilayah", "mother": "Nama ibu", "phone": "Telepon"}  # fmt: skip
+
+
+SEX_WORDS = {"L": "laki-laki", "P": "perempuan"}
 
 
 def _scoped_pairs(viewer: Viewer) -> Any:
@@ -119,6 +123,12 @@ def pair_get(*, viewer: Viewer, pair_id: int) -> PairDetail:
     for side in (a, b):
         code = str(side["village_code"] or "")
         side["village_code"] = f"{places[code]} ({code})" if places.get(code) else code
+        side["occupation"] = label_of("occupation", side["occupation"]) if side["occupation"] else ""
+        side["sex"] = SEX_WORDS.get(str(side["sex"]), side["sex"])
+        day = str(side["birth_date"] or "").split("-")
+        side["birth_date"] = (
+            "-".join(reversed(day)) if len(day) == 3 and len(day[0]) == 4 else side["birth_date"]
+        )
     sides = [merge_side(w) for w in (pair.worker_a, pair.worker_b)]
     survivor = rules.survivor_choice(*sides)
     return PairDetail(

@@ -17,7 +17,7 @@ from jaring.core.factories import PASSWORD, make_user
 from jaring.core.rules import Role
 from jaring.core.selectors import SYSTEM
 from jaring.core.types import Period
-from tests.browser.conftest import login
+from tests.browser.conftest import login, logout, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -54,7 +54,7 @@ def test_jkm_from_the_report_to_the_payment(page: Page, tmp_path: Path) -> None:
         page.get_by_role("button", name="Unggah").click()
         expect(page.locator(".alert.success")).to_contain_text("Dokumen diunggah")
     expect(page.locator("#documents tbody tr")).to_have_count(3)
-    page.get_by_role("button", name="Keluar").click()
+    logout(page)
 
     login(page, "verifikator", PASSWORD)
     page.goto(f"/klaim/{claim.pk}/")
@@ -63,7 +63,7 @@ def test_jkm_from_the_report_to_the_payment(page: Page, tmp_path: Path) -> None:
     expect(page.locator("#status")).to_contain_text("Diverifikasi")
     expect(page.locator("#four-eyes")).to_be_visible()  # the verifier is not offered "Setujui"
     expect(page.get_by_role("button", name="Setujui")).to_have_count(0)
-    page.get_by_role("button", name="Keluar").click()
+    logout(page)
 
     login(page, "kepala", PASSWORD)
     page.goto(f"/klaim/{claim.pk}/")
@@ -74,7 +74,7 @@ def test_jkm_from_the_report_to_the_payment(page: Page, tmp_path: Path) -> None:
     page.fill("input[name=payment_reference]", "TRF-0001")
     page.get_by_role("button", name="Catat pembayaran").click()
     expect(page.locator("#status")).to_contain_text("Dibayar")
-    page.get_by_role("button", name="Keluar").click()
+    logout(page)
 
     page.goto("/klaim/status/")
     page.fill("input[name=number]", claim.number)
@@ -113,7 +113,7 @@ def test_jkk_fisher_gets_his_wages_while_he_cannot_work(page: Page, tmp_path: Pa
     expect(page.locator("#documents tbody tr")).to_have_count(2)
     page.get_by_role("button", name="Tandai dokumen lengkap").click()
     page.get_by_role("button", name="Verifikasi").click()
-    page.get_by_role("button", name="Keluar").click()
+    logout(page)
     login(page, "kepala", PASSWORD)
     page.goto(f"/klaim/{claim.pk}/")
     page.get_by_role("button", name="Setujui").click()
@@ -142,6 +142,7 @@ def test_the_report_form_asks_each_claim_type_only_for_its_fields_on_a_phone(pag
     expect(page.locator("input[name=amount]")).to_be_visible()
     expect(page.locator("input[name=days]")).to_be_hidden()
     expect(page.locator("input[name=days]")).to_be_disabled()
+    shot(page, "claim-form")
     page.select_option("select[name=claim_type]", "jkm")
     expect(page.locator("input[name=diagnosis_date]")).to_be_hidden()
     expect(page.locator("select[name=part]").first).to_be_hidden()

@@ -18,11 +18,12 @@ from jaring.linkage.models import CandidatePair, Merge, PairStatus
 from jaring.linkage.services import dedupe_run
 from jaring.registry.factories import worker_cells
 from jaring.registry.models import Worker
-from tests.browser.conftest import login
+from tests.browser.conftest import fits, login, logout, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize("page", ["desk", "phone"], indirect=True)
 def test_clerk_settles_the_queue_and_an_administrator_undoes_a_merge(page: Page) -> None:
     yusuf = member(full_name="Muhammad Yusuf", birth=dt.date(1985, 4, 12), mother_name="Siti Aminah",
                    phone="081234567890")  # fmt: skip
@@ -49,6 +50,11 @@ def test_clerk_settles_the_queue_and_an_administrator_undoes_a_merge(page: Page)
     page.locator("#pairs tbody tr", has_text="H. Moh. Yusup").get_by_role("link", name="Periksa").click()
     expect(page.locator("#side-by-side mark").first).to_be_visible()  # the names differ: highlighted
     expect(page.locator("#evidence")).to_contain_text("tanggal lahir sama")
+    expect(page.locator("#evidence")).to_contain_text(
+        "mendukung orang yang sama"
+    )  # each field's weight, in words
+    fits(page)
+    shot(page, "duplicate-pair")
     page.get_by_role("button", name="Orang yang sama: gabungkan").click()  # no reason: refused, nothing lost
     expect(page.locator("input[name=reason]:invalid")).to_have_count(1)
     page.fill("input[name=reason]", "KK dan tanggal lahir sama")
@@ -61,7 +67,7 @@ def test_clerk_settles_the_queue_and_an_administrator_undoes_a_merge(page: Page)
     retired = Worker.objects.get(full_name="H. Moh. Yusup")
     assert retired.merged_into_id == yusuf.pk
     assert dedupe_run(actor=None).proposed == 0  # decisions survive a re-run
-    page.get_by_role("button", name="Keluar").click()
+    logout(page)
 
     login(page, "kepala", PASSWORD)
     page.goto("/duplikat/gabungan/")

@@ -14,7 +14,7 @@ from jaring.core.rules import Role
 from jaring.core.selectors import SYSTEM
 from jaring.funding.models import Allocation, Program
 from jaring.funding.services import sponsor_create
-from tests.browser.conftest import login
+from tests.browser.conftest import fits, login, nav, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # The seeded rows (rules, banks, profiles) come back before each test: tests/browser/conftest.py (seeds_reload).
 
 
+@pytest.mark.parametrize("page", ["desk", "phone"], indirect=True)
 def test_donor_funds_the_neediest_of_a_village(page: Page) -> None:
     member(full_name="Siti Aminah", poverty_decile="1")
     member(full_name="Budi Santoso", poverty_decile="2")
@@ -39,6 +40,7 @@ def test_donor_funds_the_neediest_of_a_village(page: Page) -> None:
     expect(preview).to_contain_text("B*** S******")
     expect(preview).not_to_contain_text("D***")
     assert not Program.objects.exists()
+    fits(page)
     page.get_by_role("button", name="Konfirmasi donasi").click()
     # Issue #14: before the money arrives the donor holds an invoice with the virtual account, not a receipt
     expect(page.locator("h1")).to_contain_text("Tagihan donasi")
@@ -48,6 +50,8 @@ def test_donor_funds_the_neediest_of_a_village(page: Page) -> None:
     expect(page.locator("#receipt-amount")).to_contain_text(f"{program.committed:,}".replace(",", "."))
     expect(page.locator("#protected")).not_to_contain_text("Siti Aminah")
     expect(page.locator("#protected")).to_contain_text("Cangkudu")  # the village by name
+    fits(page)
+    shot(page, "donor-invoice")
     with page.expect_download() as download:
         page.get_by_role("link", name="Unduh tagihan (PDF)").click()
     assert download.value.suggested_filename == f"tagihan-donasi-{program.pk}.pdf"
@@ -61,6 +65,7 @@ def test_donor_funds_the_neediest_of_a_village(page: Page) -> None:
     assert download.value.suggested_filename == f"tanda-terima-donasi-{program.pk}.pdf"
 
 
+@pytest.mark.parametrize("page", ["desk", "phone"], indirect=True)
 def test_budget_officer_creates_and_allocates_a_program(page: Page) -> None:
     for name in ("Siti Aminah", "Budi Santoso"):
         member(full_name=name, poverty_decile="3")
@@ -69,7 +74,7 @@ def test_budget_officer_creates_and_allocates_a_program(page: Page) -> None:
     )
     make_user(Role.REGION, region_code="36.03", username="pemda")
     login(page, "pemda", PASSWORD)
-    page.goto("/dana/")
+    nav(page, "Pendanaan")
     page.get_by_role("link", name="Program baru").click()
     page.fill("input[name=name]", "APBD 2027")
     page.fill("input[name=budget]", "403200")
@@ -80,6 +85,8 @@ def test_budget_officer_creates_and_allocates_a_program(page: Page) -> None:
     page.get_by_role("button", name="Simulasikan dulu").click()
     expect(page.locator("#dry-run")).to_contain_text("simulasi")
     expect(page.locator("#preview-funded")).to_contain_text("Siti Aminah")
+    fits(page)
+    shot(page, "allocation-dry-run")
     assert not Allocation.objects.exists()
     page.get_by_role("button", name="Jalankan alokasi ini").click()
     expect(page.locator(".alert.success")).to_contain_text("2 pekerja didanai")

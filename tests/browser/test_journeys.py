@@ -10,11 +10,12 @@ from jaring.core.rules import Role
 from jaring.imports.tests.files import row_of, xlsx_bytes
 from jaring.registry.factories import VILLAGE, nik_for, worker_cells
 from jaring.registry.models import Worker
-from tests.browser.conftest import login
+from tests.browser.conftest import fits, login, nav, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.parametrize("page", ["desk", "phone"], indirect=True)
 def test_secretary_uploads_a_messy_list_reviews_errors_and_commits(page: Page, tmp_path) -> None:
     make_user(Role.VILLAGE, region_code=VILLAGE, username="sekdes")
     good_nik = nik_for()
@@ -27,13 +28,16 @@ def test_secretary_uploads_a_messy_list_reviews_errors_and_commits(page: Page, t
     path.write_bytes(xlsx_bytes(rows, title_rows=1))
 
     login(page, "sekdes", PASSWORD)
-    page.click("text=Impor Daftar")
+    shot(page, "village-home")
+    nav(page, "Impor Daftar")
     page.set_input_files("input[name=file]", str(path))
     page.fill("input[name=source]", "Desa Cangkudu November 2026")
     page.click("text=Unggah dan periksa")
     expect(page.locator("#batch-status-badge")).to_have_text("Siap ditinjau")
     expect(page.locator("#count-accepted")).to_have_text("1")
     expect(page.locator("#count-rejected")).to_have_text("2")
+    fits(page)
+    shot(page, "batch-review")
     preview = page.locator("#preview")
     expect(preview).to_contain_text("tertukar")  # the swapped day and month, explained
     expect(preview).to_contain_text("Format kolom NIK sebagai Teks")
@@ -46,13 +50,15 @@ def test_secretary_uploads_a_messy_list_reviews_errors_and_commits(page: Page, t
     expect(page.locator("#committed-note")).to_contain_text("1 pekerja baru")
     assert list(Worker.objects.values_list("nik", flat=True)) == [good_nik]
 
-    page.click("text=Pekerja")
+    nav(page, "Pekerja")
     page.fill("input[name=q]", good_nik)
     page.click("button:has-text('Cari')")
     expect(page.locator("#worker-table")).to_contain_text("Budi Santoso")
     assert good_nik not in page.url  # searched by POST: the NIK never enters a URL
     page.click("text=Budi Santoso")
     expect(page.locator("h1")).to_have_text("Budi Santoso")
+    fits(page)
+    shot(page, "worker")
     expect(page.locator("body")).to_contain_text("import.commit")
 
 

@@ -82,7 +82,7 @@ def test_every_page_of_every_role_fits_a_phone(browser: Browser, live_server, tm
                "program": Program.objects.values_list("pk", flat=True).first(),
                "batch": ImportBatch.objects.values_list("pk", flat=True).first()}  # fmt: skip
     problems: list[str] = []
-    for username in ("admin", "cabang", "pemda", "desa", "agen", "sponsor"):
+    for username in ("admin", "cabang", "pemda", "desa", "agen", "sponsor", "donatur"):
         # axe-core is injected by the test: the page's Content-Security-Policy (no inline script) is bypassed
         context = browser.new_context(
             base_url=live_server.url, viewport=PHONE, locale="id-ID", bypass_csp=True
