@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test itself are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -29,7 +29,10 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
-SIZES = {"desk": {"width": 1366, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIZES: dict[str, ViewportSize] = {
+    "desk": {"width": 1366, "height": 800},
+    "phone": {"width": 390, "height": 844},
+}
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ def nav(page: Page, name: str) -> None:
 
 
 def phone(page: Page) -> bool:
-    return (page.viewport_size or {}).get("width", 1366) < 760
+    size = page.viewport_size
+    return size is not None and size["width"] < 760
 
 
 def fits(page: Page) -> None:
