@@ -193,6 +193,40 @@ class HistoryEntry:
     action: str
     changes: dict[str, object]
     batch_ref: str
+    lines: tuple[tuple[str, str, str], ...] = ()  # the changes in words (label, text, codes in small print)
+
+
+# What a worker's history says, in words (issue #14: the page showed "warnings: []").
+CHANGE_LABELS = {
+    "warnings": "Peringatan", "village_written": "Desa yang ditulis", "count": "Jumlah", "field": "Kolom",
+    "proposed": "Usulan", "survivor": "Digabung ke data", "retired": "Data yang digabung", "other": "Data lain",
+    "reason": "Alasan", "period": "Bulan", "kpj": "KPJ", "file_name": "Berkas", "created_workers": "Pekerja baru",
+    "linked_existing": "Sudah terdaftar", "phone": "No HP", "address": "Alamat", "full_name": "Nama",
+    "nik": "NIK", "birth_date": "Tanggal lahir", "mother_name": "Nama ibu kandung", "occupation": "Pekerjaan",
+    "village_code": "Desa", "income": "Penghasilan",
+}  # fmt: skip
+
+
+def change_lines(changes: dict[str, object]) -> tuple[tuple[str, str, str], ...]:
+    """Each change as (label, value) in words: a pair [old, new] as "old → new", a list joined, nothing for an
+    empty list or value; counts of moved records ("claims": 2) under their own key."""
+    out = []
+    for key, value in changes.items():
+        if value in (None, "", [], {}):
+            continue
+        if key == "warnings" and isinstance(value, list):  # stable codes of the checks: small print
+            out.append((CHANGE_LABELS[key], f"{len(value)}", ", ".join(str(v) for v in value)))
+            continue
+        if isinstance(value, list) and len(value) == 2 and key in CHANGE_LABELS and key != "warnings":
+            text = f"{value[0] or '—'} → {value[1] or '—'}"
+        elif isinstance(value, list | tuple):
+            text = ", ".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            text = ", ".join(f"{k}: {v}" for k, v in value.items())
+        else:
+            text = str(value)
+        out.append((CHANGE_LABELS.get(key, key.replace("_", " ")), text, ""))
+    return tuple(out)
 
 
 _PERSONAL_FIELDS = {"nik", "birth_date", "mother_name", "phone"}
@@ -217,7 +251,7 @@ def worker_history(*, viewer: Viewer, worker_id: int) -> list[HistoryEntry]:
         changes = dict(e.changes)
         if not viewer.sees_personal_data:
             changes = {k: (["***", "***"] if k in _PERSONAL_FIELDS else v) for k, v in changes.items()}
-        out.append(HistoryEntry(e.at, e.actor_label, e.action, changes, e.batch_ref))
+        out.append(HistoryEntry(e.at, e.actor_label, e.action, changes, e.batch_ref, change_lines(changes)))
     return out
 
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import re
+
 from django import template
+from django.utils.html import conditional_escape, format_html
 
 from jaring.core.labels import label_of
 from jaring.core.rules import mask_name
@@ -63,3 +66,17 @@ def tanggal(value: object) -> str:
     if len(parts) == 3 and len(parts[0]) == 4:
         return f"{parts[2]}-{parts[1]}-{parts[0]}"
     return text
+
+
+_CODE_AT_END = re.compile(r"\s*\[([A-Z][A-Z0-9_]{2,})\]\s*$")
+
+
+@register.filter
+def pesan(value: object) -> str:
+    """A message as a sentence with its stable code in small print: "... salah. [VA_INVALID]" ->
+    "... salah. <small class="muted code">VA_INVALID</small>" (issue #14: codes are not the message)."""
+    text = str(value or "")
+    found = _CODE_AT_END.search(text)
+    if not found:
+        return conditional_escape(text)
+    return format_html('{} <small class="muted code">{}</small>', text[: found.start()], found.group(1))

@@ -93,3 +93,23 @@ def test_history_lists_every_change_newest_first() -> None:
     history = worker_history(viewer=SYSTEM, worker_id=worker.pk)
     assert [h.action for h in history] == ["worker.update", "worker.update", "worker.register"]
     assert history[0].changes["address"] == ["Jl. Satu", "Jl. Dua"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "lines"),
+    [
+        ({"warnings": []}, ()),  # issue #14: the page showed "warnings: []"
+        ({"warnings": ["NIK_REGION_UNKNOWN"]}, (("Peringatan", "1", "NIK_REGION_UNKNOWN"),)),
+        ({"phone": ["0812", "0813"]}, (("No HP", "0812 → 0813", ""),)),
+        ({"nik": ["***", "***"]}, (("NIK", "*** → ***", ""),)),
+        ({"period": "2026-11", "kpj": "00000000018"}, (("Bulan", "2026-11", ""), ("KPJ", "00000000018", ""))),
+        ({"village_written": ""}, ()),
+        ({"claims": 2}, (("claims", "2", ""),)),
+    ],
+)
+def test_a_workers_history_reads_in_words(
+    changes: dict[str, object], lines: tuple[tuple[str, str, str], ...]
+) -> None:
+    from jaring.registry.selectors import change_lines  # noqa: PLC0415
+
+    assert change_lines(changes) == lines
