@@ -19,7 +19,7 @@ from jaring.core.rules import ROLE_LABELS, Role
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
 from jaring.core.views_util import viewer_required
-from jaring.funding.selectors import program_list, program_received, sponsor_find
+from jaring.funding.selectors import program_list, programs_received, sponsor_find
 from jaring.imports.selectors import batch_counts, batch_list
 from jaring.linkage.selectors import open_pair_count
 from jaring.regions.selectors import region_labels
@@ -70,9 +70,9 @@ def _role_part(viewer: Viewer, period: Period) -> dict[str, Any]:
     if viewer.role == Role.SPONSOR:
         programs = program_list(viewer=viewer)
         paid_claims, paid_amount = claims_paid(viewer=viewer)
-        donations = [
-            (p, program_received(viewer=viewer, program_id=p.id)) for p in programs if p.is_donation
-        ][:20]
+        gifts = [p for p in programs if p.is_donation][:20]
+        received = programs_received(viewer=viewer, program_ids=[p.id for p in gifts])
+        donations = [(p, received[p.id].covers(p.committed)) for p in gifts]
         return {"programs": [p for p in programs if not p.is_donation][:20], "donations": donations,
                 "budget": sum(p.budget for p in programs), "committed": sum(p.committed for p in programs),
                 "funded": sum(p.funded_workers for p in programs), "paid_claims": paid_claims,

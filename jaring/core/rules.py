@@ -152,6 +152,13 @@ def mask_nik(nik: str | None) -> str:
     return nik[:6] + "*" * (len(nik) - 8) + nik[-2:]
 
 
+def date_as_written(text: str) -> str:
+    """An ISO date as people write it here: 1965-04-28 -> 28-04-1965; anything else as it is (a masked
+    "**-**-1965" is already written that way)."""
+    parts = (text or "").split("-")
+    return f"{parts[2]}-{parts[1]}-{parts[0]}" if len(parts) == 3 and len(parts[0]) == 4 else (text or "")
+
+
 def mask_date(value: dt.date | None) -> str:
     return f"**-**-{value.year}" if value else ""
 

@@ -247,10 +247,7 @@ def donation_receipt_view(request: HttpRequest, viewer: Viewer, program_id: int)
     received = program_received(viewer=viewer, program_id=program_id)
     paid = received.covers(summary.committed)
     rows = program_workers(viewer=viewer, program_id=program_id, limit=None)
-    places = {
-        c: name.split(", ")[0]
-        for c, name in region_labels(codes=sorted({r.village_code for r in rows})).items()
-    }
+    places = region_labels(codes=sorted({r.village_code for r in rows}), levels=1)
     if request.GET.get("format") == "pdf":
         data = exports.donation_receipt_pdf(summary, rows, program.sponsor.name, received=received, places=places,
                                             office=office_of(region_code=program.sponsor.region_code))  # fmt: skip

@@ -13,7 +13,7 @@ from django.db.models import Q
 from jaring.contributions.models import PayerAssignment, PayerKind
 from jaring.core.errors import ErrorCode, NotFound
 from jaring.core.labels import label_of
-from jaring.core.rules import Permission, mask_date, mask_name, mask_nik
+from jaring.core.rules import Permission, date_as_written, mask_date, mask_name, mask_nik
 from jaring.core.selectors import Viewer
 from jaring.linkage import rules
 from jaring.linkage.models import CandidatePair, Merge, NikConflict, PairStatus
@@ -125,10 +125,7 @@ def pair_get(*, viewer: Viewer, pair_id: int) -> PairDetail:
         side["village_code"] = f"{places[code]} ({code})" if places.get(code) else code
         side["occupation"] = label_of("occupation", side["occupation"]) if side["occupation"] else ""
         side["sex"] = SEX_WORDS.get(str(side["sex"]), side["sex"])
-        day = str(side["birth_date"] or "").split("-")
-        side["birth_date"] = (
-            "-".join(reversed(day)) if len(day) == 3 and len(day[0]) == 4 else side["birth_date"]
-        )
+        side["birth_date"] = date_as_written(str(side["birth_date"] or ""))
     sides = [merge_side(w) for w in (pair.worker_a, pair.worker_b)]
     survivor = rules.survivor_choice(*sides)
     return PairDetail(

@@ -33,7 +33,7 @@ def queue_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     codes = {str(p.a.get("village_code") or "") for p in pairs} | {
         str(p.b.get("village_code") or "") for p in pairs
     }
-    places = {c: name.split(", ")[0] for c, name in region_labels(codes=sorted(codes - {""})).items()}
+    places = region_labels(codes=sorted(codes - {""}), levels=1)
     return render(request, "linkage/queue.html", {"pairs": pairs, "places": places,
                                                   "settings": LinkageSettings.objects.first(),
                                                   "is_admin": viewer.role == Role.ADMIN})  # fmt: skip

@@ -110,15 +110,16 @@ def _scope_q(within: tuple[str, ...], all_regions: bool) -> Q:
     return reduce(operator.or_, (Q(code=c) | Q(code__startswith=c + ".") for c in within))
 
 
-def region_labels(*, codes: list[str]) -> dict[str, str]:
-    """Each code with its name and the names above it, as people write an address."""
+def region_labels(*, codes: list[str], levels: int = 3) -> dict[str, str]:
+    """Each code with its name and the names above it (up to `levels` of them: 1 for a village's own name), as
+    people write an address."""
     chain = {".".join(c.split(".")[:n]) for c in codes for n in range(1, c.count(".") + 2)}
     found = {r.code: r for r in Region.objects.filter(code__in=chain)}
     out = {}
     for code in codes:
         parts = code.split(".")
         names = [found[".".join(parts[:n])] for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in found]
-        out[code] = ", ".join(_named(r) for r in names[:3])
+        out[code] = ", ".join(_named(r) for r in names[:levels])
     return out
 
 

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import conditional_escape, format_html
 
 from jaring.core.labels import label_of
-from jaring.core.rules import mask_name
+from jaring.core.rules import date_as_written, mask_name
 
 register = template.Library()
 
@@ -59,13 +59,8 @@ def place(code: object, names: object) -> str:
 
 @register.filter
 def tanggal(value: object) -> str:
-    """A date as people write it here: 1965-04-28 -> 28-04-1965 (also a masked one, 1965-**-** -> **-**-1965);
-    anything else as it is."""
-    text = str(value or "")
-    parts = text.split("-")
-    if len(parts) == 3 and len(parts[0]) == 4:
-        return f"{parts[2]}-{parts[1]}-{parts[0]}"
-    return text
+    """A date as people write it here: 1965-04-28 -> 28-04-1965 (core.rules.date_as_written)."""
+    return date_as_written(str(value or ""))
 
 
 _CODE_AT_END = re.compile(r"\s*\[([A-Z][A-Z0-9_]{2,})\]\s*$")
