@@ -18,6 +18,7 @@ from jaring.core.api import DecimalParser, session_auth, token_auth
 from jaring.core.errors import JaringError
 from jaring.funding.api import router as funding_router
 from jaring.imports.api import router as imports_router
+from jaring.insights.api import router as insights_router
 from jaring.regions.api import router as regions_router
 from jaring.registry.api import router as registry_router
 
@@ -69,3 +70,4 @@ api.add_router("/imports", imports_router)
 api.add_router("/contributions", contributions_router)
 api.add_router("/funding", funding_router)
 api.add_router("/claims", claims_router)
+api.add_router("/insights", insights_router)

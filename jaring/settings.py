@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "jaring.funding",
     "jaring.claims",
     "jaring.linkage",
+    "jaring.insights",
     "axes",
 ]
 

@@ -28,6 +28,7 @@ urlpatterns = [
     path("dana/", include("jaring.funding.urls")),
     path("klaim/", include("jaring.claims.urls")),
     path("duplikat/", include("jaring.linkage.urls")),
+    path("cakupan/", include("jaring.insights.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

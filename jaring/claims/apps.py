@@ -10,6 +10,10 @@ class ClaimsConfig(AppConfig):
         from jaring.claims.services import movers_register  # noqa: PLC0415 (models load before ready)
 
         movers_register()
+        from jaring.claims.selectors import claim_months_frame  # noqa: PLC0415
+        from jaring.core.selectors import claim_months_set  # noqa: PLC0415
+
+        claim_months_set(claim_months_frame)
         from jaring.claims.rules import schedule as labels  # noqa: PLC0415
         from jaring.core.labels import vocabulary_register  # noqa: PLC0415
 

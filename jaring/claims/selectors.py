@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -351,3 +352,28 @@ def claim_counts(*, viewer: Viewer) -> list[tuple[str, str, int]]:
     counts = dict(Claim.objects.filter(_scope(viewer), status__in=open_steps).values_list("status")
                   .annotate(n=Count("id")).values_list("status", "n"))  # fmt: skip
     return [(s.value, s.label, counts.get(s.value, 0)) for s in open_steps]
+
+
+def claim_months_frame(months: list[str]) -> pl.DataFrame:
+    """The claims reported or paid in these months (Jakarta time), for the coverage figures (issue #15):
+    worker_id, reported_period, paid_period (None unless paid), total. Registered in ClaimsConfig.ready."""
+    schema = {
+        "worker_id": pl.Int64,
+        "reported_period": pl.String,
+        "paid_period": pl.String,
+        "total": pl.Int64,
+    }
+    if not months:
+        return pl.DataFrame(schema=schema)
+    first = Period.parse(min(months)).first_day()
+    since = dt.datetime.combine(first, dt.time(), tzinfo=timezone.get_current_timezone())
+    wanted = set(months)
+    rows = []
+    found = Claim.objects.filter(Q(reported_at__gte=since) | Q(paid_at__gte=since)).values_list(
+        "worker_id", "reported_at", "status", "paid_at", "total")  # fmt: skip
+    for worker_id, reported_at, status, paid_at, total in found:
+        reported = f"{timezone.localtime(reported_at):%Y-%m}"
+        paid = f"{timezone.localtime(paid_at):%Y-%m}" if status == ClaimStatus.PAID and paid_at else None
+        if reported in wanted or paid in wanted:
+            rows.append((worker_id, reported, paid, int(total or 0)))
+    return pl.DataFrame(rows, schema=schema, orient="row")

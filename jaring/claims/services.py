@@ -23,10 +23,12 @@ from jaring.claims.models import Claim, ClaimDocument, ClaimStatus, DisabilityRa
 from jaring.claims.rules import Aid, Child, ClaimType, Injury, Level, Mode
 from jaring.claims.selectors import claim_assess, claim_facts
 from jaring.core.audit import AuditAction, Entity
+from jaring.core.changes import coverage_touched
 from jaring.core.errors import Conflict, ErrorCode, FileRejected, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_decide_claims, may_report_claims
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record, counter_take
+from jaring.core.types import Period
 from jaring.registry.models import Worker
 from jaring.registry.movers import move_whole, register_mover
 
@@ -82,6 +84,7 @@ def claim_file(
                      changes={"number": number, "type": claim_type.value, "event": event.isoformat(),
                               "diagnosis": diagnosis.isoformat() if diagnosis else None, "aid": claim.aid,
                               "total": claim.total, "status": claim.status, "refusals": refused})  # fmt: skip
+    coverage_touched([str(Period.of(timezone.localdate(claim.reported_at)))])  # claims filed that month
     return claim
 
 
@@ -205,6 +208,8 @@ def claim_advance(
         claim.save()
         audit_record(actor=actor, action=AuditAction(f"claim.{target}"), entity_type=Entity.CLAIM, entity_id=claim.pk,
                      changes={"status": target})  # fmt: skip
+    if claim.paid_at is not None and target == ClaimStatus.PAID:
+        coverage_touched([str(Period.of(timezone.localdate(claim.paid_at)))])  # claims paid that month
     return claim
 
 
@@ -286,6 +291,7 @@ def scholarship_file(
         audit_record(actor=actor, action=AuditAction.CLAIM_SCHOLARSHIP_FILE, entity_type=Entity.CLAIM, entity_id=claim.pk,
                      changes={"parent": parent.number, "child_index": child_index, "level": level.value,
                               "year": year, "status": claim.status})  # fmt: skip
+    coverage_touched([str(Period.of(timezone.localdate(claim.reported_at)))])
     return claim
 
 

@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "jaring.funding.commands",
     "jaring.linkage.commands",
     "jaring.claims.commands",
+    "jaring.insights.commands",
     "jaring.cli.server",
 )
 

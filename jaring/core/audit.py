@@ -24,6 +24,7 @@ class AuditAction(StrEnum):
     CLAIM_SCHOLARSHIP_FILE = "claim.scholarship_file"
     CLAIM_VERIFIED = "claim.verified"
     CONTRIBUTION_DISCOUNT_CREDIT = "contribution.discount_credit"
+    COVERAGE_TARGET_SET = "coverage_target.set"
     DEDUPE_RUN = "dedupe.run"
     DISABILITY_TABLE_LOAD = "disability_table.load"
     DISCOUNT_ADD = "discount.add"
@@ -76,6 +77,7 @@ class Entity(StrEnum):
     BANK_NOTIFICATION = "bank_notification"
     CANDIDATE_PAIR = "candidate_pair"
     CLAIM = "claim"
+    COVERAGE_TARGET = "coverage_target"
     DEDUPE_RUN = "dedupe_run"
     DISABILITY_RATE = "disability_rate"
     DISCOUNT = "discount"
@@ -109,7 +111,7 @@ ACTION_LABELS = {
     AuditAction.CLAIM_FILE: "Klaim dilaporkan", AuditAction.CLAIM_PAID: "Klaim dibayar",
     AuditAction.CLAIM_REJECT: "Klaim ditolak", AuditAction.CLAIM_SCHOLARSHIP_FILE: "Beasiswa diajukan",
     AuditAction.CLAIM_VERIFIED: "Klaim diverifikasi", AuditAction.CONTRIBUTION_DISCOUNT_CREDIT: "Potongan iuran",
-    AuditAction.DEDUPE_RUN: "Pemeriksaan data ganda", AuditAction.DISABILITY_TABLE_LOAD: "Tabel cacat dimuat",
+    AuditAction.COVERAGE_TARGET_SET: "Target cakupan dicatat", AuditAction.DEDUPE_RUN: "Pemeriksaan data ganda", AuditAction.DISABILITY_TABLE_LOAD: "Tabel cacat dimuat",
     AuditAction.DISCOUNT_ADD: "Potongan ditambah", AuditAction.DISCOUNT_CHANGE: "Potongan diubah",
     AuditAction.DONATION_CREATE: "Donasi dibuat", AuditAction.IMPORT_COMMIT: "Didaftarkan dari daftar",
     AuditAction.IMPORT_CONFIRM: "Daftar dikonfirmasi", AuditAction.IMPORT_UPLOAD: "Daftar diunggah",

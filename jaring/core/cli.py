@@ -32,6 +32,7 @@ class Commands:
 
     def __init__(self, sub: Any) -> None:
         self._sub = sub
+        self._groups: dict[str, Commands] = {}
 
     def add(self, name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = self._sub.add_parser(name, help=help_text, description=help_text)
@@ -40,7 +41,12 @@ class Commands:
         return parser
 
     def group(self, name: str, help_text: str) -> Commands:
-        return Commands(self._sub.add_parser(name, help=help_text).add_subparsers(dest="sub", required=True))
+        """A group of commands; asked again by another app, the same group (`jaring coverage show` is the
+        ledger's, `jaring coverage report` the insights')."""
+        if name not in self._groups:
+            parser = self._sub.add_parser(name, help=help_text)
+            self._groups[name] = Commands(parser.add_subparsers(dest="sub", required=True))
+        return self._groups[name]
 
     def raw(self, name: str, help_text: str) -> argparse.ArgumentParser:
         """A command that passes its arguments on untouched (`jaring manage ...`)."""

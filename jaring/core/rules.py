@@ -44,6 +44,8 @@ class Permission(StrEnum):
     MANAGE_FUNDING = "manage_funding"
     REVIEW_DUPLICATES = "review_duplicates"
     ADMINISTER = "administer"
+    SEE_COVERAGE = "see_coverage"
+    SET_TARGETS = "set_targets"
 
 
 _ALL = frozenset(Role)
@@ -67,6 +69,11 @@ GRANTS: dict[Permission, frozenset[Role]] = {
     # administrator undoes a merge or turns automatic merging on.
     Permission.REVIEW_DUPLICATES: frozenset({Role.ADMIN, Role.BRANCH}),
     Permission.ADMINISTER: frozenset({Role.ADMIN}),
+    # Coverage figures (issue #15): every role, each in its own scope (a sponsor: only the workers it funds).
+    Permission.SEE_COVERAGE: _ALL,
+    # A region's denominator (its vulnerable workers, with source and year) is entered by the region itself
+    # (a regency's or a village's officer) or by the branch office; agents and sponsors read it.
+    Permission.SET_TARGETS: frozenset({Role.ADMIN, Role.BRANCH, Role.REGION, Role.VILLAGE}),
 }
 
 # What a refusal says (Indonesian, the clerk's language) and its stable code.
@@ -96,6 +103,11 @@ DENIED: dict[Permission, tuple[str, str]] = {
     ),
     Permission.REVIEW_DUPLICATES: ("Peran Anda tidak memeriksa duplikat.", ErrorCode.DUPLICATES_NOT_ALLOWED),
     Permission.ADMINISTER: ("Hanya administrator BPJS yang boleh melakukan ini.", ErrorCode.ADMIN_ONLY),
+    Permission.SEE_COVERAGE: ("Peran Anda tidak melihat cakupan.", ErrorCode.COVERAGE_NOT_ALLOWED),
+    Permission.SET_TARGETS: (
+        "Hanya pemerintah daerah, desa atau kantor cabang yang mencatat target wilayahnya.",
+        ErrorCode.TARGETS_NOT_ALLOWED,
+    ),
 }
 
 

@@ -106,6 +106,35 @@ def sponsor_workers_set(finder: Callable[[str], Any]) -> None:
     _sponsor_workers[:] = [finder]
 
 
+# What sponsors are called, by their ref: answered by the funding app (set in its AppConfig.ready), for apps of
+# its own layer that split figures by sponsor (insights) and may not import it.
+_sponsor_names: list[Callable[[list[str]], dict[str, str]]] = []
+
+
+def sponsor_names_set(finder: Callable[[list[str]], dict[str, str]]) -> None:
+    _sponsor_names[:] = [finder]
+
+
+# Claims per worker and month for the coverage figures: answered by the claims app (set in its AppConfig.ready)
+# for insights, which stands beside it: (worker_id, reported_period, paid_period, total) of these months.
+_claim_months: list[Callable[[list[str]], Any]] = []
+
+
+def claim_months_set(finder: Callable[[list[str]], Any]) -> None:
+    _claim_months[:] = [finder]
+
+
+def claim_months(months: list[str]) -> Any:
+    """A Polars frame of the claims reported or paid in these months, or None without a claims app."""
+    return _claim_months[0](months) if _claim_months else None
+
+
+def sponsor_names(refs: list[str]) -> dict[str, str]:
+    """{ref: name} for the refs a sponsor directory knows (the ref itself stands for one it does not)."""
+    found = _sponsor_names[0](refs) if _sponsor_names and refs else {}
+    return {ref: found.get(ref) or ref for ref in refs}
+
+
 def region_directory_set(directory: RegionDirectory) -> None:
     _directory[:] = [directory]
 

@@ -10,6 +10,10 @@ class FundingConfig(AppConfig):
         from jaring.funding.services import movers_register  # noqa: PLC0415 (models load before ready)
 
         movers_register()
+        from jaring.core.selectors import sponsor_names_set  # noqa: PLC0415
+        from jaring.funding.selectors import sponsor_names_of  # noqa: PLC0415
+
+        sponsor_names_set(sponsor_names_of)
         from jaring.core.labels import vocabulary_register  # noqa: PLC0415
         from jaring.funding import rules  # noqa: PLC0415
 

@@ -14,10 +14,12 @@ from django.utils import timezone
 
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import db_datetime, insert_frame, insert_rows
+from jaring.core.changes import coverage_touched
 from jaring.core.errors import Conflict, Deferred, ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from jaring.core.rules import may_edit_workers, may_register_workers
 from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record, counter_take
+from jaring.core.types import Period
 from jaring.regions.selectors import region_get
 from jaring.registry import rules
 from jaring.registry.models import ContactChangeProposal, Membership, MembershipStatus, Worker
@@ -93,6 +95,8 @@ def workers_intake(
     workers_s = time.perf_counter() - started
     cards = memberships_issue_missing(actor=actor, batch_id=batch_id, expected=created)
     cards += memberships_register(worker_ids=list(linked_worker_ids), actor=actor)
+    if created:
+        coverage_touched([str(Period.of(timezone.localdate()))])
     workers_registered.send(
         sender=Worker, batch_id=batch_id, nik_conflicts=list(nik_conflicts), check_duplicates=check_duplicates
     )
@@ -190,6 +194,7 @@ def worker_register(*, data: Mapping[str, object], viewer: Viewer, actor: Actor)
         raise Conflict(
             "NIK ini sudah terdaftar.", code=ErrorCode.NIK_ALREADY_REGISTERED, field="nik"
         ) from exc
+    coverage_touched([str(Period.of(timezone.localdate()))])
     return worker
 
 
@@ -233,6 +238,8 @@ def worker_update(*, worker_id: int, changes: Mapping[str, object], viewer: View
         if diff:
             worker.name_key = rules.name_key(worker.full_name)
             worker.save()
+            if {"village_code", "occupation", "ecosystem"} & set(diff):  # counted elsewhere in every month
+                coverage_touched(None)
             audit_record(
                 actor=actor,
                 action=AuditAction.WORKER_UPDATE,
@@ -388,6 +395,7 @@ def workers_merge(*, survivor_id: int, retired_id: int, reason: str, actor: Acto
             survivor.save(update_fields=["nik"])
         retired.merged_into = survivor
         retired.save(update_fields=["merged_into"])
+        coverage_touched(None)  # the retired record's months now count once, as the survivor's
         cards = memberships_register(worker_ids=[survivor_id], actor=actor)
         counts = {"moved": {k: len(v) for k, v in out.moved.items() if v},
                   "kept": {k: len(v) for k, v in out.kept.items() if v}, "reason": reason, "cards_issued": cards}  # fmt: skip
@@ -419,6 +427,7 @@ def workers_unmerge(
             retired.nik = retired_nik
         retired.merged_into = None
         retired.save(update_fields=["nik", "merged_into"])
+        coverage_touched(None)
         for mover in movers():
             mover.undo(survivor_id=survivor_id, retired_id=retired_id, moved=moved)
         for worker_id, other in ((retired_id, survivor_id), (survivor_id, retired_id)):

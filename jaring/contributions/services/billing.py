@@ -23,6 +23,7 @@ from jaring.contributions.services.payers import _mandiri_payers_create
 from jaring.contributions.services.settlement import _settle_from_credit
 from jaring.core.audit import AuditAction, Entity
 from jaring.core.bulk import db_datetime, insert_frame, read_frame
+from jaring.core.changes import coverage_touched
 from jaring.core.errors import ErrorCode, ValidationFailed
 from jaring.core.rules import Permission
 from jaring.core.selectors import Viewer
@@ -66,6 +67,12 @@ def _lapse(
         cursor.execute("DROP TABLE IF EXISTS jaring_ending")
         cursor.execute(f"CREATE TEMPORARY TABLE jaring_ending AS {run_sql}", run_params)
         _analyze(cursor, "jaring_ending")
+        cursor.execute(  # the months about to lapse, for the coverage figures (issue #15)
+            f"SELECT DISTINCT period FROM {LINE} WHERE status = 'open' AND period < %s AND (period < %s{scope} "
+            f"OR worker_id IN (SELECT worker_id FROM jaring_ending))",
+            [str(as_of), limit, *params],
+        )
+        coverage_touched(row[0] for row in cursor.fetchall())
         cursor.execute(
             f"UPDATE {LINE} SET status = 'lapsed' WHERE status = 'open' AND period < %s "
             f"AND worker_id IN (SELECT worker_id FROM jaring_ending)",
@@ -185,6 +192,7 @@ def _bill(
         )  # fmt: skip
     )
     insert_frame(LINE, line_rows)
+    coverage_touched(line_rows.get_column("period").unique().to_list())
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {PAYER} SET anchor_period = %s WHERE anchor_period = '' "

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jaring.contributions.services.common import BILL, LINE, PAYER, _analyze, _month_of
 from jaring.core.bulk import db_datetime, insert_rows
+from jaring.core.changes import coverage_touched
 
 # ------------------------------------------------------------------------------------- settling
 
@@ -61,6 +62,8 @@ def _settle_round() -> int:
                 f"payment_id = jaring_paid.payment_id FROM jaring_paid WHERE {LINE}.id = jaring_paid.line_id"
             )
             _bills_refresh(cursor, "SELECT DISTINCT bill_id FROM jaring_paid")
+            cursor.execute(f"SELECT DISTINCT l.period FROM {LINE} l JOIN jaring_paid j ON j.line_id = l.id")
+            coverage_touched(row[0] for row in cursor.fetchall())
         # One update of each payer's credit: what this round's payments bring, less the months they paid (a
         # second update of the same rows would no longer fit on their pages).
         cursor.execute(

@@ -25,6 +25,7 @@ from jaring.funding.selectors.programs import (
     run_preview,
     sponsor_find,
     sponsor_list,
+    sponsor_names_of,
     sponsor_q,
 )
 from jaring.funding.selectors.reports import (
@@ -44,6 +45,7 @@ __all__ = [
     "sponsor_list",
     "ProgramRow",
     "sponsor_find",
+    "sponsor_names_of",
     "program_list",
     "program_get",
     "program_summary",

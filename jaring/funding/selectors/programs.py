@@ -92,6 +92,11 @@ class ProgramRow:
         return round(100 * self.committed / self.budget) if self.budget else 0
 
 
+def sponsor_names_of(refs: list[str]) -> dict[str, str]:
+    """Sponsors' names by ref, for figures split by sponsor (core.selectors.sponsor_names); the caller scopes."""
+    return dict(Sponsor.objects.filter(ref__in=refs).values_list("ref", "name"))
+
+
 def sponsor_find(*, viewer: Viewer, key: str) -> Sponsor | None:
     """A sponsor in the viewer's reach named by its code (ref) or its id (the command line)."""
     found = Sponsor.objects.filter(sponsor_q(viewer), ref=key).first()

@@ -1,0 +1,64 @@
+"""`GET /api/v1/insights/coverage`: the same document as `jaring coverage report --json`, for partners' systems
+(issue #15), scoped to the caller (a regency's token sees its regency and below, a sponsor's its workers)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+from pydantic import Field
+
+from jaring.core.api import api_viewer, errors
+from jaring.core.types import Period
+from jaring.insights.selectors import coverage_report, report_doc
+
+router = Router(tags=["insights"])
+
+
+class FigureOut(Schema):
+    region_code: str | None = None
+    code: str
+    name: str
+    level: int
+    registered: int
+    members: int
+    covered: int
+    arrears: int
+    lapsed: int
+    target: int | None
+    coverage_pct: float | None
+    target_source: str
+    target_kind: str
+    new: int
+    renewed: int
+    stopped: int
+    billed_amount: int
+    paid_amount: int
+    claims_filed: int
+    claims_paid: int
+    claims_paid_amount: int
+    goal_reached: bool | None = None
+
+
+class CoverageOut(FigureOut):
+    period: str
+    by: str | None
+    sponsor: str | None
+    refreshed_at: str | None
+    pending_months: list[str]
+    rows: list[FigureOut]
+
+
+@router.get("/coverage", response={200: CoverageOut, **errors(404)},
+            summary="A region's coverage in one month, with one row per region below or per split")  # fmt: skip
+def coverage(
+    request: HttpRequest,
+    region: Annotated[str, Field(max_length=13, pattern=r"^[0-9.]*$")] = "",
+    period: Annotated[str, Field(max_length=7)] = "",
+    by: Annotated[str, Field(max_length=16)] = "",
+) -> dict[str, Any]:
+    viewer = api_viewer(request)
+    month = Period.parse(period) if period else Period.of(timezone.localdate())
+    return report_doc(coverage_report(viewer=viewer, region_code=region, period=month, by=by))
