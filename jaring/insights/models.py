@@ -71,9 +71,10 @@ class CoverageTarget(models.Model):
 
 
 class DirtyPeriod(models.Model):
-    """A month whose figures wait for the refresh job ("*": every month)."""
+    """A month whose figures wait for the refresh job ("*": every month), one row per job that touched it: the
+    refresh deletes only the rows it read, so a job still running when it read keeps its own mark."""
 
-    period = models.CharField(max_length=7, primary_key=True)
+    period = models.CharField(max_length=7)
     since = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -84,8 +84,13 @@ def ledger_months() -> list[str]:
     return [str(first.plus(i)) for i in range(last.index - first.index + 1)]
 
 
+def dirty_marks() -> list[tuple[int, str]]:
+    """(mark id, month) of every month waiting for the refresh job."""
+    return list(DirtyPeriod.objects.order_by("id").values_list("id", "period"))
+
+
 def dirty_periods() -> list[str]:
-    return list(DirtyPeriod.objects.order_by("period").values_list("period", flat=True))
+    return sorted({p for _, p in dirty_marks()})
 
 
 # ------------------------------------------------------------------------------------- figures

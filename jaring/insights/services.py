@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jaring.core.audit import AuditAction, Entity
@@ -19,7 +19,7 @@ from jaring.core.selectors import Viewer
 from jaring.core.services import Actor, actor_user, audit_record
 from jaring.insights import engine
 from jaring.insights.models import CoverageFigure, CoverageRefresh, CoverageTarget, DirtyPeriod
-from jaring.insights.selectors import dirty_periods, ledger_frames, ledger_months, region_check
+from jaring.insights.selectors import dirty_marks, ledger_frames, ledger_months, region_check
 
 EVERY = "*"
 FIGURE = CoverageFigure._meta.db_table
@@ -35,12 +35,7 @@ class RefreshResult:
 def periods_mark(periods: Sequence[str] | None) -> None:
     """Months whose figures wait for the refresh job (None: every month), written in the caller's transaction:
     rolled back with it, committed with it."""
-    for period in [EVERY] if periods is None else periods:
-        try:
-            with transaction.atomic():
-                DirtyPeriod.objects.get_or_create(period=period)
-        except IntegrityError:  # another job marked it at the same moment
-            continue
+    DirtyPeriod.objects.bulk_create([DirtyPeriod(period=p) for p in ([EVERY] if periods is None else periods)])
 
 
 def coverage_refresh(*, periods: Sequence[str] | None) -> RefreshResult:
@@ -70,12 +65,13 @@ def coverage_refresh(*, periods: Sequence[str] | None) -> RefreshResult:
 
 
 def coverage_refresh_pending() -> RefreshResult | None:
-    """Refresh the months marked since the last refresh, if any; the marks go with the refresh's commit."""
-    marked = dirty_periods()
-    if not marked:
+    """Refresh the months marked so far, if any, then drop the marks it read (and only those)."""
+    marks = dirty_marks()
+    if not marks:
         return None
-    result = coverage_refresh(periods=None if EVERY in marked else marked)
-    DirtyPeriod.objects.filter(period__in=marked).delete()
+    periods = {p for _, p in marks}
+    result = coverage_refresh(periods=None if EVERY in periods else sorted(periods))
+    DirtyPeriod.objects.filter(pk__in=[pk for pk, _ in marks]).delete()
     return result
 
 

@@ -1,14 +1,14 @@
 """The refresh job of the coverage figures. Every job that changes who is covered announces its months
 (core.changes.coverage_changed, connected in InsightsConfig.ready): they are marked in the job's own
 transaction, and one refresh is queued once it commits, so the figures are never staler than the last
-finished job."""
+finished job. Each announcement queues a refresh; the ones after the first find their marks gone."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django_tasks import task
 
 from jaring.core.context import traced
@@ -23,12 +23,6 @@ def refresh_coverage() -> int:
     return result.rows if result else 0
 
 
-def _enqueue() -> None:
-    refresh_coverage.enqueue()
-
-
 def coverage_announced(*, periods: Sequence[str] | None, **_: Any) -> None:
     periods_mark(periods)
-    queued = any(entry[1] is _enqueue for entry in connection.run_on_commit)
-    if not queued:  # one refresh per transaction, however many months it touched
-        transaction.on_commit(_enqueue)
+    transaction.on_commit(refresh_coverage.enqueue)  # a second refresh of the same job finds nothing to do
