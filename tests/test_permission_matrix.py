@@ -101,6 +101,13 @@ PAGES: dict[str, tuple[Permission | str, tuple[str, ...], bool]] = {
     "linkage:settings": (Permission.ADMINISTER, (), True),
     "linkage:conflicts": (Permission.REVIEW_DUPLICATES, (), False),
     "linkage:conflict_resolve": (Permission.REVIEW_DUPLICATES, ("conflict",), True),
+    "insights:dashboard": (Permission.SEE_COVERAGE, (), False),
+    "insights:export": (Permission.SEE_COVERAGE, (), False),
+    "insights:report_pdf": (Permission.SEE_COVERAGE, (), False),
+    "insights:geo": (Permission.SEE_COVERAGE, (), False),
+    "insights:ranking": (Permission.SEE_COVERAGE, (), False),
+    "insights:goals": (Permission.SEE_COVERAGE, (), False),
+    "insights:target": (Permission.SET_TARGETS, (), False),
 }
 # Every API route (the OpenAPI operation id's path and method): the same, by path.
 ROUTES: dict[tuple[str, str], tuple[Permission | str, tuple[str, ...], bool]] = {
@@ -137,6 +144,7 @@ ROUTES: dict[tuple[str, str], tuple[Permission | str, tuple[str, ...], bool]] = 
     ("GET", "/api/v1/claims/{claim_id}"): (Permission.REPORT_CLAIMS, ("claim",), False),
     ("POST", "/api/v1/claims/{claim_id}/steps"): (Permission.DECIDE_CLAIMS, ("claim",), True),
     ("POST", "/api/v1/claims/{claim_id}/reject"): (Permission.DECIDE_CLAIMS, ("claim",), True),
+    ("GET", "/api/v1/insights/coverage"): (Permission.SEE_COVERAGE, (), False),
 }
 # Query strings a page needs to show its record (none of them personal data); {village} is the demo village.
 QUERIES = {"contributions:village_cards": "?desa={village}"}

@@ -35,7 +35,9 @@ class RefreshResult:
 def periods_mark(periods: Sequence[str] | None) -> None:
     """Months whose figures wait for the refresh job (None: every month), written in the caller's transaction:
     rolled back with it, committed with it."""
-    DirtyPeriod.objects.bulk_create([DirtyPeriod(period=p) for p in ([EVERY] if periods is None else periods)])
+    DirtyPeriod.objects.bulk_create(
+        [DirtyPeriod(period=p) for p in ([EVERY] if periods is None else periods)]
+    )
 
 
 def coverage_refresh(*, periods: Sequence[str] | None) -> RefreshResult:

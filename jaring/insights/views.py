@@ -119,8 +119,8 @@ def report_pdf_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 def geo_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     """The shipped boundaries for the map: the provinces (level=1) or one province's regencies (level=2)."""
     region_check(viewer, "" if viewer.all_regions or viewer.role == Role.SPONSOR else scope_root(viewer))
-    level = 1 if request.GET.get("level") == "1" else 2
     province = (request.GET.get("province") or "")[:2]
+    level = 2 if province or request.GET.get("level") == "2" else 1
     if level == 2 and not (province.isdigit() and len(province) == 2):
         raise ValidationFailed("Provinsi peta tidak sah.", field="province")
     response = HttpResponse(json.dumps(exports.geo_features(level=level, province=province)),
@@ -135,7 +135,9 @@ def ranking_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     by = request.GET.get("level") or NEXT_LEVEL.get(rules.level_of(code), "village")
     if by not in BY_LEVEL or BY_LEVEL[by] <= rules.level_of(code):
         by = NEXT_LEVEL.get(rules.level_of(code), "village")
-    rows = coverage_ranking(viewer=viewer, region_code=code, level=BY_LEVEL[by], period=period)
+    # a village has nothing below it to rank
+    rows = coverage_ranking(viewer=viewer, region_code=code, level=BY_LEVEL[by], period=period) \
+        if rules.level_of(code) < 4 else []  # fmt: skip
     region = coverage_report(viewer=viewer, region_code=code, period=period).region
     levels = [(k, w) for k, w in (("province", "Provinsi"), ("regency", "Kabupaten/Kota"), ("district", "Kecamatan"),
                                   ("village", "Desa/Kelurahan")) if BY_LEVEL[k] > rules.level_of(code)]  # fmt: skip
@@ -165,7 +167,7 @@ def target_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     code = _region(request, viewer) if request.method == "GET" else (request.POST.get("region") or "").strip()
     viewer.require(Permission.SET_TARGETS)
     region = region_check(viewer, code)
-    error: ValidationFailed | None = None
+    error = ""
     values: dict[str, Any] = {}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("workers", "source", "year")}
@@ -174,7 +176,7 @@ def target_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
                                 year=_whole(values["year"], "year"), viewer=viewer, actor=request.user)  # fmt: skip
             return redirect(reverse("insights:dashboard") + "?" + _query(region=code))
         except ValidationFailed as exc:
-            error = exc
+            error = f"{exc.message} [{exc.code}]"
     current = coverage_report(viewer=viewer, region_code=code, period=Period.of(timezone.localdate())).region
     return render(request, "insights/target.html", {
         "region": region, "code": code, "current": current, "entered": targets_of(viewer=viewer, region_code=code),

@@ -56,7 +56,9 @@ def _counted(region: str, month: str) -> dict[str, int]:
     firsts = {w: min(p for (p,) in BillLine.objects.filter(worker_id=w).values_list("period")) for w in
               workers.filter(pk__in=BillLine.objects.values("worker_id")).values_list("pk", flat=True)}  # fmt: skip
     found["registered"] = sum(
-        1 for w in workers.values_list("pk", flat=True) if w not in firsts or firsts[w] <= month or month >= "2026-12"
+        1
+        for w in workers.values_list("pk", flat=True)
+        if w not in firsts or firsts[w] <= month or month >= "2026-12"
     )
     return found
 
@@ -70,14 +72,25 @@ def test_figures_equal_a_count_from_the_ledger(plan: list[tuple[int, list[bool]]
         _ledger(plan)
         coverage_refresh(periods=None)
         for month in MONTHS:
-            for region in ("", "36", "36.03", "36.03.01", VILLAGE, SECOND_VILLAGE, "35.25", OTHER_REGENCY_VILLAGE):
+            for region in (
+                "",
+                "36",
+                "36.03",
+                "36.03.01",
+                VILLAGE,
+                SECOND_VILLAGE,
+                "35.25",
+                OTHER_REGENCY_VILLAGE,
+            ):
                 report = coverage_report(viewer=SYSTEM, region_code=region, period=Period.parse(month)).region
                 counted = _counted(region, month)
                 got = {k: getattr(report, k) for k in counted}
                 assert got == counted, (region, month)
                 assert report.members == report.covered + report.arrears + report.lapsed
         # a month's rows per village add up to the regency's
-        rows = coverage_report(viewer=SYSTEM, region_code="36.03", period=Period.parse("2025-03"), by="village").rows
+        rows = coverage_report(
+            viewer=SYSTEM, region_code="36.03", period=Period.parse("2025-03"), by="village"
+        ).rows
         top = coverage_report(viewer=SYSTEM, region_code="36.03", period=Period.parse("2025-03")).region
         assert sum(r.covered for r in rows) == top.covered and sum(r.members for r in rows) == top.members
         transaction.set_rollback(True)
@@ -87,7 +100,9 @@ def test_new_renewed_and_stopped_follow_the_months() -> None:
     # one worker pays January and February, then stops; the other never pays
     _ledger([(0, [True, True, False, False, False, False]), (0, [False] * 6)])
     coverage_refresh(periods=None)
-    month = {m: coverage_report(viewer=SYSTEM, region_code=VILLAGE, period=Period.parse(m)).region for m in MONTHS}
+    month = {
+        m: coverage_report(viewer=SYSTEM, region_code=VILLAGE, period=Period.parse(m)).region for m in MONTHS
+    }
     assert (month["2025-01"].new, month["2025-02"].new) == (2, 0)
     assert (month["2025-02"].renewed, month["2025-03"].stopped, month["2025-04"].stopped) == (1, 1, 0)
     # four unpaid months end the second membership at May's billing; its months lapse (Perdir 22/2022)
@@ -97,8 +112,12 @@ def test_new_renewed_and_stopped_follow_the_months() -> None:
     assert [t.covered for t in trend] == [1, 1, 0, 0, 0, 0]
 
 
-def test_a_billing_run_marks_its_months_and_the_refresh_follows_its_commit(django_capture_on_commit_callbacks) -> None:
-    with django_capture_on_commit_callbacks(execute=True):  # a registration, then a billing run, each committed
+def test_a_billing_run_marks_its_months_and_the_refresh_follows_its_commit(
+    django_capture_on_commit_callbacks,
+) -> None:
+    with django_capture_on_commit_callbacks(
+        execute=True
+    ):  # a registration, then a billing run, each committed
         worker = member(village=VILLAGE, nik=None)
     with django_capture_on_commit_callbacks(execute=True):
         billing_run(period=Period.parse("2025-01"), viewer=SYSTEM, actor=None, issued_at=at("2025-01-01", 7))
@@ -138,9 +157,16 @@ def test_splits_by_payer_type_and_occupation() -> None:
     _ledger([(0, [True] * 6), (1, [True] * 6)])
     Worker.objects.filter(village_id=SECOND_VILLAGE).update(occupation="nelayan")
     coverage_refresh(periods=["2025-02"])
-    by_job = coverage_report(viewer=SYSTEM, region_code="36.03", period=Period.parse("2025-02"), by="occupation")
-    assert {(r.code, r.name, r.covered) for r in by_job.rows} == {("petani", "Petani", 1), ("nelayan", "Nelayan", 1)}
-    by_payer = coverage_report(viewer=SYSTEM, region_code="36.03", period=Period.parse("2025-02"), by="payer-type")
+    by_job = coverage_report(
+        viewer=SYSTEM, region_code="36.03", period=Period.parse("2025-02"), by="occupation"
+    )
+    assert {(r.code, r.name, r.covered) for r in by_job.rows} == {
+        ("petani", "Petani", 1),
+        ("nelayan", "Nelayan", 1),
+    }
+    by_payer = coverage_report(
+        viewer=SYSTEM, region_code="36.03", period=Period.parse("2025-02"), by="payer-type"
+    )
     assert [(r.code, r.covered) for r in by_payer.rows] == [("mandiri", 2)]
 
 
@@ -148,13 +174,24 @@ def test_a_regency_enters_its_denominator_and_gresiks_coverage_is_reproduced() -
     user, viewer = make_viewer(Role.REGION, region_code="35.25")
     coverage_target_set(region_code="35.25", workers=628_876, source="BPS Kab. Gresik", year=2022, viewer=viewer,
                         actor=user)  # fmt: skip
-    CoverageFigure.objects.create(region_code="35.25", level=2, period="2022-12", covered=247_777, members=247_777)
+    CoverageFigure.objects.create(
+        region_code="35.25", level=2, period="2022-12", covered=247_777, members=247_777
+    )
     report = coverage_report(viewer=viewer, region_code="35.25", period=Period.parse("2022-12")).region
-    assert (report.target, report.coverage_pct, report.target_source) == (628_876, 39.40, "BPS Kab. Gresik (2022)")
+    assert (report.target, report.coverage_pct, report.target_source) == (
+        628_876,
+        39.40,
+        "BPS Kab. Gresik (2022)",
+    )
     assert AuditEvent.objects.filter(action="coverage_target.set", actor=user).exists()
     # a newer year's figure counts; the old one stays
-    coverage_target_set(region_code="35.25", workers=700_000, source="BPS", year=2025, viewer=viewer, actor=user)
-    assert coverage_report(viewer=viewer, region_code="35.25", period=Period.parse("2022-12")).region.target == 700_000
+    coverage_target_set(
+        region_code="35.25", workers=700_000, source="BPS", year=2025, viewer=viewer, actor=user
+    )
+    assert (
+        coverage_report(viewer=viewer, region_code="35.25", period=Period.parse("2022-12")).region.target
+        == 700_000
+    )
     assert CoverageTarget.objects.filter(region_code="35.25").count() == 2
 
 
@@ -167,20 +204,31 @@ def test_a_regency_enters_its_denominator_and_gresiks_coverage_is_reproduced() -
         (Role.AGENT, "36.03.01", "36.03.01", PermissionDenied),
     ],
 )
-def test_targets_only_in_scope_and_by_roles_that_count(role: Role, region: str, target_region: str, error: type) -> None:
+def test_targets_only_in_scope_and_by_roles_that_count(
+    role: Role, region: str, target_region: str, error: type
+) -> None:
     user, viewer = make_viewer(role, region_code=region)
     with pytest.raises(error):
-        coverage_target_set(region_code=target_region, workers=10, source="x", year=2025, viewer=viewer, actor=user)
+        coverage_target_set(
+            region_code=target_region, workers=10, source="x", year=2025, viewer=viewer, actor=user
+        )
     assert not CoverageTarget.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("workers", "source", "year", "field"),
-    [(0, "BPS", 2025, "workers"), (10, "", 2025, "source"), (10, "BPS", 1990, "year"), (10, "x" * 201, 2025, "source")],
+    [
+        (0, "BPS", 2025, "workers"),
+        (10, "", 2025, "source"),
+        (10, "BPS", 1990, "year"),
+        (10, "x" * 201, 2025, "source"),
+    ],
 )
 def test_a_bad_target_says_which_field(workers: int, source: str, year: int, field: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        coverage_target_set(region_code="36.03", workers=workers, source=source, year=year, viewer=SYSTEM, actor=None)
+        coverage_target_set(
+            region_code="36.03", workers=workers, source=source, year=year, viewer=SYSTEM, actor=None
+        )
     assert caught.value.field == field and caught.value.code == "TARGET_INVALID"
 
 
@@ -188,12 +236,17 @@ def test_scope_a_village_sees_its_village_a_regency_below_a_sponsor_its_workers(
     _ledger([(0, [True] * 6), (2, [True] * 6)])
     coverage_refresh(periods=["2025-02"])
     _, village = make_viewer(Role.VILLAGE, region_code=VILLAGE)
-    assert coverage_report(viewer=village, region_code=VILLAGE, period=Period.parse("2025-02")).region.covered == 1
+    assert (
+        coverage_report(viewer=village, region_code=VILLAGE, period=Period.parse("2025-02")).region.covered
+        == 1
+    )
     for outside in ("", "36.03", OTHER_REGENCY_VILLAGE):
         with pytest.raises(PermissionDenied):
             coverage_report(viewer=village, region_code=outside, period=Period.parse("2025-02"))
     _, regency = make_viewer(Role.REGION, region_code="36.03")
-    rows = coverage_report(viewer=regency, region_code="36.03", period=Period.parse("2025-02"), by="district").rows
+    rows = coverage_report(
+        viewer=regency, region_code="36.03", period=Period.parse("2025-02"), by="district"
+    ).rows
     assert sum(r.covered for r in rows) == 1
     # a sponsor that funds nobody sees nothing, nationally
     sponsor = make_viewer(Role.SPONSOR, region_code="")[1]
