@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from jaring.core.errors import ValidationFailed
@@ -35,8 +36,10 @@ from jaring.insights.services import coverage_target_set
 from jaring.regions.models import Region
 
 NEXT_LEVEL = {0: "province", 1: "regency", 2: "district", 3: "village"}
-SPLITS = (("occupation", "Pekerjaan"), ("ecosystem", "Ekosistem"), ("payer-type", "Jenis pembayar"),
-          ("sponsor", "Sponsor"))  # fmt: skip
+SPLITS = (("occupation", _("Pekerjaan")), ("ecosystem", _("Ekosistem")), ("payer-type", _("Jenis pembayar")),
+          ("sponsor", _("Sponsor")))  # fmt: skip
+LEVEL_TABS = (("province", _("Provinsi")), ("regency", _("Kabupaten/Kota")), ("district", _("Kecamatan")),
+              ("village", _("Desa/Kelurahan")))  # fmt: skip
 
 
 def _period(request: HttpRequest) -> Period:
@@ -139,8 +142,7 @@ def ranking_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     rows = coverage_ranking(viewer=viewer, region_code=code, level=BY_LEVEL[by], period=period) \
         if rules.level_of(code) < 4 else []  # fmt: skip
     region = coverage_report(viewer=viewer, region_code=code, period=period).region
-    levels = [(k, w) for k, w in (("province", "Provinsi"), ("regency", "Kabupaten/Kota"), ("district", "Kecamatan"),
-                                  ("village", "Desa/Kelurahan")) if BY_LEVEL[k] > rules.level_of(code)]  # fmt: skip
+    levels = [(k, w) for k, w in LEVEL_TABS if BY_LEVEL[k] > rules.level_of(code)]
     return render(request, "insights/ranking.html", {"rows": rows[:500], "region": region, "code": code,
                                                      "period": period, "by": by, "levels": levels,
                                                      "trail": _trail(viewer, code)})  # fmt: skip
