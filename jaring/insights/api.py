@@ -12,7 +12,7 @@ from pydantic import Field
 
 from jaring.core.api import api_viewer, errors
 from jaring.core.types import Period
-from jaring.insights.selectors import coverage_report, report_doc
+from jaring.insights.selectors import coverage_report, report_doc, scope_root
 
 router = Router(tags=["insights"])
 
@@ -55,10 +55,11 @@ class CoverageOut(FigureOut):
             summary="A region's coverage in one month, with one row per region below or per split")  # fmt: skip
 def coverage(
     request: HttpRequest,
-    region: Annotated[str, Field(max_length=13, pattern=r"^[0-9.]*$")] = "",
+    region: Annotated[str | None, Field(max_length=13, pattern=r"^[0-9.]*$")] = None,
     period: Annotated[str, Field(max_length=7)] = "",
     by: Annotated[str, Field(max_length=16)] = "",
 ) -> dict[str, Any]:
     viewer = api_viewer(request)
     month = Period.parse(period) if period else Period.of(timezone.localdate())
-    return report_doc(coverage_report(viewer=viewer, region_code=region, period=month, by=by))
+    code = scope_root(viewer) if region is None else region  # without a region: the caller's own
+    return report_doc(coverage_report(viewer=viewer, region_code=code, period=month, by=by))

@@ -126,8 +126,10 @@ def test_api_refuses(client: Client, query: dict[str, str], status: int, code: s
     assert response.status_code == status and response.json()["error"]["code"] == code
 
 
-def test_api_needs_a_login(client: Client) -> None:
+def test_api_needs_a_login_and_answers_for_the_callers_region(client: Client) -> None:
     assert client.get("/api/v1/insights/coverage").status_code == 401
+    client.force_login(make_user(Role.VILLAGE, region_code=VILLAGE))
+    assert client.get("/api/v1/insights/coverage").json()["region_code"] == VILLAGE
 
 
 def test_dashboard_shows_the_figures_and_drills_down(ledger: None, client: Client) -> None:
