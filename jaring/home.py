@@ -21,6 +21,7 @@ from jaring.core.types import Period
 from jaring.core.views_util import viewer_required
 from jaring.funding.selectors import program_list, programs_received, sponsor_find
 from jaring.imports.selectors import batch_counts, batch_list
+from jaring.insights.selectors import sponsor_money
 from jaring.linkage.selectors import open_pair_count
 from jaring.regions.selectors import region_labels
 from jaring.registry.selectors import registrations_by, registry_counts
@@ -73,8 +74,12 @@ def _role_part(viewer: Viewer, period: Period) -> dict[str, Any]:
         gifts = [p for p in programs if p.is_donation][:20]
         received = programs_received(viewer=viewer, program_ids=[p.id for p in gifts])
         donations = [(p, received[p.id].covers(p.committed)) for p in gifts]
+        billed, paid = sponsor_money(viewer=viewer)  # the months billed and paid for its workers (issue #15)
+        budget = sum(p.budget for p in programs)
+        committed = sum(p.committed for p in programs)
         return {"programs": [p for p in programs if not p.is_donation][:20], "donations": donations,
-                "budget": sum(p.budget for p in programs), "committed": sum(p.committed for p in programs),
+                "budget": budget, "committed": committed, "billed": billed, "paid": paid,
+                "left": max(0, budget - committed),
                 "funded": sum(p.funded_workers for p in programs), "paid_claims": paid_claims,
                 "paid_claims_amount": paid_amount}  # fmt: skip
     if viewer.role == Role.AGENT:

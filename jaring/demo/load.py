@@ -20,6 +20,7 @@ from jaring.demo.ledger import ledger_demo
 from jaring.demo.synthetic import SEED_REGIONS, PeopleFactory, generate_lists
 from jaring.imports.models import BatchStatus
 from jaring.imports.services import import_commit, import_stage, import_upload
+from jaring.insights.services import coverage_refresh, coverage_refresh_pending, coverage_target_set
 from jaring.linkage.services import dedupe_run
 from jaring.regions.models import NikPrefix, Region
 from jaring.regions.services import regions_load
@@ -110,6 +111,11 @@ def demo_load(
     claims = claims_demo(today=timezone.localdate())
     # The regency's list repeats people the villages registered, some without a NIK: the review queue.
     dedupe = dedupe_run(actor=None)
+    # Kab. Tangerang's own denominator (seed 002: 75,000 vulnerable workers targeted from the APBD), then the
+    # coverage figures of everything above, as the refresh job would leave them.
+    coverage_target_set(region_code="36.03", workers=75_000, source="Pemkab Tangerang, target APBD (seed 002)",
+                        year=2022, viewer=SYSTEM, actor=None)  # fmt: skip
+    refreshed = coverage_refresh_pending() or coverage_refresh(periods=None)
     return {
         "workers_created": created,
         "cards_issued": cards,
@@ -119,5 +125,6 @@ def demo_load(
         "ledger": ledger,
         "claims": claims,
         "duplicates": {"pairs_found": dedupe.pairs_found, "proposed": dedupe.proposed},
+        "coverage": {"months": len(refreshed.periods), "rows": refreshed.rows},
         "out_dir": str(out_dir),
     }

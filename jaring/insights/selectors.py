@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import polars as pl
@@ -209,9 +210,15 @@ def _regions_under(*, under: str, level: int) -> list[tuple[str, str]]:
     return list(qs.order_by("code").values_list("code", "name"))
 
 
-def _national_population() -> int:
+@lru_cache(maxsize=4)
+def _population_of_provinces(_loaded: int) -> int:
     total = Region.objects.filter(level=1).aggregate(s=Sum("population"))["s"]
     return int(total or 0)
+
+
+def _national_population() -> int:
+    """The nation's people (the provinces' sum), read once per region load (the loader counts its loads)."""
+    return _population_of_provinces(Region.objects.filter(level=1).count())
 
 
 def _targets(codes: list[str]) -> dict[str, rules.Target]:

@@ -74,7 +74,10 @@ def dashboard_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
     splits = coverage_report(viewer=viewer, region_code=code, period=period, by=split) \
         if split in BY_DIMENSION and viewer.role != Role.SPONSOR else None  # fmt: skip
     trend = coverage_trend(viewer=viewer, region_code=code, period=period)
-    level, shapes = coverage_map(viewer=viewer, region_code=code, period=period)
+    if rules.level_of(code) <= 1:  # the map colours the same regions as the table below
+        level, shapes = rules.level_of(code) + 1, report.rows
+    else:
+        level, shapes = coverage_map(viewer=viewer, region_code=code, period=period)
     chart = {
         "months": [t.code for t in trend], "covered": [t.covered for t in trend],
         "members": [t.members for t in trend], "registered": [t.registered for t in trend],
