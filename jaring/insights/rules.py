@@ -72,9 +72,10 @@ def target_for(
         return Target(VILLAGE_GOAL, TargetKind.VILLAGE_GOAL, "1 Desa 100 Pekerja Rentan")
     if level in (1, 2) and population and national_population:
         workers = population_estimate(population=population, national_population=national_population)
+        share = f"{100 * INFORMAL_WORKERS_NATIONAL / national_population:.1f}".replace(".", ",")
+        people = f"{population:,}".replace(",", ".")
         return Target(workers, TargetKind.POPULATION,
-                      f"penduduk {population:,} x {INFORMAL_WORKERS_NATIONAL:,} / {national_population:,} "
-                      f"(Dukcapil Des 2024; {INFORMAL_SOURCE})".replace(",", "."))  # fmt: skip
+                      f"penduduk {people} x {share} % pekerja informal (BPS Sakernas Feb 2025; Dukcapil Des 2024)")  # fmt: skip
     return Target(VILLAGE_GOAL * villages, TargetKind.VILLAGES, f"{villages} desa x {VILLAGE_GOAL} pekerja")
 
 

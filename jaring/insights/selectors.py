@@ -154,10 +154,18 @@ def scope_root(viewer: Viewer) -> str:
     return viewer.region_codes[0] if viewer.region_codes else ""
 
 
+def dotted(code: str) -> str:
+    """A region code as people also write it, without dots ("3603", "3603012003"), in Kemendagri form."""
+    text = (code or "").strip()
+    if text.isdigit() and len(text) in (2, 4, 6, 10):
+        return ".".join(p for p in (text[:2], text[2:4], text[4:6], text[6:]) if p)
+    return text
+
+
 def region_check(viewer: Viewer, code: str) -> Region | None:
     """The region named, if the viewer may see its figures (None: the nation). Refuses what is outside."""
     viewer.require(Permission.SEE_COVERAGE)
-    code = (code or "").strip()
+    code = dotted(code)
     if viewer.role != Role.SPONSOR and not viewer.all_regions and not (code and viewer.may_see_region(code)):
         raise PermissionDenied("Wilayah ini di luar wilayah kerja Anda.", code=ErrorCode.REGION_OUTSIDE_SCOPE,
                                field="region")  # fmt: skip
@@ -334,6 +342,7 @@ def coverage_trend(*, viewer: Viewer, region_code: str, period: Period, months: 
 def coverage_ranking(*, viewer: Viewer, region_code: str, level: int, period: Period) -> list[Figures]:
     """The regions of one level under a region ranked by coverage % and by its growth over 12 months, in the
     manner of the Paritrana Award's coverage part; best first."""
+    region_code = dotted(region_code)
     by = {v: k for k, v in BY_LEVEL.items()}.get(level)
     if by is None:
         raise ValidationFailed("Tingkat peringkat: provinsi, kabupaten/kota, kecamatan atau desa.",
@@ -373,6 +382,7 @@ class Goals:
 def village_goals(*, viewer: Viewer, region_code: str, period: Period) -> Goals:
     """1 Desa 100: every village under the region with its covered workers against its goal, and per district
     (or per regency, above a regency) how many villages reached it."""
+    region_code = dotted(region_code)
     report = coverage_report(viewer=viewer, region_code=region_code, period=period, by="village") \
         if rules.level_of(region_code) < 4 else None  # fmt: skip
     villages = (
@@ -395,6 +405,7 @@ def coverage_map(*, viewer: Viewer, region_code: str, period: Period) -> tuple[i
     """What the map colours, (level drawn, rows): the provinces from the nation; a province's regencies from a
     province or from one of its regencies (only those the viewer may see). Districts and villages have no
     boundaries in the shipped data: (level, []) and their table instead."""
+    region_code = dotted(region_code)
     level = rules.level_of(region_code)
     if level == 0:
         return 1, coverage_report(viewer=viewer, region_code="", period=period, by="province").rows
