@@ -15,6 +15,7 @@ from jaring.core.types import Period
 from jaring.insights.selectors import coverage_report, report_doc, scope_root
 
 router = Router(tags=["insights"])
+MAX_ROWS = 10_000
 
 
 class FigureOut(Schema):
@@ -43,6 +44,8 @@ class FigureOut(Schema):
 
 
 class CoverageOut(FigureOut):
+    rows_total: int
+    offset: int
     period: str
     by: str | None
     sponsor: str | None
@@ -58,8 +61,14 @@ def coverage(
     region: Annotated[str | None, Field(max_length=13, pattern=r"^[0-9.]*$")] = None,
     period: Annotated[str, Field(max_length=7)] = "",
     by: Annotated[str, Field(max_length=16)] = "",
+    offset: Annotated[int, Field(ge=0, le=1_000_000)] = 0,
+    limit: Annotated[int, Field(ge=1, le=MAX_ROWS)] = MAX_ROWS,
 ) -> dict[str, Any]:
     viewer = api_viewer(request)
     month = Period.parse(period) if period else Period.of(timezone.localdate())
     code = scope_root(viewer) if region is None else region  # without a region: the caller's own
-    return report_doc(coverage_report(viewer=viewer, region_code=code, period=month, by=by))
+    doc = report_doc(coverage_report(viewer=viewer, region_code=code, period=month, by=by))
+    rows = doc["rows"]
+    # a page of the rows (every village of a province is a few thousand; of the nation, 83,762)
+    doc.update(rows=rows[offset : offset + limit], rows_total=len(rows), offset=offset)
+    return doc

@@ -229,20 +229,33 @@ def _national_population() -> int:
     return _population_of_provinces(Region.objects.filter(level=1).count())
 
 
+MANY = 900  # more codes than this: read the small tables whole rather than a long IN (...) list
+
+
+def _in(codes: list[str], field: str) -> Q:
+    return Q(**{f"{field}__in": codes}) if len(codes) <= MANY else Q()
+
+
 def _targets(codes: list[str]) -> dict[str, rules.Target]:
     """Each region's denominator by the rule (rules.target_for): entered, else estimated."""
+    wanted = set(codes)
     entered: dict[str, rules.Entered] = {}
-    for t in CoverageTarget.objects.filter(region_code__in=codes).order_by("region_code", "year", "id"):
-        entered[t.region_code] = rules.Entered(t.workers, t.source, t.year)  # the newest year, then row, wins
-    populations = dict(Region.objects.filter(code__in=codes).values_list("code", "population"))
-    need_villages = [c for c in codes if c not in entered and rules.level_of(c) in (1, 2, 3)]
-    districts = [c for c in need_villages if rules.level_of(c) == 3]
-    villages: dict[str, int] = dict(
-        Region.objects.filter(level=4, parent_id__in=districts).values_list("parent_id")
-        .annotate(n=Count("code")).values_list("parent_id", "n")
-    ) if districts else {}  # fmt: skip
-    for c in need_villages:  # a province or regency without a population: 100 per village
-        if rules.level_of(c) in (1, 2) and not populations.get(c):
+    for t in CoverageTarget.objects.filter(_in(codes, "region_code")).order_by("region_code", "year", "id"):
+        if t.region_code in wanted:  # the newest year, then the newest row, wins
+            entered[t.region_code] = rules.Entered(t.workers, t.source, t.year)
+    upper = [
+        c for c in codes if rules.level_of(c) in (1, 2)
+    ]  # only provinces and regencies have a population
+    populations = dict(Region.objects.filter(_in(upper, "code"), level__in=(1, 2)).values_list("code", "population")) \
+        if upper else {}  # fmt: skip
+    districts = [c for c in codes if c not in entered and rules.level_of(c) == 3]
+    villages: dict[str, int] = {}
+    if districts:
+        found = Region.objects.filter(_in(districts, "parent_id"), level=4).values_list("parent_id") \
+            .annotate(n=Count("code")).values_list("parent_id", "n")  # fmt: skip
+        villages = {parent: n for parent, n in found if parent in wanted}
+    for c in upper:  # a province or regency without a population: 100 per village
+        if c not in entered and not populations.get(c):
             villages[c] = Region.objects.filter(level=4, code__gt=c + ".", code__lt=c + "/").count()
     national = _national_population()
     return {
