@@ -103,7 +103,7 @@ def test_api_coverage(ledger: None, client: Client) -> None:
     assert (doc["registered"], doc["members"], doc["covered"], doc["arrears"]) == (3, 3, 2, 1)
     assert doc["rows_total"] == len(doc["rows"]) > 2
     page = client.get("/api/v1/insights/coverage", {"region": "36.03", "period": MONTH, "by": "village",
-                                                    "offset": 1, "limit": 2}).json()  # fmt: skip
+                                                    "offset": "1", "limit": "2"}).json()  # fmt: skip
     assert [r["region_code"] for r in page["rows"]] == [r["region_code"] for r in doc["rows"][1:3]]
     village = next(r for r in doc["rows"] if r["region_code"] == VILLAGE)
     assert (village["covered"], village["target"], village["coverage_pct"], village["goal_reached"]) == (
