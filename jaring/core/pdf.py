@@ -58,11 +58,7 @@ def payment_document(
     pdf.set_font("Helvetica", "", 10)
     pdf.cell(0, 5, printable(subtitle), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    for label, value in facts:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(45, 6, printable(label))
-        pdf.set_font("Helvetica", "", 10)
-        pdf.cell(0, 6, printable(value), new_x="LMARGIN", new_y="NEXT")
+    fact_lines(pdf, facts)
     pdf.ln(2)
     pdf.set_fill_color(221, 235, 247)
     pdf.set_font("Helvetica", "B", 12)
@@ -71,6 +67,15 @@ def payment_document(
     pdf.multi_cell(0, 5, printable(note))
     pdf.ln(3)
     return pdf
+
+
+def fact_lines(pdf: FPDF, facts: Sequence[tuple[str, str]], *, label_width: float = 45) -> None:
+    """Label and value lines: the label in bold, the value beside it (a long value wraps under itself)."""
+    for label, value in facts:
+        pdf.set_font("Helvetica", "B", 10)
+        pdf.cell(label_width, 6, printable(label))
+        pdf.set_font("Helvetica", "", 10)
+        pdf.multi_cell(0, 6, printable(value), new_x="LMARGIN", new_y="NEXT")
 
 
 def table(pdf: FPDF, widths: Sequence[float], heads: Sequence[str], rows: Iterable[Sequence[str]]) -> None:

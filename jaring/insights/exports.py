@@ -13,7 +13,7 @@ import xlsxwriter
 from django.utils import timezone
 from fpdf import FPDF
 
-from jaring.core.pdf import letterhead, printable, table
+from jaring.core.pdf import fact_lines, letterhead, printable, table
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
 from jaring.insights.selectors import Figures, Report, coverage_map, village_goals
@@ -139,11 +139,7 @@ def report_pdf(*, report: Report, trend: list[Figures], viewer: Viewer) -> bytes
              ("Terlindungi (iuran lunas)", _n(r.covered)), ("Menunggak", _n(r.arrears)),
              ("Lewat masa bayar", _n(r.lapsed)), ("Target (penyebut)", f"{_n(r.target)} - {r.target_source}"),
              ("Cakupan", _pct(r.coverage_pct)), ("Klaim dibayar", f"{_n(r.claims_paid)} (Rp {_n(r.claims_paid_amount)})")]  # fmt: skip
-    for label, value in facts:
-        pdf.set_font("Helvetica", "B", 10)
-        pdf.cell(55, 6, printable(label))
-        pdf.set_font("Helvetica", "", 10)
-        pdf.multi_cell(0, 6, printable(value), new_x="LMARGIN", new_y="NEXT")
+    fact_lines(pdf, facts, label_width=55)
     pdf.ln(2)
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(0, 6, "Terlindungi 12 bulan terakhir", new_x="LMARGIN", new_y="NEXT")
