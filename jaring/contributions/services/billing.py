@@ -67,25 +67,23 @@ def _lapse(
         cursor.execute("DROP TABLE IF EXISTS jaring_ending")
         cursor.execute(f"CREATE TEMPORARY TABLE jaring_ending AS {run_sql}", run_params)
         _analyze(cursor, "jaring_ending")
-        cursor.execute(  # the months about to lapse, for the coverage figures (issue #15)
-            f"SELECT DISTINCT period FROM {LINE} WHERE status = 'open' AND period < %s AND (period < %s{scope} "
-            f"OR worker_id IN (SELECT worker_id FROM jaring_ending))",
-            [str(as_of), limit, *params],
-        )
-        coverage_touched(row[0] for row in cursor.fetchall())
+        # RETURNING: the months that lapsed, for the coverage figures (issue #15), without a second scan
         cursor.execute(
             f"UPDATE {LINE} SET status = 'lapsed' WHERE status = 'open' AND period < %s "
-            f"AND worker_id IN (SELECT worker_id FROM jaring_ending)",
+            f"AND worker_id IN (SELECT worker_id FROM jaring_ending) RETURNING period",
             [str(as_of)],
         )
-        ended_lines = cursor.rowcount
+        months = [row[0] for row in cursor.fetchall()]
+        ended_lines = len(months)
         ended = memberships_end(worker_ids_sql="SELECT worker_id FROM jaring_ending")
         cursor.execute("DROP TABLE jaring_ending")
         cursor.execute(
-            f"UPDATE {LINE} SET status = 'lapsed' WHERE status = 'open' AND period < %s{scope}",
+            f"UPDATE {LINE} SET status = 'lapsed' WHERE status = 'open' AND period < %s{scope} RETURNING period",
             [limit, *params],
         )
-        lapsed = cursor.rowcount + ended_lines
+        later = [row[0] for row in cursor.fetchall()]
+        lapsed = len(later) + ended_lines
+    coverage_touched({*months, *later})
     return lapsed, ended
 
 
