@@ -29,7 +29,7 @@ from jaring.registry.factories import VILLAGE, nik_for, worker_cells
 
 pytestmark = pytest.mark.django_db
 
-APPS = ("core", "regions", "registry", "contributions", "funding", "claims", "imports", "linkage")
+APPS = ("core", "regions", "registry", "contributions", "funding", "claims", "imports", "linkage", "insights")
 PLUMBING = ("jaring/core/bulk.py", "jaring/core/context.py")
 WRITE = re.compile(r"^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|COPY)\s+\"?([a-z_]+)\"?", re.IGNORECASE)
 
@@ -105,10 +105,13 @@ def test_a_workers_life_writes_each_table_from_its_own_app(
             main(["claim", "file", "--nik", niks[0], "--type", "jkm", "--event-date", "2026-11-20", "--json"])
             == 0
         )
+        assert main(["coverage", "report", "--region", "36.03", "--json"]) == 0  # the jobs' marks, refreshed
         capsys.readouterr()
     tables = {t for t, _ in seen}
     assert {"registry_worker", "registry_membership", "funding_allocation", "contributions_payerassignment",
-            "contributions_billline", "claims_claim", "core_auditevent"} <= tables  # fmt: skip
+            "contributions_billline", "claims_claim", "core_auditevent", "insights_dirtyperiod",
+            "insights_coveragefigure"} <= tables  # fmt: skip
+    assert ("insights_dirtyperiod", "insights") in set(seen)  # marked by insights, inside the job
     assert {("registry_membership", "registry"), ("contributions_payerassignment", "contributions"),
             ("funding_allocation", "funding")} <= set(seen)  # fmt: skip
     foreign = sorted({(t, w) for t, w in seen if w is not None and w != _owner(t)})
