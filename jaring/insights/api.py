@@ -35,6 +35,7 @@ class FigureOut(Schema):
     new: int
     renewed: int
     stopped: int
+    lapsed_this_month: int
     billed_amount: int
     paid_amount: int
     claims_filed: int

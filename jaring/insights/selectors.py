@@ -474,6 +474,7 @@ def figure_doc(f: Figures, *, region: bool) -> dict[str, Any]:
     doc: dict[str, Any] = {"region_code": f.code} if region else {}
     doc.update({"code": f.code, "name": f.name, "level": f.level})
     doc.update({k: getattr(f, k) for k in FIELDS})
+    doc["lapsed_this_month"] = f.stopped  # the words for "stopped": covered last month, not this one
     if f.goal_reached is not None:
         doc["goal_reached"] = f.goal_reached
     return doc

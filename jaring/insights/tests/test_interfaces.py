@@ -52,6 +52,7 @@ def test_cli_report_equals_the_ledger(ledger: None, capsys: pytest.CaptureFixtur
     counted = naive_report(region_code="36.03", period=Period.parse(MONTH))
     assert {k: doc[k] for k in counted} == counted == {"members": 3, "covered": 2, "arrears": 1, "lapsed": 0}
     assert doc["registered"] == 3 and doc["region_code"] == "36.03" and doc["name"] == "Kabupaten Tangerang"
+    assert (doc["new"], doc["renewed"], doc["lapsed_this_month"]) == (0, 2, 0)
     assert doc["target"] > 0 and doc["target_source"] and doc["coverage_pct"] is not None
     balaraja = next(r for r in doc["rows"] if r["region_code"] == "36.03.01")
     assert (balaraja["name"], balaraja["covered"], balaraja["target"]) == ("Balaraja", 2, balaraja["target"])
