@@ -27,7 +27,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE: ViewportSize = {"width": 390, "height": 844}
 SKIP = {"logout", "set_language", "login", "imports:template", "contributions:village_cards", "password_change",
         # htmx parts, not pages: they are checked inside the page that loads them
-        "imports:batch_issues", "contributions:coverage", "claims:worker_claims", "region_options"}  # fmt: skip
+        "imports:batch_issues", "contributions:coverage", "claims:worker_claims", "region_options",
+        # files, not pages: the coverage table as .xlsx, the map's boundaries as GeoJSON
+        "insights:export", "insights:report_pdf", "insights:geo"}  # fmt: skip
 SCREENSHOTS = os.environ.get("JARING_SCREENSHOTS", "")  # a directory: every page is also photographed there
 
 WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
