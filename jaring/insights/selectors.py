@@ -224,9 +224,20 @@ def _population_of_provinces(_loaded: int) -> int:
     return int(total or 0)
 
 
+@lru_cache(maxsize=4)
+def _villages_per_district_of(_loaded: int) -> dict[str, int]:
+    found = Region.objects.filter(level=4).values_list("parent_id").annotate(n=Count("code"))
+    return {parent: n for parent, n in found.values_list("parent_id", "n")}
+
+
+def _villages_per_district() -> dict[str, int]:
+    """How many villages each district has (the 100-per-village denominator), read once per region load."""
+    return _villages_per_district_of(Region.objects.count())
+
+
 def _national_population() -> int:
     """The nation's people (the provinces' sum), read once per region load (the loader counts its loads)."""
-    return _population_of_provinces(Region.objects.filter(level=1).count())
+    return _population_of_provinces(Region.objects.count())
 
 
 MANY = 900  # more codes than this: read the small tables whole rather than a long IN (...) list
@@ -248,15 +259,11 @@ def _targets(codes: list[str]) -> dict[str, rules.Target]:
     ]  # only provinces and regencies have a population
     populations = dict(Region.objects.filter(_in(upper, "code"), level__in=(1, 2)).values_list("code", "population")) \
         if upper else {}  # fmt: skip
-    districts = [c for c in codes if c not in entered and rules.level_of(c) == 3]
-    villages: dict[str, int] = {}
-    if districts:
-        found = Region.objects.filter(_in(districts, "parent_id"), level=4).values_list("parent_id") \
-            .annotate(n=Count("code")).values_list("parent_id", "n")  # fmt: skip
-        villages = {parent: n for parent, n in found if parent in wanted}
+    per_district = _villages_per_district()
+    villages = {c: per_district.get(c, 0) for c in codes if c not in entered and rules.level_of(c) == 3}
     for c in upper:  # a province or regency without a population: 100 per village
         if c not in entered and not populations.get(c):
-            villages[c] = Region.objects.filter(level=4, code__gt=c + ".", code__lt=c + "/").count()
+            villages[c] = sum(n for d, n in per_district.items() if d.startswith(c + "."))
     national = _national_population()
     return {
         c: rules.target_for(level=rules.level_of(c), entered=entered.get(c), population=populations.get(c),
