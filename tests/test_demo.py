@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.utils import timezone
 
 from jaring.claims.models import Claim
 from jaring.cli import main
@@ -20,6 +21,8 @@ from jaring.demo.load import demo_load
 from jaring.funding.models import Allocation, Program
 from jaring.funding.selectors import overlap_report, program_list
 from jaring.imports.models import BatchStatus, ImportBatch
+from jaring.insights.models import CoverageTarget
+from jaring.insights.selectors import coverage_report
 from jaring.linkage.models import CandidatePair
 from jaring.registry.models import Membership, Worker
 
@@ -63,8 +66,15 @@ def test_demo_data_fills_the_four_seed_regions_and_runs_again_without_change(tmp
     assert isinstance(duplicates, dict) and duplicates["proposed"] == pairs.count() > 0
     assert all(p.worker_a.mother_name == p.worker_b.mother_name for p in pairs)
 
+    # the coverage figures are there for every role's scope (issue #15), with Kab. Tangerang's own denominator
+    tangerang = coverage_report(
+        viewer=SYSTEM, region_code="36.03", period=Period.of(timezone.localdate())
+    ).region
+    assert tangerang.covered > 0 and tangerang.target == 75_000 and tangerang.target_kind == "entered"
+
     again = demo_load(workers=400, seed=3, out_dir=tmp_path)
     assert again["workers_created"] == 0 and Worker.objects.count() == created
+    assert CoverageTarget.objects.filter(region_code="36.03").count() == 1
 
 
 def _funding_side_by_side() -> None:

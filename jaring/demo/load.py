@@ -20,6 +20,7 @@ from jaring.demo.ledger import ledger_demo
 from jaring.demo.synthetic import SEED_REGIONS, PeopleFactory, generate_lists
 from jaring.imports.models import BatchStatus
 from jaring.imports.services import import_commit, import_stage, import_upload
+from jaring.insights.selectors import targets_of as coverage_targets
 from jaring.insights.services import coverage_refresh, coverage_refresh_pending, coverage_target_set
 from jaring.linkage.services import dedupe_run
 from jaring.regions.models import NikPrefix, Region
@@ -113,8 +114,9 @@ def demo_load(
     dedupe = dedupe_run(actor=None)
     # Kab. Tangerang's own denominator (seed 002: 75,000 vulnerable workers targeted from the APBD), then the
     # coverage figures of everything above, as the refresh job would leave them.
-    coverage_target_set(region_code="36.03", workers=75_000, source="Pemkab Tangerang, target APBD (seed 002)",
-                        year=2022, viewer=SYSTEM, actor=None)  # fmt: skip
+    if not coverage_targets(viewer=SYSTEM, region_code="36.03"):  # once: the demo runs again without change
+        coverage_target_set(region_code="36.03", workers=75_000, source="Pemkab Tangerang, target APBD (seed 002)",
+                            year=2022, viewer=SYSTEM, actor=None)  # fmt: skip
     refreshed = coverage_refresh_pending() or coverage_refresh(periods=None)
     return {
         "workers_created": created,
