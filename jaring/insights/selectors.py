@@ -33,7 +33,6 @@ BY_DIMENSION = {"occupation": "occupation", "ecosystem": "ecosystem", "payer-typ
                 "sponsor": "sponsor"}  # fmt: skip
 BY_CHOICES = (*BY_LEVEL, *BY_DIMENSION)
 DIMENSION_VOCABULARY = {"occupation": "occupation", "ecosystem": "ecosystem", "payer_type": "payer_type"}
-LEVEL_WORDS = {0: "Nasional", 1: "Provinsi", 2: "Kabupaten/Kota", 3: "Kecamatan", 4: "Desa/Kelurahan"}
 
 
 # ------------------------------------------------------------------------------------- the refresh job's input
@@ -272,17 +271,19 @@ def _targets(codes: list[str]) -> dict[str, rules.Target]:
     }  # fmt: skip
 
 
-def _complete(rows: list[Figures], *, with_targets: bool = True) -> list[Figures]:
-    targets = _targets([r.code for r in rows]) if with_targets else {}
-    for r in rows:
-        t = targets.get(r.code)
-        if t is None:
-            continue
-        r.target, r.target_kind, r.target_source = t.workers, t.kind.value, t.source
-        r.coverage_pct = rules.coverage_pct(covered=r.covered, target=t.workers)
-        if r.level == 4:
-            r.goal_reached = rules.goal_reached(covered=r.covered, goal=t.workers)
-    return rows
+def _measure(row: Figures, target: rules.Target) -> Figures:
+    """A row's denominator, its source and its coverage % (and, for a village, whether it reached its goal)."""
+    row.target, row.target_kind, row.target_source = target.workers, target.kind.value, target.source
+    row.coverage_pct = rules.coverage_pct(covered=row.covered, target=target.workers)
+    if rules.level_of(row.code) == 4:  # a village's own row (a split's key or a month is no village)
+        row.goal_reached = rules.goal_reached(covered=row.covered, goal=target.workers)
+    return row
+
+
+def _complete(rows: list[Figures]) -> list[Figures]:
+    """Regions' rows, each measured against its own denominator."""
+    targets = _targets([r.code for r in rows])
+    return [_measure(r, targets[r.code]) for r in rows]
 
 
 def _region_figures(code: str, name: str, found: CoverageFigure | None) -> Figures:
@@ -297,7 +298,8 @@ def coverage_report(*, viewer: Viewer, region_code: str, period: Period, by: str
     name = region.name if region else "Indonesia"
     dimension, key = _split(viewer)
     own = _figures_of(codes=[code], period=str(period), dimension=dimension, key=key).get(code)
-    top = _complete([_region_figures(code, name, own)])[0]
+    top_target = _targets([code])[code]
+    top = _measure(_region_figures(code, name, own), top_target)
     report = Report(top, str(period), by, sponsor=key, freshness=freshness())
     if not by:
         return report
@@ -328,12 +330,9 @@ def coverage_report(*, viewer: Viewer, region_code: str, period: Period, by: str
         sponsor_names([f.key for f in found_rows]) if split == "sponsor"
         else {f.key: label_of(DIMENSION_VOCABULARY[split], f.key) for f in found_rows}
     )  # fmt: skip
-    report.rows = []
-    for f in found_rows:
-        row = _figure(f.key, names.get(f.key, f.key), top.level, f)
-        row.target, row.target_kind, row.target_source = top.target, top.target_kind, top.target_source
-        row.coverage_pct = rules.coverage_pct(covered=row.covered, target=top.target)
-        report.rows.append(row)
+    report.rows = [
+        _measure(_figure(f.key, names.get(f.key, f.key), top.level, f), top_target) for f in found_rows
+    ]
     return report
 
 
@@ -352,10 +351,7 @@ def coverage_trend(*, viewer: Viewer, region_code: str, period: Period, months: 
     out = []
     for i in range(months):
         p = str(first.plus(i))
-        row = _figure(p, p, rules.level_of(code), found.get(p))
-        row.target, row.target_kind, row.target_source = target.workers, target.kind.value, target.source
-        row.coverage_pct = rules.coverage_pct(covered=row.covered, target=target.workers)
-        out.append(row)
+        out.append(_measure(_figure(p, p, rules.level_of(code), found.get(p)), target))
     return out
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from jaring.core.errors import ValidationFailed
+from jaring.core.errors import ErrorCode, ValidationFailed
 from jaring.core.rules import Permission, Role
 from jaring.core.selectors import Viewer
 from jaring.core.types import Period
@@ -192,5 +192,7 @@ def target_view(request: HttpRequest, viewer: Viewer) -> HttpResponse:
 def _whole(text: str, field: str) -> int:
     cleaned = (text or "").replace(".", "").replace(" ", "").strip()
     if not cleaned.isdigit():
-        raise ValidationFailed("Tulis bilangan bulat, misalnya 628876.", code="TARGET_INVALID", field=field)
+        raise ValidationFailed(
+            "Tulis bilangan bulat, misalnya 628876.", code=ErrorCode.TARGET_INVALID, field=field
+        )
     return int(cleaned)
